@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Debug builds carry LIMBER_TESTING: a testing aid that scales intervals down for the
+// end-to-end tests. Release builds (make run, make install, make bench) do not have it.
+let testing: [SwiftSetting] = [.define("LIMBER_TESTING", .when(configuration: .debug))]
+
+let package = Package(
+    name: "limber",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "limberd", targets: ["limberd"]),
+        .executable(name: "limber", targets: ["limber"]),
+        .executable(name: "limber-toml-decode", targets: ["limber-toml-decode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure modules: no IO, no clock reads.
+        .target(name: "TOML"),
+        .target(name: "LimberCore"),
+        .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore"]),
+        .target(name: "LimberProtocol"),
+
+        // C libraries.
+        // No pkgConfig for libnotify: glib's .pc file carries -pthread, which SwiftPM rejects
+        // with a warning on every build. CNotify declares the small, ABI-stable subset of
+        // glib/gobject/libnotify that limber calls and links the libraries by name.
+        .systemLibrary(name: "CNotify", providers: [.apt(["libnotify-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
+                       providers: [.apt(["libsystemd-dev"])]),
+
+        // The engine and its adapters.
+        .target(name: "LimberDaemon",
+                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "CNotify", "CSystemd",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: testing),
+
+        .executableTarget(name: "limberd", dependencies: ["LimberDaemon"], swiftSettings: testing),
+        .executableTarget(name: "limber",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
+
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
+        .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
+        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol"]),
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon"], swiftSettings: testing),
+    ]
+)

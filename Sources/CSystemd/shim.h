@@ -1,0 +1,6 @@
+#ifndef LIMBER_CSYSTEMD_SHIM_H
+#define LIMBER_CSYSTEMD_SHIM_H
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+#include <systemd/sd-bus.h>
+#endif

@@ -1,0 +1,2 @@
+import LimberDaemon
+print(probeLinks())
