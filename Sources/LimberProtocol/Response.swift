@@ -1,0 +1,130 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The answer to one request: ok with an optional message and status, or a coded error.
+public struct Response: Codable, Sendable, Equatable {
+    /// A coded error in a response.
+    public struct Failure: Codable, Sendable, Equatable {
+        public var code: ErrorCode
+        public var message: String
+        /// Further lines, e.g. every config diagnostic of a failed reload.
+        public var details: [String]?
+
+        public init(code: ErrorCode, message: String, details: [String]? = nil) {
+            self.code = code
+            self.message = message
+            self.details = details
+        }
+    }
+
+    public var v: Int
+    public var ok: Bool
+    public var message: String?
+    public var status: StatusReport?
+    public var error: Failure?
+
+    /// A success, with what to tell the user and optionally the status after it.
+    public static func success(_ message: String? = nil, status: StatusReport? = nil) -> Response {
+        Response(v: ProtocolVersion.current, ok: true, message: message, status: status, error: nil)
+    }
+
+    /// A refusal or error with a stable code.
+    public static func failure(_ code: ErrorCode, _ message: String, details: [String]? = nil) -> Response {
+        Response(v: ProtocolVersion.current, ok: false, message: nil, status: nil,
+                 error: Failure(code: code, message: message, details: details))
+    }
+
+    /// One line of JSON, newline included.
+    public func encoded() -> [UInt8] { lineJSON(self) }
+
+    /// Decodes a response line; nil when it is not one.
+    public static func decode(_ line: some Collection<UInt8>) -> Response? {
+        try? JSONDecoder().decode(Response.self, from: Data(line))
+    }
+}
+
+/// What `limber status` shows; the `status` field of a response.
+public struct StatusReport: Codable, Sendable, Equatable {
+    /// The reminder currently shown and waiting for an answer.
+    public struct Due: Codable, Sendable, Equatable {
+        public var kind: KindName
+        public var promptID: UInt64
+        /// How many times it has been shown (1 is the first showing).
+        public var shown: Int
+        public var snoozesLeft: Int
+        /// Wall time of the first showing, seconds since 1970.
+        public var since: Int64
+
+        public init(kind: KindName, promptID: UInt64, shown: Int, snoozesLeft: Int, since: Int64) {
+            self.kind = kind; self.promptID = promptID; self.shown = shown
+            self.snoozesLeft = snoozesLeft; self.since = since
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, shown, since
+            case promptID = "prompt_id"
+            case snoozesLeft = "snoozes_left"
+        }
+    }
+
+    /// When the next reminder of a kind comes due, in active time.
+    public struct Next: Codable, Sendable, Equatable {
+        public var kind: KindName
+        /// Active time left; 0 when due.
+        public var inSeconds: Int
+        /// Active time accumulated in the current interval.
+        public var elapsedSeconds: Int
+        /// The current interval.
+        public var intervalSeconds: Int
+
+        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int) {
+            self.kind = kind; self.inSeconds = inSeconds
+            self.elapsedSeconds = elapsedSeconds; self.intervalSeconds = intervalSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind
+            case inSeconds = "in_seconds"
+            case elapsedSeconds = "elapsed_seconds"
+            case intervalSeconds = "interval_seconds"
+        }
+    }
+
+    /// Today's answers (local day).
+    public struct Counts: Codable, Sendable, Equatable {
+        public var due = 0, done = 0, snoozed = 0, skipped = 0, missed = 0
+        public init(due: Int = 0, done: Int = 0, snoozed: Int = 0, skipped: Int = 0, missed: Int = 0) {
+            self.due = due; self.done = done; self.snoozed = snoozed; self.skipped = skipped; self.missed = missed
+        }
+    }
+
+    /// `active`, `paused` or `off-hours` (outside work hours).
+    public var state: String
+    /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
+    public var pausedUntil: Int64?
+    public var due: Due?
+    public var next: [Next]
+    public var today: Counts
+    /// `available`, `unavailable` or `unknown`: whether a notification server answered last time.
+    public var notifications: String
+    public var version: String
+    public var pid: Int32
+    /// The config file in use, or nil for built-in defaults.
+    public var configPath: String?
+
+    public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
+                notifications: String, version: String, pid: Int32, configPath: String?) {
+        self.state = state; self.pausedUntil = pausedUntil; self.due = due; self.next = next
+        self.today = today; self.notifications = notifications; self.version = version
+        self.pid = pid; self.configPath = configPath
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, due, next, today, notifications, version, pid
+        case pausedUntil = "paused_until"
+        case configPath = "config_path"
+    }
+}
