@@ -1,2 +1,1 @@
-import LimberDaemon
-print(probeLinks())
+print("limberd")
