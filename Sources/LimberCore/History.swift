@@ -1,0 +1,69 @@
+/// What happened, for the history file: every transition of the schedule is one record.
+public enum Outcome: String, Sendable, Codable, CaseIterable {
+    /// A reminder was shown for the first time (it came due).
+    case shown
+    /// An unanswered reminder was shown again.
+    case reshown
+    case done
+    case snoozed
+    case skipped
+    /// Shown and re-shown without an answer.
+    case missed
+    /// Taken off screen without an answer: reminders were paused or work hours ended.
+    case withdrawn
+    case paused
+    case resumed
+}
+
+/// One history record, without the id and host the engine adds when it writes it.
+public struct HistoryRecord: Sendable, Equatable {
+    public var outcome: Outcome
+    public var kind: ReminderKind?
+    public var promptID: UInt64?
+    /// When it happened.
+    public var wall: Duration
+    public var utcOffsetSeconds: Int
+    /// `done` with nothing due: the user took the break before the reminder.
+    public var early: Bool = false
+    /// Which showing (1 is the first) for shown/reshown.
+    public var show: Int?
+    /// The snooze length, or the pause length when it has one.
+    public var length: Duration?
+    /// The wall time a pause ends.
+    public var until: Duration?
+    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`, `resume`.
+    public var reason: String?
+
+    public init(outcome: Outcome, kind: ReminderKind?, promptID: UInt64?, at now: Moment) {
+        self.outcome = outcome
+        self.kind = kind
+        self.promptID = promptID
+        wall = now.wall
+        utcOffsetSeconds = now.utcOffsetSeconds
+    }
+}
+
+/// Today's answers, in the user's local day.
+public struct DayCounts: Sendable, Equatable, Codable {
+    public var day: LocalDate?
+    public var due = 0
+    public var done = 0
+    public var snoozed = 0
+    public var skipped = 0
+    public var missed = 0
+
+    public init(day: LocalDate? = nil) { self.day = day }
+
+    mutating func count(_ r: HistoryRecord) {
+        switch r.outcome {
+        case .shown: due += 1
+        case .done:
+            done += 1
+            if r.early { due += 1 }
+        case .snoozed: snoozed += 1
+        case .skipped: skipped += 1
+        case .missed: missed += 1
+        default: break
+        }
+    }
+}

@@ -1,0 +1,485 @@
+/// A reminder on screen, as the engine shows it.
+public struct Prompt: Sendable, Equatable {
+    /// Identifies this reminder across its showings; actions carry it back.
+    public var id: UInt64
+    public var kind: ReminderKind
+    /// 1 for the first showing, then 2, 3... for re-shows (which replace it in place).
+    public var show: Int
+    /// The last showing before it counts as missed: critical urgency.
+    public var isFinal: Bool
+    public var snoozesLeft: Int
+    /// How many reminders of this kind came before: the engine rotates content with it.
+    public var serial: Int
+    /// Shown again after a restart or on request: replace what is on screen, count nothing.
+    public var isRepeat: Bool
+}
+
+/// What the engine must carry out after an event.
+public enum Effect: Sendable, Equatable {
+    /// Show the prompt, replacing its earlier showing in place.
+    case show(Prompt)
+    /// Take the prompt's notification off screen.
+    case withdraw(promptID: UInt64)
+    /// Append to history.
+    case record(HistoryRecord)
+}
+
+/// Why the scheduler refused a request.
+public struct Refusal: Error, Sendable, Equatable {
+    public enum Code: String, Sendable {
+        case nothingDue = "nothing-due"
+        case snoozeLimit = "snooze-limit"
+        case paused = "paused"
+        case notPaused = "not-paused"
+    }
+
+    public var code: Code
+    /// What happened and what to do instead.
+    public var message: String
+}
+
+/// The scheduler's answer to a request.
+public enum Reply: Sendable, Equatable {
+    case ok(String)
+    case refused(Refusal)
+}
+
+/// An answer to a due reminder.
+public enum Answer: Sendable, Equatable {
+    case done
+    /// Snooze for the given length, or the configured default.
+    case snooze(Duration?)
+    case skip
+}
+
+/// How long to pause.
+public enum PauseLength: Sendable, Equatable {
+    case indefinitely
+    case duration(Duration)
+    /// Until the next time the local clock shows hour:minute.
+    case until(hour: Int, minute: Int)
+}
+
+/// Past-tense facts the scheduler reacts to.
+public enum Event: Sendable, Equatable {
+    /// Time passed (a timer fired or the engine wants fresh figures).
+    case tick
+    /// The user answered; `promptID` is set when the answer came from a notification, and an
+    /// answer to a reminder that is no longer on screen is ignored.
+    case answered(Answer, promptID: UInt64?)
+    case pauseRequested(PauseLength)
+    case resumeRequested
+    /// `limber now KIND`.
+    case dueNowRequested(ReminderKind)
+    /// A new configuration: elapsed time stays; new intervals apply from the next reminder.
+    case settingsReplaced(ScheduleSettings)
+}
+
+/// The result of handling an event.
+public struct Transition: Sendable, Equatable {
+    public var effects: [Effect] = []
+    /// Set for requests (answers, pause, resume, now).
+    public var reply: Reply?
+}
+
+/// The scheduling state machine: events in, effects out. It never reads a clock.
+public struct Scheduler: Sendable, Equatable {
+    public private(set) var settings: ScheduleSettings
+    public private(set) var state: SchedulerState
+
+    /// A fresh schedule starting at `now`.
+    public init(settings: ScheduleSettings, seed: UInt64, at now: Moment) {
+        self.settings = settings
+        var rng = SplitMix64(seed: seed)
+        let posture = rng.seconds(between: settings.postureMin, and: settings.postureMax)
+        state = SchedulerState(
+            posture: .init(elapsed: .zero, interval: posture),
+            routine: .init(elapsed: .zero, interval: settings.routineInterval),
+            rng: rng, anchorMonotonic: now.monotonic, anchorWall: now.wall,
+            anchorUTCOffset: now.utcOffsetSeconds, today: DayCounts(day: now.local.date))
+    }
+
+    /// A schedule restored from a saved state.
+    ///
+    /// `creditDowntime`: the previous daemon died without saving (no clean stop) in this same
+    /// boot, so the saved monotonic anchor is still meaningful and the time since counts as
+    /// running. Otherwise the time the daemon was down does not count. A reminder that was on
+    /// screen is shown again in place.
+    public static func restore(_ saved: SchedulerState, settings: ScheduleSettings, creditDowntime: Bool,
+                               at now: Moment) -> (Scheduler, [Effect]) {
+        var s = Scheduler(settings: settings, state: saved)
+        var effects: [Effect] = []
+        if creditDowntime, now.monotonic >= saved.anchorMonotonic {
+            effects += s.advance(to: now)
+        } else {
+            s.state.anchorMonotonic = now.monotonic
+            s.state.anchorWall = now.wall
+            s.state.anchorUTCOffset = now.utcOffsetSeconds
+            if var p = s.state.prompt {
+                p.nextActionAt = now.monotonic + settings.reshowDelay
+                s.state.prompt = p
+            }
+            effects += s.expirePause(at: now)
+        }
+        if let p = s.state.prompt {
+            effects.append(.show(s.prompt(p, isRepeat: true)))
+        }
+        return (s, effects + s.evaluate(at: now))
+    }
+
+    private init(settings: ScheduleSettings, state: SchedulerState) {
+        self.settings = settings
+        self.state = state
+    }
+
+    /// Handles one event at `now`.
+    public mutating func handle(_ event: Event, at now: Moment) -> Transition {
+        var t = Transition()
+        t.effects = advance(to: now)
+        switch event {
+        case .tick:
+            break
+        case .answered(let answer, let id):
+            if let id, state.prompt?.id != id {
+                return t  // a stale notification: its reminder was already answered or withdrawn
+            }
+            t.effects += answerPrompt(answer, at: now, reply: &t.reply)
+        case .pauseRequested(let length):
+            t.effects += pause(length, at: now, reply: &t.reply)
+        case .resumeRequested:
+            if state.pause == nil {
+                t.reply = .refused(Refusal(code: .notPaused, message: "reminders are not paused"))
+            } else {
+                state.pause = nil
+                var r = HistoryRecord(outcome: .resumed, kind: nil, promptID: nil, at: now)
+                r.reason = "resume"
+                t.effects.append(record(r))
+                t.reply = .ok("reminders resumed; " + nextSummary(at: now))
+            }
+        case .dueNowRequested(let kind):
+            t.effects += dueNow(kind, at: now, reply: &t.reply)
+        case .settingsReplaced(let new):
+            settings = new
+        }
+        t.effects += evaluate(at: now)
+        return t
+    }
+
+    // MARK: Time
+
+    /// Accrues active time from the anchor to `now` and ends a pause whose time has come.
+    mutating func advance(to now: Moment) -> [Effect] {
+        var effects: [Effect] = []
+        let last = LocalTime(wall: state.anchorWall, utcOffsetSeconds: state.anchorUTCOffset)
+        let delta = max(.zero, now.monotonic - state.anchorMonotonic)
+        var active = Duration.zero
+        if delta > .zero {
+            if let pause = state.pause {
+                if let until = pause.until, now.wall >= until {
+                    // Credit only the part after the pause ended.
+                    active = min(delta, now.wall - until)
+                }
+            } else {
+                active = activeTime(delta, from: last, to: now.local)
+            }
+        }
+        let wasInWork = settings.workHours.contains(last)
+        effects += expirePause(at: now)
+        if active > .zero {
+            state.posture.elapsed += active
+            state.routine.elapsed += active
+        }
+        state.anchorMonotonic = now.monotonic
+        state.anchorWall = now.wall
+        state.anchorUTCOffset = now.utcOffsetSeconds
+        if state.today.day != now.local.date {
+            state.today = DayCounts(day: now.local.date)
+        }
+        // Work hours ended with a reminder on screen: take it off; it stays due for next time.
+        if wasInWork, !settings.workHours.contains(now.local), let p = state.prompt {
+            state.prompt = nil
+            var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
+            r.reason = "work-hours"
+            effects += [.withdraw(promptID: p.id), record(r)]
+        }
+        return effects
+    }
+
+    /// The part of `delta` (monotonic time between two local times) that was inside work hours.
+    /// The engine wakes at each work-hours boundary, so one boundary at most lies between.
+    private func activeTime(_ delta: Duration, from last: LocalTime, to now: LocalTime) -> Duration {
+        let hours = settings.workHours
+        if hours.isAlways { return delta }
+        if hours.contains(last) {
+            guard let left = hours.secondsUntilChange(from: last) else { return delta }
+            return min(delta, .seconds(left))
+        }
+        if hours.contains(now) {
+            guard let since = hours.secondsSinceChange(at: now) else { return delta }
+            return min(delta, .seconds(since))
+        }
+        return .zero
+    }
+
+    private mutating func expirePause(at now: Moment) -> [Effect] {
+        guard let until = state.pause?.until, now.wall >= until else { return [] }
+        state.pause = nil
+        var r = HistoryRecord(outcome: .resumed, kind: nil, promptID: nil, at: now)
+        r.reason = "pause-ended"
+        return [record(r)]
+    }
+
+    /// Whether active time is accruing now.
+    func isRunning(at now: Moment) -> Bool {
+        state.pause == nil && settings.workHours.contains(now.local)
+    }
+
+    /// Shows what came due, re-shows what is unanswered, and records what was missed.
+    mutating func evaluate(at now: Moment) -> [Effect] {
+        var effects: [Effect] = []
+        if var p = state.prompt {
+            if p.kind == .posture, state.routine.isDue, state.pause == nil {
+                // The routine came due too: one prompt, the routine, which counts as the check.
+                effects.append(.withdraw(promptID: p.id))
+                state.prompt = nil
+                effects += showNew(.routine, at: now)
+                return effects
+            }
+            if now.monotonic >= p.nextActionAt {
+                if p.shows <= settings.reshowCount {
+                    p.shows += 1
+                    p.nextActionAt = now.monotonic + settings.reshowDelay
+                    state.prompt = p
+                    var r = HistoryRecord(outcome: .reshown, kind: p.kind, promptID: p.id, at: now)
+                    r.show = p.shows
+                    effects += [.show(prompt(p, isRepeat: false)), record(r)]
+                } else {
+                    effects += resolve(p, .missed, at: now)
+                }
+            }
+            return effects
+        }
+        guard isRunning(at: now) else { return effects }
+        if state.routine.isDue {
+            effects += showNew(.routine, at: now)
+        } else if state.posture.isDue {
+            effects += showNew(.posture, at: now)
+        }
+        return effects
+    }
+
+    private mutating func showNew(_ kind: ReminderKind, at now: Moment) -> [Effect] {
+        state.nextPromptID += 1
+        let p = PromptState(id: state.nextPromptID, kind: kind, shows: 1, firstShownWall: now.wall,
+                            nextActionAt: now.monotonic + settings.reshowDelay,
+                            serial: kind == .posture ? state.postureSerial : state.routineSerial)
+        if kind == .posture { state.postureSerial += 1 } else { state.routineSerial += 1 }
+        state.prompt = p
+        var r = HistoryRecord(outcome: .shown, kind: kind, promptID: p.id, at: now)
+        r.show = 1
+        return [.show(prompt(p, isRepeat: false)), record(r)]
+    }
+
+    private func prompt(_ p: PromptState, isRepeat: Bool) -> Prompt {
+        Prompt(id: p.id, kind: p.kind, show: p.shows, isFinal: p.shows > settings.reshowCount,
+               snoozesLeft: max(0, settings.snoozeLimit - timer(p.kind).snoozes),
+               serial: p.serial, isRepeat: isRepeat)
+    }
+
+    /// Ends a prompt with `outcome`: records it and restarts the interval(s) it covers.
+    private mutating func resolve(_ p: PromptState, _ outcome: Outcome, at now: Moment) -> [Effect] {
+        state.prompt = nil
+        restart(p.kind)
+        return [.withdraw(promptID: p.id), record(HistoryRecord(outcome: outcome, kind: p.kind, promptID: p.id, at: now))]
+    }
+
+    /// A routine covers the posture check too, so finishing one restarts both intervals.
+    private mutating func restart(_ kind: ReminderKind) {
+        state.posture = .init(elapsed: .zero,
+                              interval: state.rng.seconds(between: settings.postureMin, and: settings.postureMax))
+        if kind == .routine {
+            state.routine = .init(elapsed: .zero, interval: settings.routineInterval)
+        }
+    }
+
+    private func timer(_ kind: ReminderKind) -> ReminderTimer {
+        kind == .posture ? state.posture : state.routine
+    }
+
+    private mutating func record(_ r: HistoryRecord) -> Effect {
+        state.today.count(r)
+        return .record(r)
+    }
+
+    // MARK: Requests
+
+    private mutating func answerPrompt(_ answer: Answer, at now: Moment, reply: inout Reply?) -> [Effect] {
+        guard let p = state.prompt else {
+            switch answer {
+            case .done:
+                return doneEarly(at: now, reply: &reply)
+            case .snooze, .skip:
+                reply = .refused(Refusal(code: .nothingDue,
+                    message: "nothing is due to \(answer == .skip ? "skip" : "snooze"); " + nextSummary(at: now)))
+                return []
+            }
+        }
+        switch answer {
+        case .done, .skip:
+            let effects = resolve(p, answer == .done ? .done : .skipped, at: now)
+            reply = .ok("\(p.kind.displayName) \(answer == .done ? "done" : "skipped"); " + nextSummary(at: now))
+            return effects
+        case .snooze(let length):
+            let used = timer(p.kind).snoozes
+            guard used < settings.snoozeLimit else {
+                reply = .refused(Refusal(code: .snoozeLimit, message:
+                    "this \(p.kind.displayName) was already snoozed \(used) times, the limit; "
+                    + "answer it with 'limber done' or 'limber skip', or pause reminders with 'limber pause'"))
+                return []
+            }
+            let d = length ?? settings.snoozeDefault
+            state.prompt = nil
+            if p.kind == .posture { state.posture.snoozes += 1 } else { state.routine.snoozes += 1 }
+            // Nothing comes due before the snooze ends: push every interval to at least `d` away.
+            for kind in ReminderKind.allCases {
+                var t = timer(kind)
+                if t.interval - t.elapsed < d { t.elapsed = t.interval - d }
+                if kind == .posture { state.posture = t } else { state.routine = t }
+            }
+            var r = HistoryRecord(outcome: .snoozed, kind: p.kind, promptID: p.id, at: now)
+            r.length = d
+            let left = settings.snoozeLimit - used - 1
+            reply = .ok("\(p.kind.displayName) snoozed for \(formatDuration(d))"
+                        + (left == 0 ? "; that was the last snooze for it" : " (\(left) snooze\(left == 1 ? "" : "s") left)"))
+            return [.withdraw(promptID: p.id), record(r)]
+        }
+    }
+
+    private mutating func doneEarly(at now: Moment, reply: inout Reply?) -> [Effect] {
+        // The break was taken before the reminder: complete whichever comes due first.
+        let kind: ReminderKind = state.routine.remaining <= state.posture.remaining ? .routine : .posture
+        restart(kind)
+        var r = HistoryRecord(outcome: .done, kind: kind, promptID: nil, at: now)
+        r.early = true
+        reply = .ok("\(kind.displayName) done early; " + nextSummary(at: now))
+        return [record(r)]
+    }
+
+    private mutating func pause(_ length: PauseLength, at now: Moment, reply: inout Reply?) -> [Effect] {
+        var effects: [Effect] = []
+        let until: Duration?
+        switch length {
+        case .indefinitely:
+            until = nil
+        case .duration(let d):
+            until = now.wall + d
+        case .until(let hour, let minute):
+            let local = now.local
+            var ahead = hour * 3600 + minute * 60 - local.secondOfDay
+            if ahead <= 0 { ahead += 86_400 }
+            until = now.wall + .seconds(ahead)
+        }
+        state.pause = PauseState(until: until)
+        if let p = state.prompt {
+            state.prompt = nil
+            var w = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
+            w.reason = "paused"
+            effects += [.withdraw(promptID: p.id), record(w)]
+        }
+        var r = HistoryRecord(outcome: .paused, kind: nil, promptID: nil, at: now)
+        r.until = until
+        if case .duration(let d) = length { r.length = d }
+        effects.append(record(r))
+        if let until {
+            let end = LocalTime(wall: until, utcOffsetSeconds: now.utcOffsetSeconds)
+            let day = end.date == now.local.date ? "" : (end.date.daysSinceEpoch - now.local.date.daysSinceEpoch == 1
+                ? "tomorrow " : "\(end.date) ")
+            reply = .ok("reminders paused until \(day)\(end.clockText); 'limber resume' resumes them sooner")
+        } else {
+            reply = .ok("reminders paused until you run 'limber resume'")
+        }
+        return effects
+    }
+
+    private mutating func dueNow(_ kind: ReminderKind, at now: Moment, reply: inout Reply?) -> [Effect] {
+        if let until = state.pause.map({ $0.until }) {
+            let when = until.map { " until " + LocalTime(wall: $0, utcOffsetSeconds: now.utcOffsetSeconds).clockText } ?? ""
+            reply = .refused(Refusal(code: .paused,
+                message: "reminders are paused\(when); run 'limber resume' first"))
+            return []
+        }
+        if let p = state.prompt, p.kind == kind || p.kind == .routine {
+            reply = .ok("the \(p.kind.displayName) is showing again")
+            return [.show(prompt(p, isRepeat: true))]
+        }
+        if kind == .posture { state.posture.elapsed = state.posture.interval } else {
+            state.routine.elapsed = state.routine.interval
+        }
+        var effects: [Effect] = []
+        if let p = state.prompt {  // a posture check is showing and a routine was asked for
+            effects.append(.withdraw(promptID: p.id))
+            state.prompt = nil
+        }
+        effects += showNew(kind, at: now)
+        reply = .ok("\(kind.displayName) due now")
+        return effects
+    }
+
+    // MARK: Queries
+
+    /// A snapshot for `limber status`, as of `now` (accrual included).
+    public func status(at now: Moment) -> ScheduleStatus {
+        var s = self
+        _ = s.advance(to: now)
+        let mode: ScheduleStatus.Mode
+        if let pause = s.state.pause {
+            mode = .paused(until: pause.until)
+        } else if !s.settings.workHours.contains(now.local) {
+            let back = s.settings.workHours.secondsUntilChange(from: now.local).map { now.wall + .seconds($0) }
+            mode = .offHours(until: back)
+        } else {
+            mode = .active
+        }
+        let due = s.state.prompt.map {
+            ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall)
+        }
+        return ScheduleStatus(
+            mode: mode, due: due,
+            next: ReminderKind.allCases.map { kind in
+                let t = s.timer(kind)
+                return .init(kind: kind, remaining: max(.zero, t.remaining),
+                             elapsed: max(.zero, t.elapsed), interval: t.interval)
+            },
+            today: s.state.today)
+    }
+
+    /// How long until something needs the scheduler's attention, measured from `now`:
+    /// a reminder due, a re-show, the end of a pause, or a work-hours boundary.
+    public func nextWake(at now: Moment) -> Duration? {
+        var s = self
+        _ = s.advance(to: now)
+        var candidates: [Duration] = []
+        if let p = s.state.prompt {
+            candidates.append(p.nextActionAt - now.monotonic)
+        }
+        if let pause = s.state.pause {
+            if let until = pause.until { candidates.append(until - now.wall) }
+        } else {
+            if let change = s.settings.workHours.secondsUntilChange(from: now.local) {
+                candidates.append(.seconds(change))
+            }
+            if s.isRunning(at: now) {
+                for kind in ReminderKind.allCases where s.state.prompt?.kind != kind {
+                    if kind == .posture, s.state.prompt?.kind == .routine { continue }
+                    candidates.append(s.timer(kind).remaining)
+                }
+            }
+        }
+        return candidates.map { max(.zero, $0) }.min()
+    }
+
+    /// "posture check in 12 min, routine in 40 min" (or paused, or due).
+    public func nextSummary(at now: Moment) -> String {
+        status(at: now).summary(at: now)
+    }
+}

@@ -1,0 +1,56 @@
+/// Active time accumulated toward one reminder kind.
+public struct ReminderTimer: Sendable, Equatable {
+    /// Active time since the interval started (negative after a snooze pushes it back).
+    public var elapsed: Duration
+    public var interval: Duration
+    /// Snoozes used on the current reminder.
+    public var snoozes: Int = 0
+
+    var isDue: Bool { elapsed >= interval }
+    var remaining: Duration { interval - elapsed }
+}
+
+/// A reminder on screen, waiting for an answer.
+public struct PromptState: Sendable, Equatable {
+    public var id: UInt64
+    public var kind: ReminderKind
+    public var shows: Int
+    public var firstShownWall: Duration
+    /// Monotonic time of the next re-show, or of recording it missed after the last showing.
+    public var nextActionAt: Duration
+    public var serial: Int
+}
+
+/// A pause; `until` nil means until resumed.
+public struct PauseState: Sendable, Equatable {
+    /// Wall time the pause ends.
+    public var until: Duration?
+}
+
+/// Everything the scheduler remembers; saved by the engine so a restart continues the schedule.
+public struct SchedulerState: Sendable, Equatable {
+    public var posture: ReminderTimer
+    public var routine: ReminderTimer
+    public var prompt: PromptState?
+    public var pause: PauseState?
+    public var rng: SplitMix64
+    /// Active time is accrued up to this point.
+    public var anchorMonotonic: Duration
+    public var anchorWall: Duration
+    public var anchorUTCOffset: Int
+    public var nextPromptID: UInt64 = 0
+    public var postureSerial = 0
+    public var routineSerial = 0
+    public var today: DayCounts
+
+    init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
+         anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {
+        self.posture = posture
+        self.routine = routine
+        self.rng = rng
+        self.anchorMonotonic = anchorMonotonic
+        self.anchorWall = anchorWall
+        self.anchorUTCOffset = anchorUTCOffset
+        self.today = today
+    }
+}

@@ -1,0 +1,69 @@
+/// What `limber status` and the systemd STATUS= line report.
+public struct ScheduleStatus: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        case active
+        /// Paused; `until` is the wall time it ends, nil for indefinitely.
+        case paused(until: Duration?)
+        /// Outside work hours; `until` is when they start again.
+        case offHours(until: Duration?)
+    }
+
+    /// A reminder on screen.
+    public struct Due: Sendable, Equatable {
+        public var prompt: Prompt
+        public var firstShown: Duration
+    }
+
+    /// Progress toward one kind's next reminder.
+    public struct Next: Sendable, Equatable {
+        public var kind: ReminderKind
+        /// Active time left; zero when due.
+        public var remaining: Duration
+        public var elapsed: Duration
+        public var interval: Duration
+    }
+
+    public var mode: Mode
+    public var due: Due?
+    public var next: [Next]
+    public var today: DayCounts
+
+    /// One line: "posture check in 12 min, routine in 40 min", "posture check due (shown 2×)",
+    /// "paused until 14:30".
+    public func summary(at now: Moment) -> String {
+        func clock(_ wall: Duration) -> String {
+            let t = LocalTime(wall: wall, utcOffsetSeconds: now.utcOffsetSeconds)
+            let days = t.date.daysSinceEpoch - now.local.date.daysSinceEpoch
+            let day = days == 0 ? "" : days == 1 ? "tomorrow " : "\(t.weekday.shortName) "
+            return day + t.clockText
+        }
+        if let due {
+            let shown = due.prompt.show > 1 ? " (shown \(due.prompt.show)×)" : ""
+            return "\(due.prompt.kind.displayName) due\(shown)"
+        }
+        switch mode {
+        case .paused(let until):
+            return until.map { "paused until " + clock($0) } ?? "paused until resumed"
+        case .offHours(let until):
+            return "outside work hours" + (until.map { " until " + clock($0) } ?? "")
+        case .active:
+            let posture = next.first { $0.kind == .posture }
+            let routine = next.first { $0.kind == .routine }
+            var parts: [String] = []
+            if let posture { parts.append("posture check in " + formatDuration(posture.remaining)) }
+            if let routine { parts.append("routine in " + formatDuration(routine.remaining)) }
+            return parts.joined(separator: ", ")
+        }
+    }
+}
+
+/// "45 s", "12 min", "1 h 5 min": rounded up to the minute from a minute on, so "in 1 min"
+/// never means "now".
+public func formatDuration(_ d: Duration) -> String {
+    let total = max(0, d.components.seconds + (d.components.attoseconds > 0 ? 1 : 0))
+    if total < 60 { return "\(total) s" }
+    let minutes = (total + 59) / 60
+    if minutes < 60 { return "\(minutes) min" }
+    let h = minutes / 60, m = minutes % 60
+    return m == 0 ? "\(h) h" : "\(h) h \(m) min"
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import LimberCore
+
+@Suite("restore after restart")
+struct Restore {
+    func roundTrip(_ s: SchedulerState) throws -> SchedulerState {
+        try JSONDecoder().decode(SchedulerState.self, from: JSONEncoder().encode(s))
+    }
+
+    @Test func savedStateRoundTripsThroughJSON() throws {
+        var h = Harness()
+        h.run(for: .minutes(17))
+        h.send(.dueNowRequested(.posture))
+        h.send(.answered(.snooze(.seconds(90)), promptID: nil))
+        h.send(.dueNowRequested(.routine))
+        h.send(.pauseRequested(.duration(.minutes(30))))
+        #expect(try roundTrip(h.scheduler.state) == h.scheduler.state)
+    }
+
+    @Test func cleanRestartKeepsElapsedTimeAndDoesNotCountTheDowntime() throws {
+        var h = Harness()
+        h.run(for: .minutes(20))
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.advance(.minutes(7))  // the daemon is stopped for 7 minutes
+        let (restored, effects) = Scheduler.restore(saved, settings: .defaults, creditDowntime: false, at: h.clock.now)
+        #expect(effects.isEmpty)
+        let status = restored.status(at: h.clock.now)
+        #expect(status.next.first { $0.kind == .posture }?.elapsed == .minutes(20))
+        #expect(restored.state.posture.interval == saved.posture.interval, "a half-elapsed interval is not redrawn")
+    }
+
+    @Test func aKilledDaemonInTheSameBootIsCreditedUpToTheRestart() throws {
+        var h = Harness()
+        h.run(for: .minutes(20))
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.advance(.seconds(2))
+        let (restored, _) = Scheduler.restore(saved, settings: .defaults, creditDowntime: true, at: h.clock.now)
+        #expect(restored.status(at: h.clock.now).next.first { $0.kind == .posture }?.elapsed == .minutes(20) + .seconds(2))
+    }
+
+    @Test func aReminderOnScreenIsShownAgainInPlaceNotTwice() throws {
+        var h = Harness()
+        h.send(.dueNowRequested(.posture))
+        let first = h.shows[0]
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.advance(.seconds(3))
+        var (restored, effects) = Scheduler.restore(saved, settings: .defaults, creditDowntime: false, at: h.clock.now)
+        #expect(effects == [.show(Prompt(id: first.id, kind: .posture, show: 1, isFinal: false, snoozesLeft: 3,
+                                         serial: 0, isRepeat: true))])
+        #expect(restored.status(at: h.clock.now).today.due == 1)
+        // Its re-show schedule continues from the restart.
+        h.clock.advance(.minutes(5))
+        let t = restored.handle(.tick, at: h.clock.now)
+        #expect(t.effects.contains { if case .show(let p) = $0 { return p.id == first.id && p.show == 2 } else { return false } })
+    }
+
+    @Test func aPauseThatEndedWhileTheDaemonWasDownEnds() throws {
+        var h = Harness()
+        h.send(.pauseRequested(.duration(.minutes(10))))
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.advance(.minutes(30))
+        let (restored, effects) = Scheduler.restore(saved, settings: .defaults, creditDowntime: false, at: h.clock.now)
+        #expect(effects.contains { if case .record(let r) = $0 { return r.outcome == .resumed } else { return false } })
+        #expect(restored.status(at: h.clock.now).mode == .active)
+    }
+
+    @Test func todaysCountsStartOverOnANewDay() {
+        var h = Harness()
+        h.send(.dueNowRequested(.posture))
+        h.send(.answered(.done, promptID: nil))
+        #expect(h.status.today.done == 1)
+        h.clock.advance(.seconds(86_400))
+        #expect(h.status.today.done == 0)
+        #expect(h.status.today.day == LocalDate(year: 2026, month: 11, day: 24))
+    }
+}
+
+@Suite("calendar")
+struct Calendar {
+    @Test func civilDatesRoundTripAndWeekdaysAreRight() {
+        for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
+            #expect(LocalDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+        #expect(LocalDate(daysSinceEpoch: 0) == LocalDate(year: 1970, month: 1, day: 1))
+        #expect(LocalDate(year: 1970, month: 1, day: 1).weekday == .thursday)
+        #expect(LocalDate(year: 2026, month: 11, day: 21).weekday == .saturday)
+        #expect(LocalDate(year: 2024, month: 2, day: 29).weekday == .thursday)
+        #expect(LocalDate(year: 1969, month: 12, day: 31).weekday == .wednesday)
+    }
+
+    @Test func localTimeAppliesTheOffset() {
+        let wall = Duration.seconds(LocalDate(year: 2026, month: 11, day: 21).daysSinceEpoch * 86_400 + 23 * 3600 + 30 * 60)
+        let berlin = LocalTime(wall: wall, utcOffsetSeconds: 3600)
+        #expect(berlin.date == LocalDate(year: 2026, month: 11, day: 22))
+        #expect(berlin.clockText == "00:30")
+        #expect(berlin.iso8601(utcOffsetSeconds: 3600) == "2026-11-22T00:30:00+01:00")
+        let ny = LocalTime(wall: wall, utcOffsetSeconds: -5 * 3600)
+        #expect(ny.iso8601(utcOffsetSeconds: -5 * 3600) == "2026-11-21T18:30:00-05:00")
+    }
+
+    @Test func durationsReadLikeAPersonWouldSayThem() {
+        #expect(formatDuration(.seconds(45)) == "45 s")
+        #expect(formatDuration(.seconds(60)) == "1 min")
+        #expect(formatDuration(.seconds(61)) == "2 min")
+        #expect(formatDuration(.minutes(60)) == "1 h")
+        #expect(formatDuration(.minutes(65)) == "1 h 5 min")
+        #expect(formatDuration(.seconds(-3)) == "0 s")
+    }
+}
