@@ -49,5 +49,6 @@ let package = Package(
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol"]),
         .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon"], swiftSettings: testing),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber"]),
     ]
 )

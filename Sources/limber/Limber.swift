@@ -1,0 +1,62 @@
+import ArgumentParser
+import LimberProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Limber: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "limber",
+        abstract: "Answer and inspect limber's posture checks and movement routines.",
+        discussion: """
+            limber talks to the limberd daemon over $XDG_RUNTIME_DIR/limber/control.sock.
+            With no subcommand it shows the status.
+
+            Durations read like 90s, 5m, 1h30m.
+
+            Exit status: 0 ok; 2 bad usage; 3 limberd unreachable; 4 request refused (the
+            message says why).
+            """,
+        version: "limber \(LimberVersion.current)",
+        subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
+                      Reload.self],
+        defaultSubcommand: Status.self)
+
+    /// Exit statuses beyond argument-parser's own.
+    enum Exit {
+        static let usage: Int32 = 2
+        static let unreachable: Int32 = 3
+        static let refused: Int32 = 4
+    }
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)  // --help, --version
+            }
+            // Usage errors exit 2, as is usual for command-line tools (argument-parser uses 64).
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            Glibc.exit(Exit.usage)
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+    var written = 0
+    while written < line.count {
+        let n = line[written...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        written += n
+    }
+}
