@@ -112,7 +112,7 @@ import Testing
             }
             let reopened = try HistoryLog(directory: folder, host: "desk")
             try reopened.append([Array("two\n".utf8)], durable: true)
-            #expect(readFile(folder + "/history-desk.jsonl") == Array("one\ntwo\n".utf8))
+            #expect(readText(folder + "/history-desk.jsonl") == "one\ntwo\n")
         }
     }
 
@@ -123,7 +123,7 @@ import Testing
             let log = try HistoryLog(directory: folder, host: "desk")
             try log.append([Array("{\"d\":4}\n".utf8)], durable: true)
             try log.append([Array("{\"e\":5}\n".utf8)], durable: false)
-            #expect(readFile(path) == Array("{\"a\":1}\n{\"b\":2}\n{\"c\":\n{\"d\":4}\n{\"e\":5}\n".utf8))
+            #expect(readText(path) == "{\"a\":1}\n{\"b\":2}\n{\"c\":\n{\"d\":4}\n{\"e\":5}\n")
             #expect(try log.readLines().count == 5)
         }
     }
@@ -132,12 +132,12 @@ import Testing
         try withTemporaryFolder { folder in
             let log = try HistoryLog(directory: folder, host: "desk")
             try log.append([Array("no-newline".utf8), [], Array("next\n".utf8)], durable: false)
-            #expect(readFile(log.path) == Array("no-newline\nnext\n".utf8))
+            #expect(readText(log.path) == "no-newline\nnext\n")
             let error = #expect(throws: PathError.self) {
                 try log.append([Array("two\nlines\n".utf8)], durable: false)
             }
             #expect(error?.message.contains(log.path) == true)
-            #expect(readFile(log.path) == Array("no-newline\nnext\n".utf8))
+            #expect(readText(log.path) == "no-newline\nnext\n")
         }
     }
 
@@ -220,6 +220,11 @@ func readFile(_ path: String) -> [UInt8]? {
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     return try? readAll(fd).get()
+}
+
+/// The file as text, for expectations that print readably when they fail.
+func readText(_ path: String) -> String? {
+    readFile(path).map { String(decoding: $0, as: UTF8.self) }
 }
 
 func writeFile(_ path: String, _ bytes: [UInt8]) {

@@ -9,7 +9,7 @@ import Testing
             let first = try InstanceLock.acquire(runtimeDirectory: runtime)
             #expect(fileMode(runtime) == 0o700)
             #expect(fileMode(first.path) == 0o600)
-            #expect(readFile(first.path) == Array("\(getpid())\n".utf8))
+            #expect(readText(first.path) == "\(getpid())\n")
 
             // flock belongs to the open file description, so a second open conflicts even here.
             let error = #expect(throws: PathError.self) { try InstanceLock.acquire(runtimeDirectory: runtime) }
@@ -19,7 +19,7 @@ import Testing
             first.release()
             first.release()  // twice is harmless
             let second = try InstanceLock.acquire(runtimeDirectory: runtime)
-            #expect(readFile(second.path) == Array("\(getpid())\n".utf8))
+            #expect(readText(second.path) == "\(getpid())\n")
             second.release()
         }
     }
