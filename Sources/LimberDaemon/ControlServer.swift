@@ -238,7 +238,7 @@ public final class ControlServer {
         guard clients.count < limits.maxClients else {
             logger?.warning("refused a control connection: \(limits.maxClients) are open already",
                             metadata: ["peer": "\(peer)"])
-            refuse(fd, .failure(.internal,
+            refuse(fd, .failure(.busy,
                 "limberd is serving \(limits.maxClients) control connections already; try again in a moment"))
             return
         }

@@ -32,7 +32,8 @@ public struct LineFramer: Sendable {
                 }
                 buffer.removeAll(keepingCapacity: true)
             } else if !discarding {
-                if buffer.count >= cap {
+                // One byte of slack so a CR ending a line of exactly `cap` bytes still fits.
+                if buffer.count > cap || (buffer.count == cap && byte != UInt8(ascii: "\r")) {
                     discarding = true
                     buffer.removeAll()
                     items.append(.tooLong)

@@ -76,6 +76,8 @@ public enum ErrorCode: String, Codable, Sendable {
     case alreadyDue = "already-due"
     case configInvalid = "config-invalid"
     case forbidden = "forbidden"
+    /// Too many clients at once; try again.
+    case busy = "busy"
     case `internal` = "internal"
 }
 

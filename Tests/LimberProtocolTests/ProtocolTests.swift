@@ -80,6 +80,12 @@ import Testing
         #expect(f.pendingCount == 1)
     }
 
+    @Test func aCRLFLineOfExactlyTheCapFits() {
+        var f = LineFramer(cap: 4)
+        #expect(f.append(Array("abcd\r\n".utf8)) == [.line(Array("abcd".utf8))])
+        #expect(f.append(Array("abcd\r\r\n".utf8)) == [.tooLong])
+    }
+
     @Test func capsLongLinesAndRecovers() {
         var f = LineFramer(cap: 4)
         #expect(f.append(Array("abcd".utf8)) == [])
