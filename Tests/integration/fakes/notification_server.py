@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""A recording fake of org.freedesktop.Notifications for limber's integration tests.
+
+Runs on the bus named by DBUS_SESSION_BUS_ADDRESS (always a private test bus: see
+harness.PrivateBus). It implements the Desktop Notifications spec methods, records every
+call and every signal it emits as one JSON object per line in the --record file (flushed
+per line, so a test can poll it), and exposes a test-control interface:
+
+    name   org.limber.TestNotifications
+    object /org/limber/TestNotifications
+    iface  org.limber.TestNotifications
+      InvokeAction(u id, s key)      ActionInvoked(id, key), then NotificationClosed(id, 2)
+                                     (what dunst and most servers do after an action)
+      InvokeActionOnly(u id, s key)  ActionInvoked(id, key) alone (a resident notification)
+      Dismiss(u id)                  NotificationClosed(id, 2): the user closed it
+      Expire(u id)                   NotificationClosed(id, 1): it timed out
+      Calls() -> s                   JSON array of everything recorded so far
+      Open() -> s                    JSON array of the ids currently shown
+      Quit()
+
+It prints "ready" on stdout once it owns both names. It owns org.freedesktop.Notifications
+with DO_NOT_QUEUE and exits 1 if someone else has it, so a test can never silently talk to
+a real server. SIGTERM and SIGINT end it cleanly (exit 0).
+
+Record line shapes:
+    {"seq": 1, "time": 1763716503.12, "mono": 1234.5, "method": "Notify", "sender": ":1.4",
+     "args": {"app_name": ..., "replaces_id": 0, "app_icon": ..., "summary": ..., "body": ...,
+              "actions": ["default", "Open", "done", "Done", ...],
+              "hints": {"urgency": 1, ...}, "expire_timeout": -1},
+     "action_keys": ["default", "done", ...], "hint_types": {"urgency": "y"}, "id": 1}
+    {"seq": 2, ..., "method": "CloseNotification", "args": {"id": 1}, "id": 1, "was_open": true}
+    {"seq": 3, ..., "signal": "ActionInvoked", "args": {"id": 1, "action_key": "snooze"}, "id": 1}
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+import dbus
+import dbus.service
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+
+NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
+NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
+CONTROL_NAME = "org.limber.TestNotifications"
+CONTROL_PATH = "/org/limber/TestNotifications"
+
+CAPABILITIES = ["actions", "body", "body-markup", "persistence"]
+
+# NotificationClosed reasons from the spec.
+REASON_EXPIRED = 1
+REASON_DISMISSED = 2
+REASON_CLOSED_BY_CALL = 3
+
+_SIGNATURES = [  # order matters: Boolean and Byte are int subclasses
+    (dbus.Boolean, "b"), (dbus.Byte, "y"), (dbus.Int16, "n"), (dbus.UInt16, "q"),
+    (dbus.Int32, "i"), (dbus.UInt32, "u"), (dbus.Int64, "x"), (dbus.UInt64, "t"),
+    (dbus.Double, "d"), (dbus.ObjectPath, "o"), (dbus.Signature, "g"), (dbus.String, "s"),
+    (dbus.Struct, "r"), (dbus.Array, "a"), (dbus.Dictionary, "a{}"), (dbus.ByteArray, "ay"),
+]
+
+
+def signature_of(value):
+    """The D-Bus type letter of a decoded variant value (for checking e.g. urgency is a byte)."""
+    for cls, sig in _SIGNATURES:
+        if isinstance(value, cls):
+            return sig
+    return type(value).__name__
+
+
+def plain(value):
+    """dbus-python values -> plain JSON-able Python values."""
+    if isinstance(value, dbus.Boolean):
+        return bool(value)
+    if isinstance(value, (bytes, bytearray)):
+        return list(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return repr(value)
+
+
+class Recorder:
+    def __init__(self, path):
+        self.entries = []
+        self.file = open(path, "a", encoding="utf-8") if path else None
+
+    def add(self, entry):
+        entry = dict(entry)
+        entry["seq"] = len(self.entries) + 1
+        entry["time"] = time.time()
+        entry["mono"] = time.monotonic()
+        self.entries.append(entry)
+        if self.file:
+            self.file.write(json.dumps(entry, sort_keys=True) + "\n")
+            self.file.flush()
+
+
+class Notifications(dbus.service.Object):
+    """The spec interface (version 1.2)."""
+
+    def __init__(self, bus, recorder):
+        super().__init__(bus, NOTIFICATIONS_PATH)
+        self.recorder = recorder
+        self.next_id = 1
+        self.open = set()
+
+    @dbus.service.method(NOTIFICATIONS_NAME, in_signature="", out_signature="as",
+                         sender_keyword="sender")
+    def GetCapabilities(self, sender=None):
+        self.recorder.add({"method": "GetCapabilities", "sender": sender, "args": {}})
+        return dbus.Array(CAPABILITIES, signature="s")
+
+    @dbus.service.method(NOTIFICATIONS_NAME, in_signature="", out_signature="ssss",
+                         sender_keyword="sender")
+    def GetServerInformation(self, sender=None):
+        self.recorder.add({"method": "GetServerInformation", "sender": sender, "args": {}})
+        return ("limber-test-notifications", "limber", "1.0", "1.2")
+
+    @dbus.service.method(NOTIFICATIONS_NAME, in_signature="susssasa{sv}i", out_signature="u",
+                         sender_keyword="sender")
+    def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints,
+               expire_timeout, sender=None):
+        replaces_id = int(replaces_id)
+        if replaces_id:
+            # The spec: a nonzero replaces_id is returned as is, known or not.
+            nid = replaces_id
+            self.next_id = max(self.next_id, replaces_id + 1)
+        else:
+            nid = self.next_id
+            self.next_id += 1
+        self.open.add(nid)
+        actions = [str(a) for a in actions]
+        self.recorder.add({
+            "method": "Notify",
+            "sender": sender,
+            "args": {
+                "app_name": str(app_name), "replaces_id": replaces_id,
+                "app_icon": str(app_icon), "summary": str(summary), "body": str(body),
+                "actions": actions, "hints": plain(hints),
+                "expire_timeout": int(expire_timeout),
+            },
+            "action_keys": actions[0::2],
+            "hint_types": {str(k): signature_of(v) for k, v in hints.items()},
+            "id": nid,
+        })
+        return dbus.UInt32(nid)
+
+    @dbus.service.method(NOTIFICATIONS_NAME, in_signature="u", out_signature="",
+                         sender_keyword="sender")
+    def CloseNotification(self, nid, sender=None):
+        nid = int(nid)
+        was_open = nid in self.open
+        self.recorder.add({"method": "CloseNotification", "sender": sender,
+                           "args": {"id": nid}, "id": nid, "was_open": was_open})
+        if was_open:
+            self.close(nid, REASON_CLOSED_BY_CALL)
+
+    @dbus.service.signal(NOTIFICATIONS_NAME, signature="uu")
+    def NotificationClosed(self, nid, reason):
+        pass
+
+    @dbus.service.signal(NOTIFICATIONS_NAME, signature="us")
+    def ActionInvoked(self, nid, action_key):
+        pass
+
+    # Helpers for the control interface.
+    def close(self, nid, reason):
+        self.open.discard(nid)
+        self.recorder.add({"signal": "NotificationClosed",
+                           "args": {"id": nid, "reason": reason}, "id": nid})
+        self.NotificationClosed(dbus.UInt32(nid), dbus.UInt32(reason))
+
+    def action(self, nid, key):
+        self.recorder.add({"signal": "ActionInvoked",
+                           "args": {"id": nid, "action_key": key}, "id": nid})
+        self.ActionInvoked(dbus.UInt32(nid), dbus.String(key))
+
+
+class Control(dbus.service.Object):
+    def __init__(self, bus, notifications, recorder, loop):
+        super().__init__(bus, CONTROL_PATH)
+        self.n = notifications
+        self.recorder = recorder
+        self.loop = loop
+
+    @dbus.service.method(CONTROL_NAME, in_signature="us", out_signature="")
+    def InvokeAction(self, nid, key):
+        self.n.action(int(nid), str(key))
+        self.n.close(int(nid), REASON_DISMISSED)
+
+    @dbus.service.method(CONTROL_NAME, in_signature="us", out_signature="")
+    def InvokeActionOnly(self, nid, key):
+        self.n.action(int(nid), str(key))
+
+    @dbus.service.method(CONTROL_NAME, in_signature="u", out_signature="")
+    def Dismiss(self, nid):
+        self.n.close(int(nid), REASON_DISMISSED)
+
+    @dbus.service.method(CONTROL_NAME, in_signature="u", out_signature="")
+    def Expire(self, nid):
+        self.n.close(int(nid), REASON_EXPIRED)
+
+    @dbus.service.method(CONTROL_NAME, in_signature="", out_signature="s")
+    def Calls(self):
+        return json.dumps(self.recorder.entries)
+
+    @dbus.service.method(CONTROL_NAME, in_signature="", out_signature="s")
+    def Open(self):
+        return json.dumps(sorted(self.n.open))
+
+    @dbus.service.method(CONTROL_NAME, in_signature="", out_signature="")
+    def Quit(self):
+        GLib.idle_add(self.loop.quit)  # after the reply is sent
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", metavar="FILE", help="append JSON lines here")
+    args = parser.parse_args()
+
+    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if not address:
+        print("notification_server: DBUS_SESSION_BUS_ADDRESS is not set", file=sys.stderr)
+        return 2
+
+    DBusGMainLoop(set_as_default=True)
+    loop = GLib.MainLoop()
+    bus = dbus.bus.BusConnection(address)
+    recorder = Recorder(args.record)
+
+    # Export the objects first, so a call that arrives the moment we own a name finds them.
+    notifications = Notifications(bus, recorder)
+    control = Control(bus, notifications, recorder, loop)
+
+    for name in (NOTIFICATIONS_NAME, CONTROL_NAME):
+        reply = bus.request_name(name, dbus.bus.NAME_FLAG_DO_NOT_QUEUE)
+        if reply != dbus.bus.REQUEST_NAME_REPLY_PRIMARY_OWNER:
+            print(f"notification_server: {name} is already owned on {address}; refusing to "
+                  f"run next to another server", file=sys.stderr)
+            return 1
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
+
+    print("ready", flush=True)
+    loop.run()
+    del control
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
