@@ -88,6 +88,10 @@ extension Parser {
             throw fail("invalid time; write hours, minutes and seconds with two digits each, like 07:30:00",
                        at: start)
         }
+        if !signed, let dash = bytes[k..<stop].firstIndex(of: UInt8(ascii: "-")),
+           bytes[k..<dash].allSatisfy(isDigit), dash - k != 4 {
+            throw fail("invalid date; write it as YYYY-MM-DD with a four-digit year, like 1979-05-27", at: start)
+        }
         let integerEnd = try scanDigits(from: k, to: stop, radix: 10)
         if integerEnd == k {
             if first == UInt8(ascii: ".") {

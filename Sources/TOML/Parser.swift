@@ -204,11 +204,21 @@ struct Parser {
         if b < 0x20 || b == 0x7F { return "control character U+" + hex(UInt32(b), digits: 4) }
         if b < 0x80 { return "'" + String(Unicode.Scalar(b)) + "'" }
         let scalar = scalar(at: k)
-        return "'" + String(scalar) + "' (U+" + hex(scalar.value, digits: 4) + ")"
+        let code = "U+" + hex(scalar.value, digits: 4)
+        switch scalar.value {
+        case 0x80...0x9F: return "control character " + code
+        case 0xA0: return code + " (no-break space)"
+        case 0xFEFF: return code + " (byte order mark)"
+        case 0x200B: return code + " (zero-width space)"
+        case 0x1680, 0x2000...0x200F, 0x2028...0x202F, 0x205F...0x206F, 0x3000:
+            return code + " (an invisible or space character)"
+        default: return "'" + String(scalar) + "' (" + code + ")"
+        }
     }
 
     /// The Unicode scalar starting at `k` (the buffer was validated as UTF-8).
     func scalar(at k: Int) -> Unicode.Scalar {
+        guard k < end else { return "\u{FFFD}" }
         let b = at(k)
         let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
         let text = String(decoding: bytes[k..<min(k + length, end)], as: UTF8.self)

@@ -39,7 +39,7 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
     ///
     /// Tabs before the column are repeated in the caret line so the caret lines up at any tab
     /// width; wide characters (CJK, emoji) take two caret columns; control characters are shown
-    /// as U+FFFD; lines longer than 120 columns are cut around the column with "...".
+    /// and invisible format characters (BOM, zero-width space...) as U+FFFD; lines longer than 120 columns are cut around the column with "...".
     public static func render(fileName: String, line: Int, column: Int, message: String,
                               sourceLine: String, severity: String = "error") -> String {
         let header = "\(fileName):\(line):\(column): \(severity): \(message)"
@@ -59,8 +59,7 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
         var shown = prefix
         var caret = String(repeating: " ", count: prefix.count)
         for (k, scalar) in scalars.enumerated() {
-            let isControl = scalar.value < 0x20 && scalar != "\t" || (0x7F...0x9F).contains(scalar.value)
-            let display: Unicode.Scalar = isControl ? "\u{FFFD}" : scalar
+            let display: Unicode.Scalar = isInvisible(scalar) ? "\u{FFFD}" : scalar
             shown.unicodeScalars.append(display)
             if k < caretIndex {
                 if scalar == "\t" {
@@ -101,11 +100,20 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Control and invisible format characters, which the renderer shows as U+FFFD.
+func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09: false
+    case 0x00...0x1F, 0x7F...0x9F, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0xFEFF: true
+    default: false
+    }
+}
+
 /// Terminal columns a scalar takes: 0 for combining marks, 2 for wide East Asian and emoji.
 func displayWidth(_ scalar: Unicode.Scalar) -> Int {
     let v = scalar.value
     switch v {
-    case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F:
+    case 0x0300...0x036F, 0xFE00...0xFE0F:
         return 0
     case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
          0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
