@@ -2,9 +2,9 @@
 //
 //   limber-toml-decode < file.toml        valid: tagged JSON on stdout, exit 0
 //                                          invalid: the rendered error on stderr, exit 1
-//   limber-toml-decode --bench FILE [--repeat N]
-//                                          benchmark mode: parse FILE N times (default 15)
-//                                          and print the median parse time; no JSON
+//   limber-toml-decode --bench FILE... [--repeat N]
+//                                          benchmark mode: parse each FILE N times (default
+//                                          15) and print the median parse times; no JSON
 
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +33,10 @@ func readAll(_ fd: Int32) -> [UInt8]? {
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     var offset = 0
     while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        let n = bytes.withUnsafeBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            return write(fd, base + offset, raw.count - offset)
+        }
         if n < 0 {
             if errno == EINTR { continue }
             return
@@ -120,10 +123,16 @@ struct JSONWriter {
 
 // MARK: Benchmark mode
 
-func monotonicNanoseconds() -> UInt64 {
+func nanoseconds(_ clock: clockid_t) -> UInt64 {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(clock, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+func median(_ values: [UInt64]) -> UInt64 {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+        : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func milliseconds(_ nanoseconds: UInt64) -> String {
@@ -132,56 +141,74 @@ func milliseconds(_ nanoseconds: UInt64) -> String {
     return "\(micro / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }
 
+let usage = """
+    usage: limber-toml-decode < FILE.toml
+           limber-toml-decode --bench FILE... [--repeat N]
+    """
+
+/// `--bench FILE... [--repeat N]`: parses each file N times (default 15), the files taking
+/// turns so that they share the machine's conditions, and prints each file's median.
 func bench(_ arguments: [String]) -> Int32 {
-    var path: String?
+    guard arguments.first == "--bench" else {
+        writeError(usage)
+        return 2
+    }
+    var paths: [String] = []
     var repeats = 15
-    var k = 0
+    var k = 1
     while k < arguments.count {
-        switch arguments[k] {
-        case "--bench" where k + 1 < arguments.count:
-            path = arguments[k + 1]
-            k += 2
-        case "--repeat" where k + 1 < arguments.count:
-            guard let n = Int(arguments[k + 1]), n > 0 else {
+        if arguments[k] == "--repeat" {
+            guard k + 1 < arguments.count, let n = Int(arguments[k + 1]), n > 0 else {
                 writeError("limber-toml-decode: --repeat needs a positive number")
                 return 2
             }
             repeats = n
             k += 2
-        default:
-            writeError("usage: limber-toml-decode < FILE.toml\n       limber-toml-decode --bench FILE [--repeat N]")
-            return 2
+        } else {
+            paths.append(arguments[k])
+            k += 1
         }
     }
-    guard let path else {
-        writeError("usage: limber-toml-decode --bench FILE [--repeat N]")
+    if paths.isEmpty {
+        writeError(usage)
         return 2
     }
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0, let bytes = readAll(fd) else {
-        writeError("limber-toml-decode: cannot read \(path)")
-        return 2
+    var inputs: [[UInt8]] = []
+    for path in paths {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0, let bytes = readAll(fd) else {
+            writeError("limber-toml-decode: cannot read \(path)")
+            return 2
+        }
+        close(fd)
+        do {
+            _ = try TOMLDocument(parsing: bytes)  // warm-up, and fail early on invalid input
+        } catch {
+            writeError(error.rendered(fileName: path))
+            return 1
+        }
+        inputs.append(bytes)
     }
-    close(fd)
-    do {
-        _ = try TOMLDocument(parsing: bytes)  // warm-up, and fail early on invalid input
-    } catch {
-        writeError(error.rendered(fileName: path))
-        return 1
-    }
-    var times: [UInt64] = []
+    // Wall time is what the requirement is about; CPU time is printed beside it because it
+    // shows the parser's own cost even when other processes compete for the cores.
+    var wall = Array(repeating: [UInt64](), count: inputs.count)
+    var cpu = Array(repeating: [UInt64](), count: inputs.count)
     var keys = 0
     for _ in 0..<repeats {
-        let start = monotonicNanoseconds()
-        let document = try? TOMLDocument(parsing: bytes)
-        times.append(monotonicNanoseconds() - start)
-        keys &+= document?.root.count ?? 0
+        for (n, bytes) in inputs.enumerated() {
+            let wallStart = nanoseconds(CLOCK_MONOTONIC)
+            let cpuStart = nanoseconds(CLOCK_PROCESS_CPUTIME_ID)
+            let document = try? TOMLDocument(parsing: bytes)
+            cpu[n].append(nanoseconds(CLOCK_PROCESS_CPUTIME_ID) - cpuStart)
+            wall[n].append(nanoseconds(CLOCK_MONOTONIC) - wallStart)
+            keys &+= document?.root.count ?? 0  // keeps the parse from being optimized away
+        }
     }
-    times.sort()
-    let median = times.count % 2 == 1 ? times[times.count / 2]
-        : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-    print("\(path): \(bytes.count) bytes, \(repeats) runs, median \(milliseconds(median)) ms, "
-          + "min \(milliseconds(times[0])) ms, max \(milliseconds(times[times.count - 1])) ms")
+    for (n, path) in paths.enumerated() {
+        print("\(path): \(inputs[n].count) bytes, \(repeats) runs, median \(milliseconds(median(wall[n]))) ms, "
+              + "min \(milliseconds(wall[n].min() ?? 0)) ms, max \(milliseconds(wall[n].max() ?? 0)) ms, "
+              + "cpu median \(milliseconds(median(cpu[n]))) ms")
+    }
     return keys >= 0 ? 0 : 1
 }
 
