@@ -1,7 +1,24 @@
 // The public document model: what a schema layer walks after a successful parse.
 //
+//     let document = try TOMLDocument(parsing: bytes)          // throws TOMLError
+//     for entry in document.root {                              // keys in source order
+//         switch (entry.key, entry.value) {
+//         case ("minutes", .integer(let n)): ...
+//         case ("minutes", let other):
+//             report(at: entry.valuePosition, "expected an integer, found \(other.typeDescription)")
+//         default:
+//             report(at: entry.keyPosition, "unknown key '\(entry.key)'")
+//         }
+//     }
+//     // Render a schema error in the parser's shape:
+//     TOMLError.render(fileName: path, line: p.line, column: p.column, message: text,
+//                      sourceLine: TOMLError.sourceLine(p.line, in: bytes))
+//
 // Every key and every value carries a `TOMLPosition` so that a later stage can point at the
 // exact spot in the file when it rejects something ("work.minutes must be positive").
+// Strings are unescaped, multi-line strings have LF line ends, integers are Int64, and
+// date-times are small field structs with a canonical `description`. Floats that overflow
+// (1e400) are rejected rather than read as infinity.
 
 /// A 1-based line and column in the source; the column counts Unicode scalars, not bytes.
 ///

@@ -38,8 +38,9 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Renders any diagnostic in the same shape; `severity` is "error", "warning" or "note".
     ///
     /// Tabs before the column are repeated in the caret line so the caret lines up at any tab
-    /// width; wide characters (CJK, emoji) take two caret columns; control characters are shown
-    /// and invisible format characters (BOM, zero-width space...) as U+FFFD; lines longer than 120 columns are cut around the column with "...".
+    /// width; wide characters (CJK, emoji) take two caret columns; control characters and
+    /// invisible format characters (BOM, zero-width space...) are shown as U+FFFD; lines longer
+    /// than 120 characters are cut around the column, with "..." where text was left out.
     public static func render(fileName: String, line: Int, column: Int, message: String,
                               sourceLine: String, severity: String = "error") -> String {
         let header = "\(fileName):\(line):\(column): \(severity): \(message)"
@@ -73,8 +74,10 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
         return header + "\n" + shown + "\n" + caret + "^"
     }
 
-    /// The text of 1-based line `line` of `source` (without its line end), for rendering.
+    /// The text of 1-based line `line` of `source` (without its line end), for rendering;
+    /// empty when there is no such line.
     public static func sourceLine(_ line: Int, in source: some Collection<UInt8>) -> String {
+        guard line >= 1 else { return "" }
         let bytes = Array(source)
         var start = hasBOM(bytes) ? 3 : 0
         var current = 1

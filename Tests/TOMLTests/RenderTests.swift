@@ -77,6 +77,8 @@ import Testing
         #expect(line == "minutes = -5")
         #expect(TOMLError.sourceLine(1, in: source) == "[work]")
         #expect(TOMLError.sourceLine(9, in: source) == "")
+        #expect(TOMLError.sourceLine(0, in: source) == "")
+        #expect(TOMLError.sourceLine(3, in: source) == "")
         #expect(TOMLError.render(fileName: "limber.toml", line: 2, column: 11, message: "minutes must be positive",
                                  sourceLine: line, severity: "warning")
                 == "limber.toml:2:11: warning: minutes must be positive\nminutes = -5\n          ^")

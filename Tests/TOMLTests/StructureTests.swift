@@ -284,8 +284,11 @@ import Testing
         let fromString = try TOMLDocument(parsing: text)
         let fromBytes = try TOMLDocument(parsing: Array(text.utf8))
         let fromSlice = try TOMLDocument(parsing: Array(text.utf8)[...])
+        let fromView = try TOMLDocument(parsing: text.utf8)
         #expect(fromString == fromBytes)
         #expect(fromBytes == fromSlice)
+        #expect(fromSlice == fromView)
+        #expect(fromView.root["b"]?.tableValue?["c"] == .string("é"))
     }
 
     @Test func emptyDocuments() throws {
