@@ -7,9 +7,10 @@ import Testing
 import Glibc
 #endif
 
-/// Every test that iterates GLib's default main context. One context per process: two loops
-/// running at once would dispatch each other's sources, so these run one at a time.
-@Suite(.serialized) struct GLibDefaultContext {}
+/// Tests that use process-wide state, one at a time: GLib's default main context (two loops
+/// running at once would dispatch each other's sources), signal dispositions, environment
+/// variables (setenv races with getenv in other threads).
+@Suite(.serialized) struct ProcessWideState {}
 
 /// A CRITICAL is GLib reporting API misuse (such as g_source_remove on a dead id): make it
 /// abort the test run instead of scrolling past. Suites that use GLib touch this in `init`.
@@ -51,7 +52,7 @@ func voluntaryContextSwitchesOfThisThread() -> Int? {
 
 private final class Canary {}
 
-extension GLibDefaultContext {
+extension ProcessWideState {
     @Suite struct GLibLoopTests {
         init() { glibCriticalsAreFatal }
 
