@@ -9,7 +9,9 @@ import Glibc
 public enum LimberLogging {
     /// Bootstraps swift-log for the process; call once, before the first `Logger` is made.
     public static func bootstrap(level: Logger.Level, identifier: String = "limberd") {
-        let journal = stderrIsJournal()
+        // sd_journal_sendv reports success when the socket is missing (it drops records
+        // on purpose), so without the socket, stderr (the journal stream) is the way in.
+        let journal = stderrIsJournal() && access(journalSocket, F_OK) == 0
         LoggingSystem.bootstrap { _ in
             makeHandler(journal: journal, level: level, identifier: identifier)
         }
@@ -27,6 +29,8 @@ public enum LimberLogging {
         handler.logLevel = level
         return handler
     }
+
+    static let journalSocket = "/run/systemd/journal/socket"
 
     /// Whether stderr is systemd's journal stream: JOURNAL_STREAM ("device:inode") names it.
     ///
@@ -71,7 +75,7 @@ public struct JournalLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Sends the record; if journald refuses it, writes the stderr line instead.
+    /// Sends the record; if journald refuses it (full, say), writes the stderr line instead.
     public func log(event: LogEvent) {
         let merged = LogRecordMetadata.merge(handler: metadata, provider: metadataProvider, event: event)
         let fields = Self.fields(identifier: identifier, level: event.level, message: "\(event.message)",
