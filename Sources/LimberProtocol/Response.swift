@@ -127,4 +127,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case pausedUntil = "paused_until"
         case configPath = "config_path"
     }
+
+    // Every field is always present (null when empty), so `limber status --json` has one schema.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(state, forKey: .state)
+        try c.encode(pausedUntil, forKey: .pausedUntil)
+        try c.encode(due, forKey: .due)
+        try c.encode(next, forKey: .next)
+        try c.encode(today, forKey: .today)
+        try c.encode(notifications, forKey: .notifications)
+        try c.encode(version, forKey: .version)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(configPath, forKey: .configPath)
+    }
 }

@@ -69,6 +69,9 @@ import Testing
         line.removeLast()
         #expect(Response.decode(line) == r)
         #expect(String(decoding: line, as: UTF8.self).contains("\"snoozes_left\":1"))
+        // Empty fields are null, not missing: one schema for --json.
+        #expect(String(decoding: line, as: UTF8.self).contains("\"paused_until\":null"))
+        #expect(String(decoding: line, as: UTF8.self).contains("\"config_path\":null"))
     }
 }
 

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""limber's benchmarks (make bench). Figures, not pass/fail: the machines are shared and noisy.
+
+Each figure comes with a baseline measured in the same run:
+  - start-up, idle memory and idle wakeups against a C floor (Benchmarks/floor.c: notify_init,
+    READY=1, g_main_loop_run), built here with gcc;
+  - `limber status` against exec of /bin/true (the cost of starting any process).
+Targets from issue 2: RSS <= 12 MiB, no idle wakeups but watchdog pings, status <= 10 ms,
+READY=1 <= 50 ms. Issue 3: TOML 1 MiB <= 50 ms, 2 MiB about twice that.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "Tests" / "integration"))
+import harness  # noqa: E402
+
+
+def task_switches(pid):
+    """Voluntary + involuntary context switches summed over every thread of pid."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def threads(pid):
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+class Subject:
+    """One daemon-like process on its own private bus with a fake notification server."""
+
+    def __init__(self, label, argv, watchdog_usec=None):
+        self.tenv = harness.TempEnv("bench")
+        self.bus = harness.PrivateBus(self.tenv).start()
+        self.fake = harness.FakeNotifications(self.tenv, self.bus).start()
+        self.notify = harness.NotifySocket(self.tenv)
+        self.label = label
+        self.argv = argv
+        self.watchdog_usec = watchdog_usec
+        self.process = None
+
+    def env(self):
+        env = dict(self.tenv.env, **self.bus.env, **self.notify.env)
+        if self.watchdog_usec:
+            env["WATCHDOG_USEC"] = str(self.watchdog_usec)
+        return env
+
+    def start(self):
+        """Starts the process; returns seconds from exec to READY=1."""
+        mark = self.notify.mark()
+        t0 = time.monotonic()
+        self.process = subprocess.Popen(self.argv, env=self.env(), stdout=subprocess.DEVNULL,
+                                        stderr=open(self.tenv.path(f"{self.label}.stderr"), "ab"))
+        if self.notify.wait_for("READY", "1", timeout=15, since=mark) is None:
+            raise SystemExit(f"{self.label}: no READY=1 within 15 s")
+        ready_at = [t for t, m in self.notify.timed_messages(mark) if m.get("READY") == "1"][0]
+        return ready_at - t0
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def close(self):
+        self.stop()
+        self.fake.stop()
+        self.bus.stop()
+        self.notify.close()
+        self.tenv.cleanup()
+
+
+def median_ms(values):
+    return statistics.median(values) * 1000
+
+
+def build_floor(out):
+    cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libnotify", "libsystemd"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(["gcc", "-O2", "-o", str(out), str(ROOT / "Benchmarks" / "floor.c"), *cflags], check=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=str(ROOT / ".build" / "release"), help="folder with limberd and limber")
+    ap.add_argument("--idle", type=float, default=60.0, help="idle window for context switches (s)")
+    ap.add_argument("--settle", type=float, default=30.0, help="idle time before reading RSS (s)")
+    ap.add_argument("--starts", type=int, default=15, help="start-ups to time")
+    ap.add_argument("--status-runs", type=int, default=50)
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args()
+
+    limberd = str(Path(args.bin) / "limberd")
+    limber = str(Path(args.bin) / "limber")
+    for p in (limberd, limber):
+        if not os.access(p, os.X_OK):
+            raise SystemExit(f"{p} is not built; run make release")
+    floor = build_floor(Path(harness.TempEnv("floor").root) / "floor")
+    figures = {}
+
+    def report(name, value, unit, baseline=None, target=None):
+        figures[name] = {"value": round(value, 3), "unit": unit, "baseline": baseline and round(baseline, 3),
+                         "target": target}
+        line = f"{name:<42} {value:>9.2f} {unit:<6}"
+        if baseline:
+            line += f" baseline {baseline:>8.2f} ({value / baseline:4.1f}x)"
+        if target is not None:
+            line += f"   target <= {target} {'ok' if value <= target else 'OVER'}"
+        print(line, flush=True)
+
+    print(f"limberd {os.path.getsize(limberd) / 2**20:.1f} MiB, limber {os.path.getsize(limber) / 2**20:.1f} MiB "
+          f"(static Swift standard library)\n")
+
+    # Start-up: exec to READY=1.
+    subjects = [Subject("limberd", [limberd, "--defaults"]), Subject("floor", [str(floor)])]
+    try:
+        times = {s.label: [] for s in subjects}
+        for _ in range(args.starts):
+            for s in subjects:
+                times[s.label].append(s.start())
+                s.stop()
+        report("exec to READY=1 (median)", median_ms(times["limberd"]), "ms",
+               median_ms(times["floor"]), target=50)
+    finally:
+        for s in subjects:
+            s.close()
+
+    # Idle: RSS after settling, then context switches of every thread over the idle window.
+    subjects = [Subject("limberd", [limberd, "--defaults"]), Subject("floor", [str(floor)]),
+                Subject("limberd+watchdog", [limberd, "--defaults"], watchdog_usec=60_000_000)]
+    try:
+        for s in subjects:
+            s.start()
+        print(f"(idling {args.settle:.0f} s, then counting context switches for {args.idle:.0f} s)", flush=True)
+        time.sleep(args.settle)
+        rss = {s.label: rss_kib(s.process.pid) / 1024 for s in subjects}
+        before = {s.label: task_switches(s.process.pid) for s in subjects}
+        mark = {s.label: s.notify.mark() for s in subjects}
+        time.sleep(args.idle)
+        after = {s.label: task_switches(s.process.pid) for s in subjects}
+        report(f"RSS after {args.settle:.0f} s idle", rss["limberd"], "MiB", rss["floor"], target=12)
+        per_min = 60 / args.idle
+        report("context switches / idle minute (all threads)", (after["limberd"] - before["limberd"]) * per_min,
+               "", None)
+        report("  C floor, same window", (after["floor"] - before["floor"]) * per_min, "", None)
+        pings = len(subjects[2].notify.values("WATCHDOG", since=mark["limberd+watchdog"]))
+        report("  with WatchdogSec=60s: switches / minute",
+               (after["limberd+watchdog"] - before["limberd+watchdog"]) * per_min, "", None)
+        report("  with WatchdogSec=60s: WATCHDOG=1 / minute", pings * per_min, "", None)
+        figures["threads"] = {s.label: threads(s.process.pid) for s in subjects}
+        print(f"{'threads':<42} limberd {figures['threads']['limberd']}, floor {figures['threads']['floor']}")
+
+        # limber status round trip against the idle daemon.
+        s = subjects[0]
+        env = s.env()
+        def timed(argv):
+            t0 = time.monotonic()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+            return time.monotonic() - t0
+        for _ in range(5):
+            timed([limber, "status"])
+        status = [timed([limber, "status"]) for _ in range(args.status_runs)]
+        true = [timed(["/bin/true"]) for _ in range(args.status_runs)]
+        report(f"limber status round trip (median of {args.status_runs})", median_ms(status), "ms",
+               median_ms(true), target=10)
+        report("  limber status p90", statistics.quantiles(status, n=10)[-1] * 1000, "ms")
+        client = harness.ControlClient(s.tenv.socket_path)
+        raw = []
+        for _ in range(args.status_runs):
+            t0 = time.monotonic()
+            client.request({"v": 1, "cmd": "status"})
+            raw.append(time.monotonic() - t0)
+        client.close()
+        report("  socket request alone (median)", median_ms(raw), "ms")
+    finally:
+        for s in subjects:
+            s.close()
+
+    # TOML parsing.
+    bench = ROOT / "Benchmarks" / "toml-bench" / "toml_bench.py"
+    decoder = Path(args.bin) / "limber-toml-decode"
+    if bench.exists() and decoder.exists():
+        print()
+        subprocess.run([sys.executable, str(bench), "--decoder", str(decoder), "--no-check"], check=False)
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+# limber: make run (build and run limberd in the foreground), make test (every test tier),
+# make bench, make install / make uninstall. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PREFIX     ?= $(HOME)/.local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/limber
+UNITDIR    ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/systemd/user,$(PREFIX)/lib/systemd/user)
+SWIFT      ?= swift
+PYTHON     ?= /usr/bin/python3
+SHARED     ?= ../shared
+RELEASE    := .build/release
+DEBUG      := .build/debug
+
+# Debian packages: to build, and in addition to run every test tier.
+BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
+TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps test-deps build release run test unit-test conformance integration check-warnings \
+        bench install uninstall clean
+
+help:
+	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
+	@echo "make test       install what the tests need, build, and run every test tier"
+	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing"
+	@echo "make install    install limber, limberd and the user unit under PREFIX ($(PREFIX))"
+	@echo "make uninstall  undo make install (your config, state and history stay)"
+
+# Installs only the packages that are missing, so a second run does not touch apt at all.
+define apt_install
+	missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	@$(call apt_install,$(BUILD_PKGS))
+
+test-deps: deps
+	@$(call apt_install,$(TEST_PKGS))
+
+# A build that prints a compiler warning fails: warnings are defects here.
+build: deps
+	@mkdir -p .build
+	@$(SWIFT) build --build-tests 2>&1 | tee .build/build-log.txt
+	@if grep -E 'warning:' .build/build-log.txt; then echo "error: the build printed warnings (above)"; exit 1; fi
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+# Without a user session there is no XDG_RUNTIME_DIR; limberd rightly refuses to guess one,
+# so this target gives it a private folder inside the build tree and says so.
+run: release
+	@if [ -z "$${XDG_RUNTIME_DIR:-}" ]; then \
+	  rt="$(CURDIR)/.build/run-dir"; mkdir -p "$$rt"; chmod 0700 "$$rt"; \
+	  echo "make run: XDG_RUNTIME_DIR is not set (no user session); using $$rt."; \
+	  echo "          Answer with: XDG_RUNTIME_DIR=$$rt $(RELEASE)/limber status"; \
+	  export XDG_RUNTIME_DIR="$$rt"; \
+	fi; \
+	exec $(RELEASE)/limberd --defaults
+
+test: test-deps build unit-test conformance integration
+
+unit-test:
+	$(SWIFT) test --skip-build
+
+conformance:
+	@if [ -f "$(SHARED)/toml-test/run.py" ]; then \
+	  $(PYTHON) "$(SHARED)/toml-test/run.py" --decoder "$(DEBUG)/limber-toml-decode"; \
+	else \
+	  echo "notice: $(SHARED)/toml-test is absent; skipping the TOML conformance run"; \
+	fi
+
+integration:
+	LIMBERD=$(DEBUG)/limberd LIMBER=$(DEBUG)/limber $(PYTHON) -m unittest discover -s Tests/integration -p 'test_*.py' -v
+
+bench: test-deps release
+	$(PYTHON) Benchmarks/bench.py --bin $(RELEASE)
+
+install: release
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)"
+	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
+	install -m 0644 config/limber.toml "$(DESTDIR)$(DATADIR)/limber.toml"
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
+	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
+	  systemctl --user daemon-reload; \
+	  systemctl --user enable --now limber.service; \
+	  echo "limber is installed, enabled and started: try '$(BINDIR)/limber status'."; \
+	else \
+	  echo "limber is installed. No systemd user manager answered, so the unit was not started."; \
+	  echo "In your desktop session run:  systemctl --user daemon-reload && systemctl --user enable --now limber"; \
+	  echo "or start '$(BINDIR)/limberd' from your session's autostart."; \
+	fi
+
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
+	  systemctl --user disable --now limber.service 2>/dev/null || true; \
+	fi
+	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
+	      "$(DESTDIR)$(DATADIR)/limber.toml"
+	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null
+	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then systemctl --user daemon-reload; fi
+	@echo "Removed limber. Your config (~/.config/limber) and history (~/.local/state/limber) are kept."
+
+clean:
+	rm -rf .build

@@ -1,0 +1,165 @@
+import LimberCore
+import LimberProtocol
+import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where limberd takes its configuration from.
+public enum ConfigSource: Sendable, Equatable {
+    /// `$XDG_CONFIG_HOME/limber/config.toml`, or the built-in defaults when it does not exist.
+    case standard
+    /// `--config PATH`: this file, which must exist.
+    case file(String)
+    /// `--defaults`: the built-in defaults, whatever files exist.
+    case defaults
+}
+
+/// limberd's start-up and shutdown: wires the adapters to the engine and runs the GLib loop.
+public enum Daemon {
+    /// BSD sysexits: the configuration is invalid; the unit does not restart on it.
+    public static let exitConfig: Int32 = 78
+
+    static let usage = """
+        Usage: limberd [--config PATH | --defaults]
+
+        limber's daemon: schedules posture checks and movement routines and shows them as
+        desktop notifications. Run it as a systemd user service ('systemctl --user start limber')
+        or in a terminal; answer reminders with the 'limber' command.
+
+        Options:
+          --config PATH   read this configuration file instead of
+                          $XDG_CONFIG_HOME/limber/config.toml
+          --defaults      ignore any configuration file; use the built-in defaults
+          --version       print the version and exit
+          -h, --help      print this help and exit
+        """
+
+    /// Runs limberd with the process's arguments and environment; returns the exit status.
+    public static func main(arguments: [String], environment: [String: String],
+                            loadSettings: @escaping (_ source: ConfigSource, _ paths: LimberPaths)
+                                -> Result<DaemonSettings, ConfigFailure>) -> Int32
+    {
+        var source = ConfigSource.standard
+        var args = arguments.dropFirst()
+        while let arg = args.popFirst() {
+            switch arg {
+            case "--version":
+                print("limberd \(LimberVersion.current)")
+                return 0
+            case "-h", "--help":
+                print(usage)
+                return 0
+            case "--config":
+                guard let path = args.popFirst() else {
+                    writeError("limberd: --config needs a path\n\(usage)")
+                    return 2
+                }
+                source = .file(path)
+            case "--defaults":
+                source = .defaults
+            default:
+                if arg.hasPrefix("--config=") {
+                    source = .file(String(arg.dropFirst("--config=".count)))
+                } else {
+                    writeError("limberd: unknown argument '\(arg)'\n\(usage)")
+                    return 2
+                }
+            }
+        }
+
+        LimberLogging.bootstrap(level: environment["LIMBER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info)
+        let logger = Logger(label: "limberd")
+        let paths = LimberPaths(environment: environment)
+        guard let runtime = paths.runtimeDirectory, let socketPath = paths.controlSocket else {
+            logger.critical("\(LimberPaths.noRuntimeDirectoryMessage)")
+            return 1
+        }
+
+        let settings: DaemonSettings
+        switch loadSettings(source, paths) {
+        case .success(let s): settings = s
+        case .failure(let f):
+            for d in f.diagnostics { writeError(d) }
+            logger.critical("\(f.summary); fix it and start limberd again (check it with 'limber config check')")
+            return exitConfig
+        }
+
+        let lock: InstanceLock
+        let store: StateStore
+        let history: HistoryLog
+        do {
+            lock = try InstanceLock.acquire(runtimeDirectory: runtime)
+            store = try StateStore(directory: paths.stateDirectory)
+            history = try HistoryLog(directory: paths.stateDirectory, host: HistoryLog.hostName())
+        } catch {
+            logger.critical("\(error)")
+            return 1
+        }
+
+        let loop = GLibLoop()
+        let systemd = SystemdNotifier()
+        let notifier = Notifier(appName: "limber", logger: logger)
+        let engine = Engine(settings: settings, loop: loop, clock: makeClock(environment, logger: logger),
+                            presenter: notifier, systemd: systemd, store: store, history: history,
+                            logger: logger, loadSettings: { loadSettings(source, paths) })
+        let server: ControlServer
+        do {
+            server = try ControlServer(path: socketPath, loop: loop, logger: logger) { [unowned engine] line, _ in
+                engine.handle(requestLine: line)
+            }
+        } catch {
+            logger.critical("\(error)")
+            return 1
+        }
+
+        let stop: () -> Void = {
+            systemd.stopping()
+            logger.info("stopping")
+            loop.quit()
+        }
+        loop.onSignal(SIGTERM, stop)
+        loop.onSignal(SIGINT, stop)
+        loop.onSignal(SIGHUP) { engine.reload() }
+
+        engine.start()
+        systemd.ready()
+        logger.info("limberd \(LimberVersion.current) ready", metadata: [
+            "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
+            "config": "\(settings.configPath ?? "built-in defaults")",
+        ])
+        loop.run()
+
+        engine.stop()
+        server.close()
+        withExtendedLifetime(lock) {}
+        return 0
+    }
+
+    static func makeClock(_ environment: [String: String], logger: Logger) -> DaemonClock {
+        #if LIMBER_TESTING
+        if let text = environment["LIMBER_TEST_SCALE"], let scale = Int64(text), scale > 1 {
+            logger.warning("testing aid: scheduler time runs \(scale)× faster (LIMBER_TEST_SCALE)")
+            return ScaledClock(scale: scale)
+        }
+        #endif
+        return SystemClock()
+    }
+}
+
+/// Writes a line to standard error (diagnostics a person reads, whatever the log goes to).
+func writeError(_ text: String) {
+    let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
+    var written = 0
+    while written < line.count {
+        let n = line[written...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        written += n
+    }
+}

@@ -1,0 +1,418 @@
+import LimberCore
+import LimberProtocol
+import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the engine needs from a notification service; `Notifier` is the libnotify one.
+public protocol NotificationPresenter: AnyObject {
+    var onAction: ((_ tag: UInt64, _ action: String) -> Void)? { get set }
+    /// nil until the first attempt.
+    var serverAvailable: Bool? { get }
+    @discardableResult
+    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt32?
+    func close(tag: UInt64)
+}
+
+extension Notifier: NotificationPresenter {}
+
+/// The daemon's settings: the schedule plus how reminders look.
+public struct DaemonSettings: Sendable, Equatable {
+    public var schedule: ScheduleSettings
+    public var expiry: NotificationContent.Expiry
+    /// The file they came from; nil for the built-in defaults.
+    public var configPath: String?
+
+    public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
+                configPath: String? = nil) {
+        self.schedule = schedule
+        self.expiry = expiry
+        self.configPath = configPath
+    }
+}
+
+/// A configuration that could not be used, with every diagnostic.
+public struct ConfigFailure: Error, Sendable {
+    public var summary: String
+    public var diagnostics: [String]
+
+    public init(summary: String, diagnostics: [String]) {
+        self.summary = summary
+        self.diagnostics = diagnostics
+    }
+}
+
+/// What the state file holds.
+struct SavedState: Codable {
+    static let fileName = "state.json"
+    var v = 1
+    var bootID: String
+    /// True when the daemon that wrote it stopped cleanly.
+    var clean: Bool
+    var scheduler: SchedulerState
+    /// Notification server ids of reminders on screen, by prompt id, so a restarted daemon
+    /// replaces them in place instead of showing them twice.
+    var notificationIDs: [String: UInt32]
+
+    enum CodingKeys: String, CodingKey {
+        case v, clean, scheduler
+        case bootID = "boot_id"
+        case notificationIDs = "notification_ids"
+    }
+}
+
+/// Drives the scheduler: one event at a time, effects carried out in order, state saved after.
+public final class Engine {
+    let loop: EventLoop
+    let clock: DaemonClock
+    let presenter: NotificationPresenter
+    let systemd: SystemdNotifier
+    let store: StateStore
+    let history: HistoryLog
+    let logger: Logger
+    let host: String
+    let bootID: String
+    /// Re-reads the configuration for `limber reload` and SIGHUP.
+    let loadSettings: () -> Result<DaemonSettings, ConfigFailure>
+
+    public private(set) var settings: DaemonSettings
+    public private(set) var scheduler: Scheduler
+    var serverIDs: [UInt64: UInt32] = [:]
+    /// Prompts this process has shown; others were shown by an earlier process.
+    var shownHere: Set<UInt64> = []
+    var wakeTimer: SourceID?
+    var watchdogTimer: SourceID?
+    var lastStatusLine = ""
+    var pendingRestore: [Effect] = []
+    var stopped = false
+
+    public init(settings: DaemonSettings, loop: EventLoop, clock: DaemonClock, presenter: NotificationPresenter,
+                systemd: SystemdNotifier, store: StateStore, history: HistoryLog, logger: Logger,
+                bootID: String = currentBootID(),
+                loadSettings: @escaping () -> Result<DaemonSettings, ConfigFailure>) {
+        self.settings = settings
+        self.loop = loop
+        self.clock = clock
+        self.presenter = presenter
+        self.systemd = systemd
+        self.store = store
+        self.history = history
+        self.logger = logger
+        self.host = HistoryLog.hostName()
+        self.bootID = bootID
+        self.loadSettings = loadSettings
+        let now = clock.now()
+        if let saved = Self.readSavedState(store: store, logger: logger) {
+            let credit = saved.bootID == bootID && !saved.clean
+            let (restored, effects) = Scheduler.restore(saved.scheduler, settings: settings.schedule,
+                                                        creditDowntime: credit, at: now)
+            scheduler = restored
+            pendingRestore = effects
+            for (key, value) in saved.notificationIDs {
+                if let id = UInt64(key) { serverIDs[id] = value }
+            }
+            logger.info("schedule restored", metadata: ["credited_downtime": "\(credit)"])
+        } else {
+            var rng = SystemRandomNumberGenerator()
+            scheduler = Scheduler(settings: settings.schedule, seed: rng.next(), at: now)
+        }
+        presenter.onAction = { [unowned self] tag, action in self.notificationAction(tag: tag, action: action) }
+    }
+
+    static func readSavedState(store: StateStore, logger: Logger) -> SavedState? {
+        let bytes: [UInt8]?
+        do {
+            bytes = try store.read(SavedState.fileName)
+        } catch {
+            logger.error("cannot read the saved schedule; starting a fresh one", metadata: ["error": "\(error)"])
+            return nil
+        }
+        guard let bytes else { return nil }
+        do {
+            return try JSONDecoder().decode(SavedState.self, from: Data(bytes))
+        } catch {
+            // Keep the unreadable file for inspection rather than overwriting it.
+            let aside = SavedState.fileName + ".unreadable"
+            try? store.write(bytes, to: aside)
+            logger.error("the saved schedule is unreadable; starting a fresh one (the old file is kept as \(aside))",
+                         metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Carries out what restoring asked for, saves, arms the timers and tells systemd.
+    public func start() {
+        let now = clock.now()
+        perform(pendingRestore, at: now)
+        pendingRestore = []
+        save(clean: false)
+        rescheduleWake(at: now)
+        if let interval = systemd.watchdogInterval {
+            armWatchdog(every: interval / 2)
+        }
+        updateStatus(at: now)
+    }
+
+    /// Saves the schedule as a clean stop and cancels timers. Reminders on screen stay there:
+    /// the next start takes them over in place.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        if let wakeTimer { loop.cancel(wakeTimer) }
+        if let watchdogTimer { loop.cancel(watchdogTimer) }
+        let now = clock.now()
+        perform(scheduler.handle(.tick, at: now).effects, at: now)
+        save(clean: true)
+    }
+
+    // MARK: Events
+
+    @discardableResult
+    func dispatch(_ event: Event) -> Transition {
+        let now = clock.now()
+        let t = scheduler.handle(event, at: now)
+        perform(t.effects, at: now)
+        save(clean: false)
+        rescheduleWake(at: now)
+        updateStatus(at: now)
+        return t
+    }
+
+    func perform(_ effects: [Effect], at now: Moment) {
+        for effect in effects {
+            switch effect {
+            case .show(let p):
+                show(p)
+            case .withdraw(let id):
+                presenter.close(tag: id)
+                serverIDs[id] = nil
+                shownHere.remove(id)
+            case .record(let r):
+                append(r)
+            }
+        }
+    }
+
+    func show(_ p: Prompt) {
+        let content = PromptContent.notification(for: p, snoozeDefault: settings.schedule.snoozeDefault,
+                                                 expiry: settings.expiry)
+        let replacing = shownHere.contains(p.id) ? nil : serverIDs[p.id]
+        if let serverID = presenter.show(tag: p.id, content, replacingServerID: replacing) {
+            serverIDs[p.id] = serverID
+            shownHere.insert(p.id)
+        }
+        logger.info("\(p.kind.displayName) shown", metadata: [
+            "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
+            "urgency": "\(p.isFinal ? "critical" : "normal")",
+        ])
+    }
+
+    /// Appends to history durably: an answer acknowledged to the CLI is on disk first.
+    func append(_ r: HistoryRecord) {
+        var rng = SystemRandomNumberGenerator()
+        let entry = HistoryEntry(r, id: "", host: host)
+        var withID = entry
+        withID.id = HistoryEntry.makeID(ts: entry.ts, random: UInt128(rng.next()) << 64 | UInt128(rng.next()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            var line = try [UInt8](encoder.encode(withID))
+            line.append(UInt8(ascii: "\n"))
+            try history.append([line], durable: true)
+        } catch {
+            logger.error("cannot append to the history file", metadata: ["error": "\(error)"])
+        }
+        if r.outcome != .shown, r.outcome != .reshown {
+            var meta: Logger.Metadata = ["outcome": "\(r.outcome.rawValue)"]
+            if let k = r.kind { meta["kind"] = "\(k.rawValue)" }
+            if let id = r.promptID { meta["prompt"] = "\(id)" }
+            logger.info("\(r.kind.map { $0.displayName + " " } ?? "reminders ")\(r.outcome.rawValue)", metadata: meta)
+        }
+    }
+
+    func save(clean: Bool) {
+        let ids = Dictionary(uniqueKeysWithValues: serverIDs.filter { $0.key == scheduler.state.prompt?.id }
+            .map { (String($0.key), $0.value) })
+        let saved = SavedState(bootID: bootID, clean: clean, scheduler: scheduler.state, notificationIDs: ids)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            try store.write([UInt8](encoder.encode(saved)), to: SavedState.fileName)
+        } catch {
+            logger.error("cannot save the schedule", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func rescheduleWake(at now: Moment) {
+        if let wakeTimer { loop.cancel(wakeTimer) }
+        wakeTimer = nil
+        guard !stopped, let wait = scheduler.nextWake(at: now) else { return }
+        // Round up to whole milliseconds so the timer never fires just before the due time.
+        var real = clock.realDelay(wait)
+        let ms = real.components.seconds * 1000 + (real.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        real = .milliseconds(max(1, ms))
+        wakeTimer = loop.after(real) { [unowned self] in
+            self.wakeTimer = nil
+            self.dispatch(.tick)
+        }
+    }
+
+    func armWatchdog(every interval: Duration) {
+        watchdogTimer = loop.after(interval) { [unowned self] in
+            self.systemd.pingWatchdog()
+            self.armWatchdog(every: interval)
+        }
+    }
+
+    /// STATUS= names what comes next with clock times, so it stays true between events.
+    func updateStatus(at now: Moment) {
+        let s = scheduler.status(at: now)
+        let line: String
+        switch s.mode {
+        case .active where s.due == nil:
+            let parts = s.next.map { n -> String in
+                let at = now.wall + clock.realDelay(n.remaining)
+                return "\(n.kind.displayName) at \(LocalTime(wall: at, utcOffsetSeconds: now.utcOffsetSeconds).clockText)"
+            }
+            line = "next: " + parts.joined(separator: ", ")
+        default:
+            line = s.summary(at: now)
+        }
+        if line != lastStatusLine {
+            lastStatusLine = line
+            systemd.status(line)
+        }
+    }
+
+    func notificationAction(tag: UInt64, action: String) {
+        let answer: Answer
+        switch action {
+        case "done", "default": answer = .done
+        case "snooze": answer = .snooze(nil)
+        case "skip": answer = .skip
+        default:
+            logger.notice("unknown notification action ignored", metadata: ["action": "\(action)"])
+            return
+        }
+        let t = dispatch(.answered(answer, promptID: tag))
+        if case .refused(let r)? = t.reply {
+            logger.notice("notification answer refused: \(r.message)")
+        }
+    }
+
+    // MARK: Requests
+
+    /// Answers one control-socket request line.
+    public func handle(requestLine line: [UInt8]) -> [UInt8] {
+        switch Request.decode(line) {
+        case .failure(let e):
+            return Response.failure(e.code, e.message).encoded()
+        case .success(let request):
+            return respond(to: request).encoded()
+        }
+    }
+
+    func respond(to request: Request) -> Response {
+        switch request {
+        case .status:
+            return .success(status: report(at: clock.now()))
+        case .done:
+            return reply(dispatch(.answered(.done, promptID: nil)))
+        case .skip:
+            return reply(dispatch(.answered(.skip, promptID: nil)))
+        case .snooze(let seconds):
+            return reply(dispatch(.answered(.snooze(seconds.map { .seconds($0) }), promptID: nil)))
+        case .pause(let seconds, let until):
+            let length: PauseLength
+            if let seconds {
+                length = .duration(.seconds(seconds))
+            } else if let until, let t = LocalClockTime(parsing: until) {
+                length = .until(hour: t.hour, minute: t.minute)
+            } else {
+                length = .indefinitely
+            }
+            return reply(dispatch(.pauseRequested(length)))
+        case .resume:
+            return reply(dispatch(.resumeRequested))
+        case .now(let kind):
+            return reply(dispatch(.dueNowRequested(kind == .routine ? .routine : .posture)))
+        case .reload:
+            return reload()
+        }
+    }
+
+    func reply(_ t: Transition) -> Response {
+        switch t.reply {
+        case .ok(let message)?:
+            return .success(message, status: report(at: clock.now()))
+        case .refused(let r)?:
+            let code: ErrorCode = switch r.code {
+            case .nothingDue: .nothingDue
+            case .snoozeLimit: .snoozeLimit
+            case .paused: .paused
+            case .notPaused: .notPaused
+            }
+            return .failure(code, r.message)
+        case nil:
+            return .success(status: report(at: clock.now()))
+        }
+    }
+
+    /// Re-reads the configuration; swaps it in only when it is valid.
+    @discardableResult
+    public func reload() -> Response {
+        systemd.reloading()
+        defer { systemd.reloadDone() }
+        switch loadSettings() {
+        case .success(let new):
+            settings = new
+            dispatch(.settingsReplaced(new.schedule))
+            let source = new.configPath.map { "from \($0)" } ?? "(no config file: built-in defaults)"
+            logger.info("configuration reloaded \(source)")
+            return .success("configuration reloaded \(source)", status: report(at: clock.now()))
+        case .failure(let f):
+            logger.error("\(f.summary); keeping the current configuration")
+            for d in f.diagnostics { logger.error("\(d)") }
+            return .failure(.configInvalid, f.summary + "; limberd keeps its current configuration", details: f.diagnostics)
+        }
+    }
+
+    /// The status as the protocol reports it.
+    public func report(at now: Moment) -> StatusReport {
+        let s = scheduler.status(at: now)
+        func seconds(_ d: Duration) -> Int {
+            Int(d.components.seconds) + (d.components.attoseconds > 0 ? 1 : 0)
+        }
+        let state: String
+        var pausedUntil: Int64?
+        switch s.mode {
+        case .active: state = "active"
+        case .paused(let until):
+            state = "paused"
+            pausedUntil = until?.components.seconds
+        case .offHours: state = "off-hours"
+        }
+        let due = s.due.map {
+            StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
+                             shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
+                             since: $0.firstShown.components.seconds)
+        }
+        let next = s.next.map {
+            StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
+                              elapsedSeconds: Int($0.elapsed.components.seconds),
+                              intervalSeconds: Int($0.interval.components.seconds))
+        }
+        let t = s.today
+        return StatusReport(
+            state: state, pausedUntil: pausedUntil, due: due, next: next,
+            today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed),
+            notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
+            version: LimberVersion.current, pid: getpid(), configPath: settings.configPath)
+    }
+}

@@ -1,0 +1,72 @@
+import LimberCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads the clocks the scheduler needs.
+public protocol DaemonClock {
+    func now() -> Moment
+    /// Converts a delay in scheduler time to real time (differs only under the testing aid).
+    func realDelay(_ schedulerDelay: Duration) -> Duration
+}
+
+/// The machine's clocks: CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME and the local zone.
+public struct SystemClock: DaemonClock {
+    public init() {}
+
+    static func read(_ id: clockid_t) -> Duration {
+        var ts = timespec()
+        clock_gettime(id, &ts)
+        return .seconds(Int64(ts.tv_sec)) + .nanoseconds(Int64(ts.tv_nsec))
+    }
+
+    public func now() -> Moment {
+        let wall = Self.read(CLOCK_REALTIME)
+        var t = time_t(wall.components.seconds)
+        var parts = tm()
+        // localtime_r consults TZ and /etc/localtime on each call, so a zone change is seen at once.
+        let offset = localtime_r(&t, &parts) != nil ? parts.tm_gmtoff : 0
+        return Moment(monotonic: Self.read(CLOCK_MONOTONIC), boottime: Self.read(CLOCK_BOOTTIME),
+                      wall: wall, utcOffsetSeconds: offset)
+    }
+
+    public func realDelay(_ schedulerDelay: Duration) -> Duration { schedulerDelay }
+}
+
+#if LIMBER_TESTING
+/// The end-to-end tests' aid (debug builds only): monotonic and boot time run `scale` times
+/// faster, so a 30-minute interval passes in 30 s at scale 60. Wall time is real.
+public struct ScaledClock: DaemonClock {
+    public let scale: Int64
+    let base = SystemClock()
+
+    public init(scale: Int64) { self.scale = max(1, scale) }
+
+    public func now() -> Moment {
+        var m = base.now()
+        m.monotonic *= scale
+        m.boottime *= scale
+        return m
+    }
+
+    public func realDelay(_ schedulerDelay: Duration) -> Duration { schedulerDelay / scale }
+}
+#endif
+
+/// The kernel's id of this boot: saved state from another boot has a meaningless monotonic clock.
+public func currentBootID() -> String {
+    guard let f = fopen("/proc/sys/kernel/random/boot_id", "r") else { return "" }
+    defer { fclose(f) }
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard fgets(&buffer, Int32(buffer.count), f) != nil else { return "" }
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return String(decoding: bytes, as: UTF8.self).trimmingTrailingNewline()
+}
+
+extension String {
+    func trimmingTrailingNewline() -> String {
+        var s = self
+        while s.last == "\n" || s.last == "\r" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,260 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Glibc
+import LimberCore
+@testable import LimberDaemon
+import LimberProtocol
+import Logging
+import Testing
+
+/// Records what the engine asks of the notification service.
+final class RecordingPresenter: NotificationPresenter {
+    var onAction: ((UInt64, String) -> Void)?
+    var serverAvailable: Bool? = true
+    var available = true
+    var shows: [(tag: UInt64, content: NotificationContent, replacing: UInt32?)] = []
+    var closes: [UInt64] = []
+    var nextID: UInt32 = 100
+
+    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt32? {
+        serverAvailable = available
+        guard available else { return nil }
+        shows.append((tag, content, replacingServerID))
+        nextID += 1
+        return replacingServerID ?? nextID
+    }
+
+    func close(tag: UInt64) { closes.append(tag) }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: DaemonClock {
+    var moment = Moment(monotonic: .seconds(5000), boottime: .seconds(5000),
+                        wall: .seconds(1_795_000_000), utcOffsetSeconds: 0)
+    func now() -> Moment { moment }
+    func realDelay(_ d: Duration) -> Duration { d }
+    func advance(_ d: Duration) {
+        moment.monotonic += d
+        moment.boottime += d
+        moment.wall += d
+    }
+}
+
+struct EngineFixture {
+    let folder: String
+    let loop = PollLoop()
+    let clock = ManualClock()
+    let presenter = RecordingPresenter()
+    let store: StateStore
+    let history: HistoryLog
+
+    init(folder: String) throws {
+        self.folder = folder
+        store = try StateStore(directory: folder + "/state")
+        history = try HistoryLog(directory: folder + "/state", host: "testhost")
+    }
+
+    func engine(bootID: String = "boot-1", settings: DaemonSettings = DaemonSettings(),
+                load: @escaping () -> Result<DaemonSettings, ConfigFailure> = { .success(DaemonSettings()) }) -> Engine {
+        Engine(settings: settings, loop: loop, clock: clock, presenter: presenter, systemd: SystemdNotifier(),
+               store: store, history: history, logger: Logger(label: "test"), bootID: bootID, loadSettings: load)
+    }
+
+    func request(_ engine: Engine, _ r: Request) -> Response {
+        var line = engine.handle(requestLine: r.encoded().dropLast().map { $0 })
+        #expect(line.last == UInt8(ascii: "\n"))
+        line.removeLast()
+        guard let response = Response.decode(line) else {
+            Issue.record("undecodable answer \(String(decoding: line, as: UTF8.self))")
+            return .failure(.internal, "undecodable")
+        }
+        return response
+    }
+
+    func outcomes() throws -> [String] {
+        try history.readLines().map { try JSONDecoder().decode(HistoryEntry.self, from: Data($0)).outcome.rawValue }
+    }
+}
+
+@Suite(.serialized) struct EngineTests {
+    @Test func answersFromTheCLIShowRecordAndClose() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            let now = f.request(e, .now(.posture))
+            #expect(now.ok)
+            #expect(now.status?.due?.kind == .posture)
+            #expect(f.presenter.shows.count == 1)
+            let keys = f.presenter.shows[0].content.actions.map(\.key)
+            #expect(keys == ["default", "done", "snooze", "skip"])
+            let done = f.request(e, .done)
+            #expect(done.ok)
+            #expect(done.message?.hasPrefix("posture check done") == true)
+            #expect(f.presenter.closes == [f.presenter.shows[0].tag])
+            #expect(try f.outcomes() == ["shown", "done"])
+        }
+    }
+
+    @Test func refusalsCarryTheirCodes() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            #expect(f.request(e, .snooze(seconds: nil)).error?.code == .nothingDue)
+            #expect(f.request(e, .resume).error?.code == .notPaused)
+            #expect(f.request(e, .pause(seconds: nil, until: nil)).ok)
+            #expect(f.request(e, .now(.routine)).error?.code == .paused)
+            var garbage = Array("{oops".utf8)
+            let answer = e.handle(requestLine: garbage)
+            garbage = answer.dropLast().map { $0 }
+            #expect(Response.decode(garbage)?.error?.code == .badJSON)
+        }
+    }
+
+    @Test func notificationActionsAnswerTheirOwnReminderOnly() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            _ = f.request(e, .now(.posture))
+            let tag = f.presenter.shows[0].tag
+            f.presenter.onAction?(tag + 7, "done")  // a stale notification
+            #expect(e.scheduler.state.prompt != nil)
+            f.presenter.onAction?(tag, "snooze")
+            #expect(e.scheduler.state.prompt == nil)
+            #expect(try f.outcomes() == ["shown", "snoozed"])
+            #expect(f.request(e, .status).status?.next.first { $0.kind == .posture }?.inSeconds == 300)
+        }
+    }
+
+    @Test func theLastSnoozeRemovesTheSnoozeButton() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            for _ in 0..<3 {
+                _ = f.request(e, .now(.posture))
+                #expect(f.request(e, .snooze(seconds: 60)).ok)
+            }
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.last?.content.actions.map(\.key) == ["default", "done", "skip"])
+            #expect(f.request(e, .snooze(seconds: 60)).error?.code == .snoozeLimit)
+        }
+    }
+
+    @Test func aRestartTakesOverTheReminderOnScreenInPlace() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let first = f.engine()
+            first.start()
+            _ = f.request(first, .now(.posture))
+            let serverID: UInt32 = 101
+            #expect(f.presenter.shows.last?.replacing == nil)
+            // Killed: no stop(). The next daemon of the same boot continues.
+            f.clock.advance(.seconds(2))
+            let second = f.engine()
+            second.start()
+            #expect(f.presenter.shows.count == 2)
+            #expect(f.presenter.shows[1].replacing == serverID, "replaced in place, not shown twice")
+            #expect(try f.outcomes() == ["shown"], "a take-over is not a new reminder")
+            #expect(f.request(second, .status).status?.due?.shown == 1)
+        }
+    }
+
+    @Test func aCleanStopDoesNotCountTheDowntimeButKeepsTheElapsedTime() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let first = f.engine()
+            first.start()
+            f.clock.advance(.seconds(600))
+            first.stop()
+            f.clock.advance(.seconds(900))
+            let second = f.engine()
+            second.start()
+            let posture = f.request(second, .status).status?.next.first { $0.kind == .posture }
+            #expect(posture?.elapsedSeconds == 600)
+        }
+    }
+
+    @Test func aKillInTheSameBootCountsUpToTheRestart() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let first = f.engine()
+            first.start()
+            f.clock.advance(.seconds(600))  // running; nothing saved since the start
+            let second = f.engine()
+            second.start()
+            let posture = f.request(second, .status).status?.next.first { $0.kind == .posture }
+            #expect(posture?.elapsedSeconds == 600)
+            // A different boot: the old monotonic clock means nothing, so only what was saved counts.
+            f.clock.advance(.seconds(300))
+            let third = f.engine(bootID: "boot-2")
+            third.start()
+            #expect(f.request(third, .status).status?.next.first { $0.kind == .posture }?.elapsedSeconds == 600)
+        }
+    }
+
+    @Test func anUnreadableStateFileIsKeptAsideAndAFreshScheduleStarts() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            try f.store.write(Array("{not json".utf8), to: "state.json")
+            let e = f.engine()
+            e.start()
+            #expect(try f.store.read("state.json.unreadable") == Array("{not json".utf8))
+            #expect(f.request(e, .status).ok)
+        }
+    }
+
+    @Test func aFailedReloadKeepsTheOldSettingsAndReportsEveryDiagnostic() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            var outcome: Result<DaemonSettings, ConfigFailure> = .failure(
+                ConfigFailure(summary: "config.toml has 2 errors", diagnostics: ["config.toml:1:1: error: a", "config.toml:2:1: error: b"]))
+            let e = f.engine(load: { outcome })
+            e.start()
+            let refused = f.request(e, .reload)
+            #expect(refused.error?.code == .configInvalid)
+            #expect(refused.error?.details?.count == 2)
+            #expect(e.settings == DaemonSettings())
+            var schedule = ScheduleSettings()
+            schedule.snoozeDefault = .seconds(600)
+            outcome = .success(DaemonSettings(schedule: schedule, configPath: "/x/config.toml"))
+            let ok = f.request(e, .reload)
+            #expect(ok.ok)
+            #expect(ok.status?.configPath == "/x/config.toml")
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.last?.content.actions.first { $0.key == "snooze" }?.label == "Snooze 10 min")
+        }
+    }
+
+    @Test func withoutAServerRemindersStayInTheStatus() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            f.presenter.available = false
+            let e = f.engine()
+            e.start()
+            _ = f.request(e, .now(.posture))
+            let s = f.request(e, .status).status
+            #expect(s?.due?.kind == .posture)
+            #expect(s?.notifications == "unavailable")
+        }
+    }
+
+    @Test func theWakeTimerTicksTheSchedulerAtTheDueTime() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            // Move the clock to the due time, then let the loop fire the armed timer.
+            let remaining = e.scheduler.state.posture.interval
+            f.clock.advance(remaining)
+            e.rescheduleWake(at: f.clock.now())
+            #expect(f.loop.run(until: { !f.presenter.shows.isEmpty }, timeout: .seconds(5)))
+            #expect(f.presenter.shows.first?.content.summary == "Posture check")
+        }
+    }
+}
