@@ -107,7 +107,7 @@ enum WorkHoursSchema {
                                at: later.position, notes: [("\(earlier.span) is here", earlier.position)])
                 valid = false
             }
-            if reach == nil || current.span.end > reach!.span.end {
+            if reach.map({ current.span.end > $0.span.end }) ?? true {
                 reach = current
             }
         }
