@@ -38,7 +38,7 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
-        .executableTarget(name: "limberd", dependencies: ["LimberDaemon"], swiftSettings: testing),
+        .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig"], swiftSettings: testing),
         .executableTarget(name: "limber",
                           dependencies: ["LimberProtocol", "LimberConfig", "LimberCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),

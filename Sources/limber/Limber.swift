@@ -15,12 +15,13 @@ struct Limber: ParsableCommand {
 
             Durations read like 90s, 5m, 1h30m.
 
-            Exit status: 0 ok; 2 bad usage; 3 limberd unreachable; 4 request refused (the
-            message says why).
+            Exit status: 0 ok; 1 'limber config' found errors in the file, or could not read
+            or write it; 2 bad usage; 3 limberd unreachable; 4 request refused (the message
+            says why).
             """,
         version: "limber \(LimberVersion.current)",
         subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
-                      Reload.self],
+                      Reload.self, ConfigCommand.self],
         defaultSubcommand: Status.self)
 
     /// Exit statuses beyond argument-parser's own.

@@ -1,0 +1,76 @@
+// The documented default configuration, built into the binaries for 'limber config init'.
+//
+// config/limber.toml is the source of truth; this is a byte-for-byte copy of it between the
+// raw-string delimiters below (DefaultConfigFileTests fails when the two differ). After
+// editing config/limber.toml, paste its whole text between the delimiters again.
+
+/// The documented default configuration file.
+public enum DefaultConfigFile {
+    /// The text of config/limber.toml: every setting at its default, with a line on each.
+    public static let text: String = #"""
+# limber's configuration, with every setting at its built-in default.
+#
+# limberd reads $XDG_CONFIG_HOME/limber/config.toml (usually ~/.config/limber/config.toml);
+# without that file it uses these same defaults. 'limber config init' writes this file there.
+# After an edit, check the file and apply it to the running daemon:
+#
+#     limber config check
+#     limber reload
+#
+# A file with errors is refused and limberd keeps its current settings. A key you delete goes
+# back to its default; 'limber config show' prints the settings in effect.
+#
+# Durations are strings of whole hours, minutes and seconds, in that order: "90s", "5m",
+# "1h30m". Times of day are "HH:MM" strings or TOML local times (09:00:00).
+#
+# Reminders come due after "active time": time inside work hours while limber is not paused.
+
+[posture]
+# A posture check comes due after an amount of active time drawn at random between these
+# two, so it does not become a rhythm you learn to ignore. Each from 5m to 4h; interval_min
+# may not be above interval_max (make them equal for a fixed interval).
+interval_min = "30m"
+interval_max = "45m"
+
+[routine]
+# A movement routine comes due after this much active time (10m to 8h). A routine also
+# counts as a posture check.
+interval = "1h"
+
+[reminders]
+# An unanswered reminder is shown again after this long (1m to 1h) ...
+reshow_after = "5m"
+# ... up to this many times (0 to 5). The last showing is critical; when it too goes
+# unanswered for reshow_after, the reminder is recorded as missed.
+reshow_count = 2
+# How long 'limber snooze' without a duration puts a reminder off (1m to 2h).
+snooze_default = "5m"
+# How many times one reminder may be snoozed (0 to 10).
+snooze_limit = 3
+
+[notifications]
+# Urgency of a reminder's first showings: "low" or "normal". The last re-show is always
+# critical.
+urgency = "normal"
+# How long a notification stays on screen: "default" (the notification server decides),
+# "never" (until answered or closed), or a duration from 1s to 1h.
+expire = "default"
+
+[work_hours]
+# When active time counts; outside these hours no reminder comes due. Each key takes a list
+# of ranges: "HH:MM-HH:MM" or { start = 09:00:00, end = 17:30:00 }. A range ends after it
+# starts, 24:00 may end one, and ranges of one day may not overlap.
+#
+# every_day sets all seven days; weekdays (mon to fri) and weekend (sat and sun) override it;
+# mon, tue, wed, thu, fri, sat and sun override both. A day that no key covers has no work
+# hours, and neither has a day given an empty list. For office hours on weekdays only,
+# replace the every_day line below with, say:
+#
+#     weekdays = ["09:00-12:30", "13:30-17:30"]
+#     fri = ["09:00-15:00"]
+#
+# The default is every day, all day:
+every_day = ["00:00-24:00"]
+
+"""#
+}

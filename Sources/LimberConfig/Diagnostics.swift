@@ -1,0 +1,188 @@
+import TOML
+
+/// One problem in a configuration file, at a 1-based line and column, with optional notes.
+public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// How serious a diagnostic is: notes only ever accompany an error.
+    public enum Severity: String, Sendable {
+        case error
+        case note
+    }
+
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based column, in Unicode scalars.
+    public var column: Int
+    /// What is wrong and, where it helps, how to fix it.
+    public var message: String
+    /// Error, or note.
+    public var severity: Severity
+    /// The text of the line, for the caret display.
+    public var sourceLine: String
+    /// Related places, shown after the error (the other half of a contradiction).
+    public var notes: [ConfigDiagnostic]
+
+    /// Creates a diagnostic.
+    public init(line: Int, column: Int, message: String, severity: Severity = .error,
+                sourceLine: String = "", notes: [ConfigDiagnostic] = []) {
+        self.line = line
+        self.column = column
+        self.message = message
+        self.severity = severity
+        self.sourceLine = sourceLine
+        self.notes = notes
+    }
+
+    /// "LINE:COLUMN: MESSAGE".
+    public var description: String { "\(line):\(column): \(message)" }
+
+    /// "FILE:LINE:COL: error: MESSAGE", the source line and a caret; then each note likewise.
+    public func rendered(fileName: String) -> String {
+        let own = TOMLError.render(fileName: fileName, line: line, column: column, message: message,
+                                   sourceLine: sourceLine, severity: severity.rawValue)
+        return ([own] + notes.map { $0.rendered(fileName: fileName) }).joined(separator: "\n")
+    }
+}
+
+/// Every problem found in one configuration file, sorted by position.
+public struct ConfigDiagnostics: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file name the diagnostics are rendered with.
+    public var fileName: String
+    /// The errors, sorted by line and column; never empty when returned by `load`.
+    public var errors: [ConfigDiagnostic]
+
+    /// Creates a set of diagnostics, sorting them by position.
+    public init(fileName: String, errors: [ConfigDiagnostic]) {
+        self.fileName = fileName
+        // Equal positions keep the order the checks found them in.
+        self.errors = errors.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+    }
+
+    /// Each error rendered with its source line, caret and notes (one string per error).
+    public var rendered: [String] { errors.map { $0.rendered(fileName: fileName) } }
+
+    /// "FILE has 2 errors".
+    public var summary: String {
+        "\(fileName) has \(errors.count) error\(errors.count == 1 ? "" : "s")"
+    }
+
+    /// All errors rendered, one after the other, then the summary.
+    public var description: String { (rendered + [summary]).joined(separator: "\n") }
+}
+
+/// Collects diagnostics while a document is decoded.
+struct Reporter {
+    let source: [UInt8]
+    private(set) var errors: [ConfigDiagnostic] = []
+
+    init(source: [UInt8]) {
+        self.source = source
+    }
+
+    mutating func error(_ message: String, at position: TOMLPosition,
+                        notes: [(message: String, position: TOMLPosition)] = []) {
+        errors.append(diagnostic(message, at: position, severity: .error,
+                                 notes: notes.map { diagnostic($0.message, at: $0.position, severity: .note) }))
+    }
+
+    private func diagnostic(_ message: String, at p: TOMLPosition, severity: ConfigDiagnostic.Severity,
+                            notes: [ConfigDiagnostic] = []) -> ConfigDiagnostic {
+        ConfigDiagnostic(line: p.line, column: p.column, message: message, severity: severity,
+                         sourceLine: TOMLError.sourceLine(p.line, in: source), notes: notes)
+    }
+}
+
+/// "Did you mean" suggestions.
+enum Suggest {
+    /// The candidates closest to `word` (several when they tie), when they are close enough
+    /// to be a likely typo; empty otherwise.
+    ///
+    /// Case and '-' versus '_' are ignored; a candidate also matches when one of the two is a
+    /// prefix of the other and the shorter has at least three characters ("monday" -> "mon").
+    static func closest(to word: String, in candidates: [String]) -> [String] {
+        let w = normalized(word)
+        var best: [String] = []
+        var bestDistance = Int.max
+        for candidate in candidates {
+            let c = normalized(candidate)
+            var d = distance(w, c)
+            let limit = c.count <= 3 ? 1 : c.count <= 6 ? 2 : 3
+            if d > limit, min(w.count, c.count) >= 3, w.starts(with: c) || c.starts(with: w) {
+                d = limit
+            }
+            guard d <= limit, d <= bestDistance else { continue }
+            if d < bestDistance {
+                best = []
+                bestDistance = d
+            }
+            best.append(candidate)
+        }
+        return best
+    }
+
+    /// "; did you mean 'a'?" or "; did you mean 'a' or 'b'?", or nil without a close candidate.
+    static func didYouMean(_ word: String, in candidates: [String], quote: (String) -> String) -> String? {
+        let found = closest(to: word, in: candidates)
+        guard !found.isEmpty else { return nil }
+        return "; did you mean \(listed(found.map(quote), conjunction: "or"))?"
+    }
+
+    private static func normalized(_ s: String) -> [Character] {
+        s.lowercased().map { $0 == "-" ? "_" : $0 }
+    }
+
+    /// Optimal string alignment distance: inserting, deleting or replacing a character, or
+    /// swapping two neighbours, each cost one.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var d = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d = min(d, previous2[j - 2] + 1)
+                }
+                current[j] = d
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
+    }
+}
+
+/// A string value as a message shows it: quoted, escaped, and cut when long.
+func quoted(_ s: String) -> String {
+    var out = "\""
+    for (count, scalar) in s.unicodeScalars.enumerated() {
+        if count == 40 {
+            out += "..."
+            break
+        }
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\u{0}"..."\u{1F}", "\u{7F}":
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// "a, b and c".
+func listed(_ items: [String], conjunction: String = "and") -> String {
+    switch items.count {
+    case 0: return ""
+    case 1: return items[0]
+    default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
+    }
+}

@@ -1,0 +1,226 @@
+import LimberCore
+import TOML
+
+// The file's layout: sections of keys, each key with a reader and a writer. Decoding,
+// unknown-key suggestions, `config show` and the "settings that differ" summary all walk
+// this one table.
+//
+// To add a section (say [history]): give LimberConfiguration a settings struct with its
+// defaults, then add one entry to `Schema.sections` built from `Field`s (or a custom
+// `Section` for a section with its own shape, like [work_hours]), and document it in
+// config/limber.toml. Everything else follows from the table.
+
+/// One key of a section: how to read it into a configuration and how to write it back.
+struct Field: Sendable {
+    let key: String
+    /// Reads the entry into the configuration; false when it was rejected (and reported).
+    let read: @Sendable (TOMLEntry, inout Reporter, inout LimberConfiguration) -> Bool
+    /// The key's current value as TOML text.
+    let write: @Sendable (LimberConfiguration) -> String
+}
+
+/// One [section] of the file.
+struct Section: Sendable {
+    let name: String
+    /// Every key the section accepts, for unknown-key messages.
+    let keys: [String]
+    let decode: @Sendable (TOMLTable, inout Reporter, inout LimberConfiguration) -> Void
+    /// The section's keys and values as TOML text, in the order `config show` writes them.
+    let encode: @Sendable (LimberConfiguration) -> [(key: String, value: String)]
+}
+
+/// What a section of plain keys read: for rules that tie its keys together.
+struct ReadKeys {
+    /// The entries that were read without a problem, by key.
+    var accepted: [String: TOMLEntry] = [:]
+    /// Keys that were present but rejected.
+    var rejected: Set<String> = []
+}
+
+extension Section {
+    /// A section of independent keys, with an optional check of how they fit together.
+    static func plain(_ name: String, _ fields: [Field],
+                      check: @escaping @Sendable (ReadKeys, inout Reporter, LimberConfiguration) -> Void = { _, _, _ in })
+        -> Section {
+        let keys = fields.map(\.key)
+        return Section(
+            name: name, keys: keys,
+            decode: { table, reporter, configuration in
+                var read = ReadKeys()
+                for entry in table {
+                    guard let field = fields.first(where: { $0.key == entry.key }) else {
+                        Schema.reportUnknownKey(entry, inSection: name, reporter: &reporter)
+                        continue
+                    }
+                    if field.read(entry, &reporter, &configuration) {
+                        read.accepted[entry.key] = entry
+                    } else {
+                        read.rejected.insert(entry.key)
+                    }
+                }
+                check(read, &reporter, configuration)
+            },
+            encode: { configuration in fields.map { (key: $0.key, value: $0.write(configuration)) } })
+    }
+}
+
+enum Schema {
+    /// The sections in the order `config show` writes them.
+    static let sections: [Section] = [
+        .plain("posture", [
+            .duration("interval_min", \.schedule.postureMin, in: .seconds(5 * 60) ... .seconds(4 * 3600)),
+            .duration("interval_max", \.schedule.postureMax, in: .seconds(5 * 60) ... .seconds(4 * 3600)),
+        ], check: checkPostureWindow),
+        .plain("routine", [
+            .duration("interval", \.schedule.routineInterval, in: .seconds(10 * 60) ... .seconds(8 * 3600)),
+        ]),
+        .plain("reminders", [
+            .duration("reshow_after", \.schedule.reshowDelay, in: .seconds(60) ... .seconds(3600)),
+            .integer("reshow_count", \.schedule.reshowCount, in: 0...5),
+            .duration("snooze_default", \.schedule.snoozeDefault, in: .seconds(60) ... .seconds(2 * 3600)),
+            .integer("snooze_limit", \.schedule.snoozeLimit, in: 0...10),
+        ]),
+        .plain("notifications", [
+            .choice("urgency", \.notifications.urgency, hints: [
+                "critical": "the last re-show is always critical; the first showings cannot be",
+            ]),
+            .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
+        ]),
+        WorkHoursSchema.section,
+    ]
+
+    /// Reads the root table into `base`, reporting every problem.
+    static func decode(_ root: TOMLTable, into base: LimberConfiguration,
+                       reporter: inout Reporter) -> LimberConfiguration {
+        var configuration = base
+        for entry in root {
+            if let section = sections.first(where: { $0.name == entry.key }) {
+                guard case .table(let table) = entry.value else {
+                    reporter.error("expected a table [\(entry.key)], found \(entry.value.typeDescription) "
+                                   + "(write [\(entry.key)] on a line of its own, with its keys below it)",
+                                   at: entry.valuePosition)
+                    continue
+                }
+                section.decode(table, &reporter, &configuration)
+            } else {
+                reportUnknownTopLevel(entry, reporter: &reporter)
+            }
+        }
+        return configuration
+    }
+
+    /// The configuration as TOML, one section after the other; with `notingDefaults`, a
+    /// comment on each line that differs from the built-in default says what the default is.
+    static func encode(_ configuration: LimberConfiguration, notingDefaults: Bool) -> String {
+        var blocks: [String] = []
+        for section in sections {
+            let pairs = section.encode(configuration)
+            let defaults = section.encode(.defaults)
+            var lines = ["[\(section.name)]"]
+            let sameKeys = pairs.map(\.key) == defaults.map(\.key)
+            if notingDefaults, !sameKeys {
+                lines.append("# default: " + defaults.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+            }
+            for (i, pair) in pairs.enumerated() {
+                var line = "\(pair.key) = \(pair.value)"
+                if notingDefaults, sameKeys, defaults[i].value != pair.value {
+                    line += "  # default: \(defaults[i].value)"
+                }
+                lines.append(line)
+            }
+            blocks.append(lines.joined(separator: "\n") + "\n")
+        }
+        return blocks.joined(separator: "\n")
+    }
+
+    /// "section.key" for every setting of `configuration` that differs from `base`; a
+    /// section written with other keys (work hours) is named as a whole.
+    static func differences(_ configuration: LimberConfiguration, from base: LimberConfiguration) -> [String] {
+        var names: [String] = []
+        for section in sections {
+            let pairs = section.encode(configuration)
+            let others = section.encode(base)
+            if pairs.map(\.key) != others.map(\.key) {
+                names.append(section.name)
+                continue
+            }
+            for (a, b) in zip(pairs, others) where a.value != b.value {
+                names.append("\(section.name).\(a.key)")
+            }
+        }
+        return names
+    }
+
+    // MARK: Unknown keys
+
+    static func reportUnknownKey(_ entry: TOMLEntry, inSection name: String, reporter: inout Reporter) {
+        let known = sections.first { $0.name == name }?.keys ?? []
+        var message = "unknown key '\(entry.key)' in [\(name)]"
+        if let suggestion = Suggest.didYouMean(entry.key, in: known, quote: { "'\($0)'" }) {
+            message += suggestion
+        } else if let home = sections.first(where: { $0.keys.contains(entry.key) }) {
+            message += "; it belongs in [\(home.name)]"
+        } else {
+            message += "; the keys there are \(listed(known))"
+        }
+        reporter.error(message, at: entry.keyPosition)
+    }
+
+    static func reportUnknownTopLevel(_ entry: TOMLEntry, reporter: inout Reporter) {
+        let names = sections.map(\.name)
+        let all = listed(names.map { "[\($0)]" })
+        if case .table = entry.value {
+            var message = "unknown section [\(entry.key)]"
+            if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: { "[\($0)]" }) {
+                message += suggestion
+            } else {
+                message += "; the sections are \(all)"
+            }
+            reporter.error(message, at: entry.keyPosition)
+            return
+        }
+        var message = "unknown key '\(entry.key)' at the top level"
+        if let home = sections.first(where: { $0.keys.contains(entry.key) }) {
+            message += "; it belongs in [\(home.name)]"
+        } else if let suggestion = Suggest.didYouMean(entry.key, in: allKeys, quote: { key in
+            "'\(key)' in [\(sections.first { $0.keys.contains(key) }?.name ?? "")]"
+        }) {
+            message += suggestion
+        } else if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: { "the section [\($0)]" }) {
+            message += suggestion
+        } else {
+            message += "; settings go in the sections \(all)"
+        }
+        reporter.error(message, at: entry.keyPosition)
+    }
+
+    /// Every key of every section, each once.
+    private static var allKeys: [String] {
+        var seen: Set<String> = []
+        return sections.flatMap(\.keys).filter { seen.insert($0).inserted }
+    }
+
+    // MARK: Rules across keys
+
+    /// interval_min may not be above interval_max: point at both when both are written.
+    static func checkPostureWindow(_ read: ReadKeys, _ reporter: inout Reporter, _ c: LimberConfiguration) {
+        guard !read.rejected.contains("interval_min"), !read.rejected.contains("interval_max") else { return }
+        let low = c.schedule.postureMin, high = c.schedule.postureMax
+        guard low > high else { return }
+        let lowText = DurationText.format(low), highText = DurationText.format(high)
+        switch (read.accepted["interval_min"], read.accepted["interval_max"]) {
+        case let (minEntry?, maxEntry?):
+            reporter.error("interval_min (\(lowText)) is above interval_max (\(highText))",
+                           at: minEntry.valuePosition,
+                           notes: [("interval_max is set here", maxEntry.valuePosition)])
+        case let (minEntry?, nil):
+            reporter.error("interval_min (\(lowText)) is above interval_max (\(highText), the default); "
+                           + "set interval_max too", at: minEntry.valuePosition)
+        case let (nil, maxEntry?):
+            reporter.error("interval_max (\(highText)) is below interval_min (\(lowText), the default); "
+                           + "set interval_min too", at: maxEntry.valuePosition)
+        case (nil, nil):
+            break  // the defaults themselves are in order
+        }
+    }
+}

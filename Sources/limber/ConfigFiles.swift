@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading and atomically replacing the configuration file, for `limber config`.
+enum ConfigFiles {
+    /// Why a file could not be read or written.
+    enum Failure: Error, Equatable {
+        /// There is no file at the path.
+        case missing
+        /// Anything else, as a sentence that names the path.
+        case other(String)
+
+        var message: String {
+            switch self {
+            case .missing: "no such file"
+            case .other(let text): text
+            }
+        }
+    }
+
+    /// A config file is small; anything larger is the wrong file (or /dev/zero).
+    static let sizeLimit = 4 << 20
+
+    /// The whole file at `path`.
+    static func read(_ path: String) -> Result<[UInt8], Failure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { return .failure(.missing) }
+            return .failure(.other("cannot read \(path): \(errnoText(code))"))
+        }
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return .failure(.other("cannot read \(path): \(errnoText(errno))")) }
+            if n == 0 { return .success(data) }
+            data.append(contentsOf: chunk[0..<n])
+            if data.count > sizeLimit {
+                return .failure(.other("\(path) is larger than \(sizeLimit >> 20) MiB; is it the right file?"))
+            }
+        }
+    }
+
+    /// Whether anything (a file, a folder, a dangling symbolic link) is at `path`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// Replaces the file at `path` with `bytes` so that a reader sees the old file or the new
+    /// one, never a part: a temporary file in the same folder, flushed, then renamed over it.
+    /// Missing folders are created. A symbolic link is followed, so a config file kept in a
+    /// dotfiles repository stays there and the link stays a link.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) -> Result<Void, Failure> {
+        let target = resolvingLinks(path)
+        let folder = parentDirectory(of: target)
+        if case .failure(let failure) = makeDirectories(folder) { return .failure(failure) }
+        var template = Array((folder + "/.config.toml.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard fd >= 0 else { return .failure(.other("cannot create a file in \(folder): \(errnoText(errno))")) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        func fail(_ action: String) -> Result<Void, Failure> {
+            let text = "cannot \(action) \(temporary): \(errnoText(errno))"
+            close(fd)
+            unlink(temporary)
+            return .failure(.other(text))
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return fail("write") }
+            written += n
+        }
+        // mkstemp makes the file 0600; give it the mode a newly created file would have.
+        let mask = umask(0)
+        umask(mask)
+        guard fchmod(fd, 0o666 & ~mask) == 0 else { return fail("set the mode of") }
+        guard fsync(fd) == 0 else { return fail("flush") }
+        close(fd)
+        guard rename(temporary, target) == 0 else {
+            let text = "cannot replace \(target): \(errnoText(errno))"
+            unlink(temporary)
+            return .failure(.other(text))
+        }
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 {
+            fsync(dir)  // make the rename itself durable; nothing to do if this fails
+            close(dir)
+        }
+        return .success(())
+    }
+
+    /// Creates `path` and the folders above it, like `mkdir -p`.
+    static func makeDirectories(_ path: String) -> Result<Void, Failure> {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            return (info.st_mode & S_IFMT) == S_IFDIR ? .success(()) : .failure(.other("\(path) is not a folder"))
+        }
+        let parent = parentDirectory(of: path)
+        if parent != path, case .failure(let failure) = makeDirectories(parent) { return .failure(failure) }
+        guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
+            return .failure(.other("cannot create the folder \(path): \(errnoText(errno))"))
+        }
+        return .success(())
+    }
+
+    /// Follows symbolic links at `path` itself (not in its folders), at most 16 deep.
+    static func resolvingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<16 {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n > 0 else { return current }
+            let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link : parentDirectory(of: current) + "/" + link
+        }
+        return current
+    }
+}
+
+/// Everything before the last "/" ("." when there is none, "/" for a top-level entry).
+func parentDirectory(of path: String) -> String {
+    var bytes = Array(path.utf8)
+    while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+    guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+    if slash == 0 { return "/" }
+    return String(decoding: bytes[..<slash], as: UTF8.self)
+}
+
+func errnoText(_ code: Int32) -> String {
+    guard let text = strerror(code) else { return "error \(code)" }
+    return String(cString: text)
+}
