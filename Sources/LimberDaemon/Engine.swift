@@ -26,13 +26,16 @@ extension Notifier: NotificationPresenter {}
 public struct DaemonSettings: Sendable, Equatable {
     public var schedule: ScheduleSettings
     public var expiry: NotificationContent.Expiry
+    /// Urgency of the first showings; the last re-show is always critical.
+    public var urgency: NotificationContent.Urgency
     /// The file they came from; nil for the built-in defaults.
     public var configPath: String?
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
-                configPath: String? = nil) {
+                urgency: NotificationContent.Urgency = .normal, configPath: String? = nil) {
         self.schedule = schedule
         self.expiry = expiry
+        self.urgency = urgency
         self.configPath = configPath
     }
 }
@@ -201,7 +204,7 @@ public final class Engine {
 
     func show(_ p: Prompt) {
         let content = PromptContent.notification(for: p, snoozeDefault: settings.schedule.snoozeDefault,
-                                                 expiry: settings.expiry)
+                                                 expiry: settings.expiry, urgency: settings.urgency)
         let replacing = shownHere.contains(p.id) ? nil : serverIDs[p.id]
         if let serverID = presenter.show(tag: p.id, content, replacingServerID: replacing) {
             serverIDs[p.id] = serverID
@@ -209,7 +212,7 @@ public final class Engine {
         }
         logger.info("\(p.kind.displayName) shown", metadata: [
             "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
-            "urgency": "\(p.isFinal ? "critical" : "normal")",
+            "urgency": "\(p.isFinal ? "critical" : settings.urgency == .low ? "low" : "normal")",
         ])
     }
 

@@ -42,8 +42,8 @@ public enum PromptContent {
     public static let safety = "Move gently; stop if anything hurts sharply."
 
     /// The notification for a prompt.
-    public static func notification(for p: Prompt, snoozeDefault: Duration, expiry: NotificationContent.Expiry)
-        -> NotificationContent
+    public static func notification(for p: Prompt, snoozeDefault: Duration, expiry: NotificationContent.Expiry,
+                                    urgency: NotificationContent.Urgency = .normal) -> NotificationContent
     {
         let prefix = p.isFinal ? "Last reminder: " : p.show > 1 ? "Reminder: " : ""
         let summary: String
@@ -64,7 +64,7 @@ public enum PromptContent {
             actions.append(NotificationContent.Action(key: "snooze", label: "Snooze \(formatDuration(snoozeDefault))"))
         }
         actions.append(NotificationContent.Action(key: "skip", label: "Skip"))
-        return NotificationContent(summary: summary, body: body, urgency: p.isFinal ? .critical : .normal,
+        return NotificationContent(summary: summary, body: body, urgency: p.isFinal ? .critical : urgency,
                                    expiry: expiry, actions: actions, category: "x-limber.\(p.kind.rawValue)")
     }
 }

@@ -49,9 +49,8 @@ enum ConfigLoader {
         case .never: expiry = .never
         case .after(let d): expiry = .after(d)
         }
-        // notifications.urgency is checked by LimberConfig, but DaemonSettings has no field
-        // for it yet: the first showings stay "normal" until the engine takes one.
-        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, configPath: path)
+        let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
+        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path)
     }
 
     /// The whole file, or the errno that stopped the read. Config files are small; anything

@@ -231,6 +231,21 @@ struct EngineFixture {
         }
     }
 
+    @Test func theConfiguredUrgencyAppliesUntilTheLastShowing() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine(settings: DaemonSettings(urgency: .low))
+            e.start()
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.last?.content.urgency == .low)
+            for _ in 0..<2 {
+                f.clock.advance(.seconds(300))
+                e.dispatch(.tick)
+            }
+            #expect(f.presenter.shows.map(\.content.urgency) == [.low, .low, .critical])
+        }
+    }
+
     @Test func withoutAServerRemindersStayInTheStatus() throws {
         try withTemporaryFolder { folder in
             let f = try EngineFixture(folder: folder)

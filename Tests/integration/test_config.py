@@ -160,15 +160,18 @@ class Reload(ConfigTestCase):
         self.cli_ok("now", "posture")
         first = self.notifications.wait_for_notify()
         self.assertEqual(first["args"]["expire_timeout"], -1, "default: the server decides")
+        self.assertEqual(first["args"]["hints"]["urgency"], 1, "default: normal urgency")
         self.assertIn("Snooze 5 min", first["args"]["actions"])
         self.cli_ok("done")
 
-        self.write_config('[notifications]\nexpire = "never"\n\n[reminders]\nsnooze_default = "2m"\n')
+        self.write_config('[notifications]\nexpire = "never"\nurgency = "low"\n\n'
+                          '[reminders]\nsnooze_default = "2m"\n')
         self.cli_ok("reload")
         mark = self.notifications.last_seq()
         self.cli_ok("now", "posture")
         call = self.notifications.wait_for_notify(after_seq=mark)
         self.assertEqual(call["args"]["expire_timeout"], 0, 'expire = "never" is timeout 0')
+        self.assertEqual(call["args"]["hints"]["urgency"], 0, 'urgency = "low" is byte 0')
         self.assertIn("Snooze 2 min", call["args"]["actions"])
         self.assertIn("posture check snoozed for 2 min", self.cli_ok("snooze"))
 
