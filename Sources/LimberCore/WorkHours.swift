@@ -62,33 +62,32 @@ public struct WorkHours: Sendable, Equatable {
         return weekSpans.contains { $0.contains(s) }
     }
 
-    /// Seconds from `t` until it next goes in or out of work hours; nil when that never happens.
-    public func secondsUntilChange(from t: LocalTime) -> Int? {
+    /// The seconds of the week where work hours start or end; nil when they never change.
+    private var changePoints: [Int]? {
         let spans = weekSpans
         if spans.isEmpty || spans == [0..<Self.week] { return nil }
-        let s = Self.secondOfWeek(t)
-        var boundaries = spans.flatMap { [$0.lowerBound, $0.upperBound] }
+        var points = spans.flatMap { [$0.lowerBound, $0.upperBound] }
         // A span ending at the end of Sunday and one starting Monday 00:00 join: no change there.
         if spans.first?.lowerBound == 0, spans.last?.upperBound == Self.week {
-            boundaries.removeAll { $0 == 0 || $0 == Self.week }
+            points.removeAll { $0 == 0 || $0 == Self.week }
         }
-        let ahead = boundaries.map { b -> Int in
+        return points
+    }
+
+    /// Seconds from `t` until it next goes in or out of work hours; nil when that never happens.
+    public func secondsUntilChange(from t: LocalTime) -> Int? {
+        guard let points = changePoints else { return nil }
+        let s = Self.secondOfWeek(t)
+        return points.map { b in
             let d = (b - s) % Self.week
             return d <= 0 ? d + Self.week : d
-        }
-        return ahead.min()
+        }.min()
     }
 
     /// Seconds since `t` last went in or out of work hours; nil when that never happens.
     public func secondsSinceChange(at t: LocalTime) -> Int? {
-        let spans = weekSpans
-        if spans.isEmpty || spans == [0..<Self.week] { return nil }
+        guard let points = changePoints else { return nil }
         let s = Self.secondOfWeek(t)
-        var boundaries = spans.flatMap { [$0.lowerBound, $0.upperBound] }
-        if spans.first?.lowerBound == 0, spans.last?.upperBound == Self.week {
-            boundaries.removeAll { $0 == 0 || $0 == Self.week }
-        }
-        let behind = boundaries.map { b -> Int in ((s - b) % Self.week + Self.week) % Self.week }
-        return behind.min()
+        return points.map { b in ((s - b) % Self.week + Self.week) % Self.week }.min()
     }
 }
