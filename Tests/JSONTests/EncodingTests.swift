@@ -90,17 +90,18 @@ import Testing
     struct Optionals: Encodable {
         var a: Int?
         var b: String?
-        enum CodingKeys: CodingKey { case a, b }
+        enum CodingKeys: CodingKey { case a, b, c }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(a, forKey: .a)             // writes null
             try c.encodeIfPresent(b, forKey: .b)    // omits nil
+            try c.encodeNil(forKey: .c)
         }
     }
 
     @Test func nilIsNullWhenEncodedAndAbsentWhenEncodedIfPresent() throws {
-        #expect(try encoded(Optionals(a: nil, b: nil)) == #"{"a":null}"#)
-        #expect(try encoded(Optionals(a: 1, b: "x")) == #"{"a":1,"b":"x"}"#)
+        #expect(try encoded(Optionals(a: nil, b: nil)) == #"{"a":null,"c":null}"#)
+        #expect(try encoded(Optionals(a: 1, b: "x")) == #"{"a":1,"b":"x","c":null}"#)
         #expect(try encoded([1, nil, 3] as [Int?]) == "[1,null,3]")
         #expect(try encoded(Int?.none) == "null")
         #expect(try encoded(Optionals(a: nil, b: nil)) == text(try foundationEncode(Optionals(a: nil, b: nil))))
