@@ -272,10 +272,13 @@ struct Writer {
             case UInt8(ascii: "\r"): escape(UInt8(ascii: "r"))
             case UInt8(ascii: "\t"): escape(UInt8(ascii: "t"))
             case 0x00...0x1F:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                // \u00XX with lower-case hex, as Foundation writes it.
+                escape(UInt8(ascii: "u"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0") + (byte >> 4))
+                let low = byte & 0xF
+                bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
             default:
                 bytes.append(byte)
             }
