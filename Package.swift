@@ -22,7 +22,9 @@ let package = Package(
         .target(name: "TOML"),
         .target(name: "LimberCore"),
         .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore"]),
-        .target(name: "LimberProtocol"),
+        // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
+        .target(name: "JSON"),
+        .target(name: "LimberProtocol", dependencies: ["JSON"]),
 
         // C libraries.
         // No pkgConfig for libnotify: glib's .pc file carries -pthread, which SwiftPM rejects
@@ -34,21 +36,22 @@ let package = Package(
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "CNotify", "CSystemd",
+                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "JSON", "CNotify", "CSystemd",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
         .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig"], swiftSettings: testing),
         .executableTarget(name: "limber",
-                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
 
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
-        .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
-        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber"]),
+        .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "JSON"], swiftSettings: testing),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "JSON"]),
     ]
 )

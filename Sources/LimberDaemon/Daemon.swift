@@ -1,11 +1,6 @@
 import LimberCore
 import LimberProtocol
 import Logging
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,11 +1,7 @@
+import JSON
 import LimberCore
 import LimberProtocol
 import Logging
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -138,7 +134,7 @@ public final class Engine {
         }
         guard let bytes else { return nil }
         do {
-            return try JSONDecoder().decode(SavedState.self, from: Data(bytes))
+            return try JSON.decode(SavedState.self, from: bytes)
         } catch {
             // Keep the unreadable file for inspection rather than overwriting it.
             let aside = SavedState.fileName + ".unreadable"
@@ -222,10 +218,8 @@ public final class Engine {
         let entry = HistoryEntry(r, id: "", host: host)
         var withID = entry
         withID.id = HistoryEntry.makeID(ts: entry.ts, random: UInt128(rng.next()) << 64 | UInt128(rng.next()))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            var line = try [UInt8](encoder.encode(withID))
+            var line = try JSON.encode(withID)
             line.append(UInt8(ascii: "\n"))
             try history.append([line], durable: true)
         } catch {
@@ -243,10 +237,8 @@ public final class Engine {
         let ids = Dictionary(uniqueKeysWithValues: serverIDs.filter { $0.key == scheduler.state.prompt?.id }
             .map { (String($0.key), $0.value) })
         let saved = SavedState(bootID: bootID, clean: clean, scheduler: scheduler.state, notificationIDs: ids)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         do {
-            try store.write([UInt8](encoder.encode(saved)), to: SavedState.fileName)
+            try store.write(JSON.encode(saved), to: SavedState.fileName)
         } catch {
             logger.error("cannot save the schedule", metadata: ["error": "\(error)"])
         }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import JSON
 
 /// The version of the control protocol this build speaks.
 public enum ProtocolVersion {
@@ -94,7 +90,7 @@ extension Request {
     public static func decode(_ line: some Collection<UInt8>) -> Result<Request, RequestError> {
         let wire: WireRequest
         do {
-            wire = try JSONDecoder().decode(WireRequest.self, from: Data(line))
+            wire = try JSON.decode(WireRequest.self, from: line)
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
             let field = context.codingPath.last?.stringValue ?? "request"
             return .failure(RequestError(.badRequest, "field '\(field)' has the wrong type"))
@@ -175,10 +171,8 @@ public struct LocalClockTime: Sendable, Equatable {
 }
 
 func lineJSON<T: Encodable>(_ value: T) -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     // Encoding our own plain structs cannot fail; an empty object keeps the line well-formed.
-    var bytes = (try? [UInt8](encoder.encode(value))) ?? Array("{}".utf8)
+    var bytes = (try? JSON.encode(value)) ?? Array("{}".utf8)
     bytes.append(UInt8(ascii: "\n"))
     return bytes
 }

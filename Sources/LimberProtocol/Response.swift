@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import JSON
 
 /// The answer to one request: ok with an optional message and status, or a coded error.
 public struct Response: Codable, Sendable, Equatable {
@@ -42,7 +38,7 @@ public struct Response: Codable, Sendable, Equatable {
 
     /// Decodes a response line; nil when it is not one.
     public static func decode(_ line: some Collection<UInt8>) -> Response? {
-        try? JSONDecoder().decode(Response.self, from: Data(line))
+        try? JSON.decode(Response.self, from: line)
     }
 }
 

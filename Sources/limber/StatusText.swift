@@ -1,10 +1,6 @@
+import JSON
 import LimberCore
 import LimberProtocol
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,9 +24,7 @@ struct SystemLocalClock: LocalClock {
 
 enum StatusJSON {
     static func encode(_ s: StatusReport) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? [UInt8](encoder.encode(s))) ?? Array("{}".utf8)
+        (try? JSON.encode(s)) ?? Array("{}".utf8)
     }
 }
 

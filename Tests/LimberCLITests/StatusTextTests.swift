@@ -1,3 +1,5 @@
+import Foundation
+import JSON
 import LimberCore
 import LimberProtocol
 import Testing
@@ -44,6 +46,17 @@ struct FixedClock: LocalClock {
         #expect(text.contains("Paused until tomorrow 10:00; 'limber resume' resumes now."))
         #expect(text.contains("no notification server answered"))
         #expect(StatusText.render(report(state: "paused"), clock: clock).contains("Paused until you run 'limber resume'."))
+    }
+
+    @Test func statusJSONIsWhatFoundationWrote() throws {
+        let due = StatusReport.Due(kind: .routine, promptID: 9, shown: 1, snoozesLeft: 3, since: clock.nowSeconds)
+        for s in [report(), report(state: "paused", pausedUntil: clock.nowSeconds + 60, due: due, notifications: "unknown")] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            #expect(StatusJSON.encode(s) == [UInt8](try encoder.encode(s)))
+            #expect(try JSON.decode(StatusReport.self, from: StatusJSON.encode(s)) == s)
+        }
+        #expect(String(decoding: StatusJSON.encode(report()), as: UTF8.self).hasPrefix(#"{"config_path":null,"due":null,"next":[{"elapsed_seconds":1080,"#))
     }
 
     @Test func durationArgumentsReadLikeTheConfig() throws {

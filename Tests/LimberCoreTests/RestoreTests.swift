@@ -1,11 +1,13 @@
 import Foundation
+import JSON
 import Testing
 @testable import LimberCore
 
 @Suite("restore after restart")
 struct Restore {
+    /// Through the JSON that limberd writes to state.json.
     func roundTrip(_ s: SchedulerState) throws -> SchedulerState {
-        try JSONDecoder().decode(SchedulerState.self, from: JSONEncoder().encode(s))
+        try JSON.decode(SchedulerState.self, from: JSON.encode(s))
     }
 
     @Test func savedStateRoundTripsThroughJSON() throws {
@@ -16,6 +18,47 @@ struct Restore {
         h.send(.dueNowRequested(.routine))
         h.send(.pauseRequested(.duration(.minutes(30))))
         #expect(try roundTrip(h.scheduler.state) == h.scheduler.state)
+    }
+
+    /// A scripted day's states and history entries: JSON writes Foundation's bytes and reads them back.
+    @Test func stateAndHistoryJSONIsWhatFoundationWrote() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var h = Harness()
+        var states: [SchedulerState] = [h.scheduler.state]
+        func step(_ e: Event) {
+            h.send(e)
+            states.append(h.scheduler.state)
+        }
+        h.run(for: .minutes(45))
+        states.append(h.scheduler.state)
+        step(.dueNowRequested(.posture))
+        step(.answered(.snooze(.seconds(90)), promptID: nil))
+        h.run(for: .minutes(2))
+        step(.answered(.done, promptID: nil))
+        step(.dueNowRequested(.routine))
+        step(.pauseRequested(.duration(.minutes(30))))
+        step(.resumeRequested)
+        step(.pauseRequested(.indefinitely))
+        h.clock.advance(.seconds(86_400))
+        step(.resumeRequested)
+        #expect(states.contains { $0.prompt != nil } && states.contains { $0.pause?.until != nil }
+                && states.contains { $0.pause != nil && $0.pause?.until == nil })
+        for state in states {
+            let ours = try JSON.encode(state)
+            #expect(ours == [UInt8](try encoder.encode(state)))
+            #expect(try JSON.decode(SchedulerState.self, from: ours) == state)
+            #expect(try JSONDecoder().decode(SchedulerState.self, from: Data(ours)) == state)
+        }
+        #expect(h.records.count >= 8)
+        for (i, record) in h.records.enumerated() {
+            let entry = HistoryEntry(record, id: HistoryEntry.makeID(ts: 1_795_000_000_000, random: UInt128(i)),
+                                     host: i % 2 == 0 ? "desk/\u{e9}\u{1F600}" : "laptop \"x\"\\\u{1}")
+            let ours = try JSON.encode(entry)
+            #expect(ours == [UInt8](try encoder.encode(entry)))
+            #expect(try JSON.decode(HistoryEntry.self, from: ours) == entry)
+            #expect(try JSONDecoder().decode(HistoryEntry.self, from: Data(ours)) == entry)
+        }
     }
 
     @Test func cleanRestartKeepsElapsedTimeAndDoesNotCountTheDowntime() throws {

@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Glibc
+import JSON
 import LimberCore
 @testable import LimberDaemon
 import LimberProtocol
@@ -75,7 +71,7 @@ struct EngineFixture {
     }
 
     func outcomes() throws -> [String] {
-        try history.readLines().map { try JSONDecoder().decode(HistoryEntry.self, from: Data($0)).outcome.rawValue }
+        try history.readLines().map { try JSON.decode(HistoryEntry.self, from: $0).outcome.rawValue }
     }
 }
 
