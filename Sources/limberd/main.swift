@@ -1,11 +1,6 @@
 import LimberConfig
 import LimberDaemon
 import LimberProtocol
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,6 +71,6 @@ enum ConfigLoader {
     }
 }
 
-let status = Daemon.main(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment,
+let status = Daemon.main(arguments: CommandLine.arguments, environment: processEnvironment(),
                          loadSettings: ConfigLoader.settings)
 exit(status)
