@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore"]),
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
+        // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
+        .target(name: "LimberFiles"),
         .target(name: "LimberProtocol", dependencies: ["JSON"]),
 
         // C libraries.
@@ -36,13 +38,13 @@ let package = Package(
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "JSON", "CNotify", "CSystemd",
+                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
-        .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig"], swiftSettings: testing),
+        .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles"], swiftSettings: testing),
         .executableTarget(name: "limber",
-                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "JSON",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "LimberFiles", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
 
@@ -51,7 +53,7 @@ let package = Package(
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "JSON"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber", "JSON"]),
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON"], swiftSettings: testing),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "JSON"]),
     ]
 )

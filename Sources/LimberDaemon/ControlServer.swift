@@ -1,4 +1,5 @@
 import Glibc
+import LimberFiles
 import LimberProtocol
 import Logging
 

@@ -1,4 +1,5 @@
 import LimberCore
+import LimberFiles
 import LimberProtocol
 import Logging
 #if canImport(Glibc)

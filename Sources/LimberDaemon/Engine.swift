@@ -1,5 +1,6 @@
 import JSON
 import LimberCore
+import LimberFiles
 import LimberProtocol
 import Logging
 #if canImport(Glibc)

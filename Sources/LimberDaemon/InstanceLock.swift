@@ -1,4 +1,5 @@
 import Glibc
+import LimberFiles
 
 /// Proof that this process is the only limberd of the user: an exclusive `flock` on
 /// `limberd.lock` in the runtime folder, which also holds the owner's pid for error messages.

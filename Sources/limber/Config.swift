@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberFiles
 import LimberConfig
 import LimberProtocol
 #if canImport(FoundationEssentials)

@@ -1,5 +1,6 @@
 import LimberConfig
 import LimberDaemon
+import LimberFiles
 import LimberProtocol
 #if canImport(Glibc)
 import Glibc
@@ -18,15 +19,16 @@ enum ConfigLoader {
             path = explicit
         }
         let bytes: [UInt8]
-        switch read(path) {
+        switch ConfigFiles.read(path) {
         case .success(let b):
             bytes = b
-        case .failure(let failure) where failure.code == ENOENT && source == .standard:
+        case .failure(.missing) where source == .standard:
             // No file at the XDG path: the built-in defaults (a deleted file on reload too).
             return .success(DaemonSettings(configPath: nil))
-        case .failure(let failure):
+        case .failure(.missing):
+            return .failure(ConfigFailure(summary: "cannot read \(path): No such file or directory", diagnostics: []))
+        case .failure(.other(let message)):
             // The summary is the whole story here; limberd logs it (stderr in a terminal).
-            let message = "cannot read \(path): \(String(cString: strerror(failure.code)))"
             return .failure(ConfigFailure(summary: message, diagnostics: []))
         }
         switch LimberConfiguration.load(bytes, fileName: path) {
@@ -46,28 +48,6 @@ enum ConfigLoader {
         }
         let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
         return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path)
-    }
-
-    /// The whole file, or the errno that stopped the read. Config files are small; anything
-    /// over 4 MiB is refused as the wrong file (a path like /dev/zero would never end).
-    static func read(_ path: String) -> Result<[UInt8], Errno> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(Errno(code: errno)) }
-        defer { close(fd) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n < 0 { return .failure(Errno(code: errno)) }
-            if n == 0 { return .success(data) }
-            data.append(contentsOf: chunk[0..<n])
-            if data.count > 4 << 20 { return .failure(Errno(code: EFBIG)) }
-        }
-    }
-
-    struct Errno: Error {
-        var code: Int32
     }
 }
 

@@ -1,3 +1,4 @@
+@testable import LimberFiles
 import LimberConfig
 import LimberProtocol
 import Testing

@@ -1,4 +1,5 @@
 import Glibc
+@testable import LimberFiles
 import JSON
 import LimberCore
 @testable import LimberDaemon

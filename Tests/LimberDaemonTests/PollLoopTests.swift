@@ -1,4 +1,5 @@
 import Glibc
+@testable import LimberFiles
 @testable import LimberDaemon
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import LimberFiles
 import JSON
 import LimberCore
 @testable import LimberDaemon

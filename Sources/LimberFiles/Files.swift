@@ -44,13 +44,13 @@ public struct PathError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// The text of an errno value, e.g. "Permission denied".
-func errnoText(_ code: Int32) -> String {
+package func errnoText(_ code: Int32) -> String {
     guard let text = strerror(code) else { return "error \(code)" }
     return String(cString: text)
 }
 
 /// Everything before the last "/" ("." when there is none, "/" for a top-level entry).
-func parentDirectory(of path: String) -> String {
+package func parentDirectory(of path: String) -> String {
     var bytes = Array(path.utf8)
     while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
     guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
@@ -61,7 +61,7 @@ func parentDirectory(of path: String) -> String {
 // MARK: - Low-level IO
 
 /// Writes every byte, retrying short writes and EINTR; returns 0 or the errno that stopped it.
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+package func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
     var offset = 0
     while offset < bytes.count {
         let n = bytes.withUnsafeBytes { raw -> Int in
@@ -81,7 +81,7 @@ func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
 }
 
 /// Reads to end of file, retrying EINTR; returns the bytes or the errno that stopped it.
-func readAll(_ fd: Int32) -> Result<[UInt8], PathErrno> {
+package func readAll(_ fd: Int32) -> Result<[UInt8], PathErrno> {
     var result: [UInt8] = []
     var st = stat()
     if fstat(fd, &st) == 0, st.st_size > 0 { result.reserveCapacity(Int(st.st_size)) }
@@ -99,12 +99,12 @@ func readAll(_ fd: Int32) -> Result<[UInt8], PathErrno> {
 }
 
 /// A bare errno, to be given a path by the caller.
-struct PathErrno: Error {
-    var code: Int32
+package struct PathErrno: Error {
+    package var code: Int32
 }
 
 /// Opens with EINTR retried (open can be interrupted on slow file systems such as FUSE or NFS).
-func openRetrying(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+package func openRetrying(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
     while true {
         let fd = open(path, flags, mode)
         if fd >= 0 || errno != EINTR { return fd }
@@ -114,7 +114,7 @@ func openRetrying(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
 // MARK: - Private folders
 
 /// Makes folders that only their owner can enter, and checks ones that already exist.
-enum PrivateDirectory {
+package enum PrivateDirectory {
     /// Creates `path` (mode 0700) if missing, or checks that the existing one is a folder owned
     /// by this user and tightens it to 0700; returns an open descriptor of the folder.
     ///
@@ -122,7 +122,7 @@ enum PrivateDirectory {
     ///   - createParents: create missing folders above it too (0700, as the XDG spec asks).
     ///   - allowSymlink: accept a symbolic link to a folder (the state folder may be a link into a
     ///     synced folder; the runtime folder holds the socket and must be a real folder).
-    static func open(_ path: String, createParents: Bool, allowSymlink: Bool) throws -> Int32 {
+    package static func open(_ path: String, createParents: Bool, allowSymlink: Bool) throws -> Int32 {
         if createParents {
             try createAncestors(of: path)
         }

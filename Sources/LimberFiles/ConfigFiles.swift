@@ -2,16 +2,16 @@
 import Glibc
 #endif
 
-/// Reading and atomically replacing the configuration file, for `limber config`.
-enum ConfigFiles {
+/// Reading and atomically replacing a configuration file (`limber config`, limberd's loader).
+public enum ConfigFiles {
     /// Why a file could not be read or written.
-    enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable {
         /// There is no file at the path.
         case missing
         /// Anything else, as a sentence that names the path.
         case other(String)
 
-        var message: String {
+        public var message: String {
             switch self {
             case .missing: "no such file"
             case .other(let text): text
@@ -20,10 +20,10 @@ enum ConfigFiles {
     }
 
     /// A config file is small; anything larger is the wrong file (or /dev/zero).
-    static let sizeLimit = 4 << 20
+    public static let sizeLimit = 4 << 20
 
     /// The whole file at `path`.
-    static func read(_ path: String) -> Result<[UInt8], Failure> {
+    public static func read(_ path: String) -> Result<[UInt8], Failure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -46,7 +46,7 @@ enum ConfigFiles {
     }
 
     /// Whether anything (a file, a folder, a dangling symbolic link) is at `path`.
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
@@ -55,7 +55,7 @@ enum ConfigFiles {
     /// one, never a part: a temporary file in the same folder, flushed, then renamed over it.
     /// Missing folders are created. A symbolic link is followed, so a config file kept in a
     /// dotfiles repository stays there and the link stays a link.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) -> Result<Void, Failure> {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) -> Result<Void, Failure> {
         let target = resolvingLinks(path)
         let folder = parentDirectory(of: target)
         if case .failure(let failure) = makeDirectories(folder) { return .failure(failure) }
@@ -98,7 +98,7 @@ enum ConfigFiles {
     }
 
     /// Creates `path` and the folders above it, like `mkdir -p`.
-    static func makeDirectories(_ path: String) -> Result<Void, Failure> {
+    public static func makeDirectories(_ path: String) -> Result<Void, Failure> {
         var info = stat()
         if stat(path, &info) == 0 {
             return (info.st_mode & S_IFMT) == S_IFDIR ? .success(()) : .failure(.other("\(path) is not a folder"))
@@ -112,7 +112,7 @@ enum ConfigFiles {
     }
 
     /// Follows symbolic links at `path` itself (not in its folders), at most 16 deep.
-    static func resolvingLinks(_ path: String) -> String {
+    public static func resolvingLinks(_ path: String) -> String {
         var current = path
         for _ in 0..<16 {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -123,18 +123,4 @@ enum ConfigFiles {
         }
         return current
     }
-}
-
-/// Everything before the last "/" ("." when there is none, "/" for a top-level entry).
-func parentDirectory(of path: String) -> String {
-    var bytes = Array(path.utf8)
-    while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
-    guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "." }
-    if slash == 0 { return "/" }
-    return String(decoding: bytes[..<slash], as: UTF8.self)
-}
-
-func errnoText(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "error \(code)" }
-    return String(cString: text)
 }
