@@ -21,7 +21,9 @@ let package = Package(
         // Pure modules: no IO, no clock reads.
         .target(name: "TOML"),
         .target(name: "LimberCore"),
-        .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore"]),
+        // The exercise catalog as values, rotation, the guided walkthrough, small planners.
+        .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
+        .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore", "LimberCatalog"]),
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
         // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
@@ -38,13 +40,13 @@ let package = Package(
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd",
+                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
         .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles"], swiftSettings: testing),
         .executableTarget(name: "limber",
-                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "LimberFiles", "JSON",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCatalog", "LimberCore", "LimberFiles", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
 
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
+        .testTarget(name: "LimberCatalogTests", dependencies: ["LimberCatalog", "LimberConfig", "JSON"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
         .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON"], swiftSettings: testing),
         .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "JSON"]),

@@ -1,3 +1,4 @@
+import LimberCatalog
 import LimberCore
 import TOML
 
@@ -40,11 +41,18 @@ public struct LimberConfiguration: Sendable, Equatable {
     public var schedule: ScheduleSettings
     /// How reminders are shown.
     public var notifications: NotificationSettings
+    /// Equipment, places and the optional daily routine, sit/stand reminder and step-up.
+    public var coach: CoachSettings
+    /// The user's own exercises, routines and cues (built-in ones are in `BuiltInCatalog`).
+    public var catalog: Catalog
 
     /// Creates a configuration; the arguments default to the built-in defaults.
-    public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults) {
+    public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults,
+                coach: CoachSettings = .defaults, catalog: Catalog = Catalog()) {
         self.schedule = schedule
         self.notifications = notifications
+        self.coach = coach
+        self.catalog = catalog
     }
 
     /// The built-in defaults: what limberd uses without a configuration file.

@@ -36,6 +36,15 @@ interval_max = "45m"
 # A movement routine comes due after this much active time (10m to 8h). A routine also
 # counts as a posture check.
 interval = "1h"
+# What you have at hand and where you can move. A routine is offered only when you have
+# everything it needs and each of its exercises can be done in one of your places, so with
+# the defaults (nothing needed, never the floor) an office worker is never sent to the
+# floor. 'limber routines' lists which routines these allow, and why not the others.
+# Equipment: "none", "band" (resistance band), "ball" (tennis or lacrosse ball), "roller"
+# (foam roller), "weights" (light dumbbells).
+equipment = ["none"]
+# Places: "desk" (seated at it), "standing", "wall", "doorway", "floor".
+places = ["desk", "standing", "wall", "doorway"]
 
 [reminders]
 # An unanswered reminder is shown again after this long (1m to 1h) ...
@@ -56,6 +65,39 @@ urgency = "normal"
 # "never" (until answered or closed), or a duration from 1s to 1h.
 expire = "default"
 
+[daily_routine]
+# A longer routine (10 to 20 minutes) once a day, at a time you choose: a reminder you can
+# start (limber then walks you through it), snooze or skip. Off until enabled = true.
+enabled = false
+# When, as "HH:MM". If limberd was not running or the machine slept then, it still comes
+# within two hours; later than that, it waits for the next day.
+at = "08:00"
+# Which routine: "auto" takes the first daily routine your equipment allows (the one with
+# a band and a foam roller, or the one without), or give any routine's id.
+routine = "auto"
+
+[sit_stand]
+# For a desk you can stand at: at these times of day, a reminder to stand for a block of
+# time, and a note when the block is over. The blocks start short and grow each week, so
+# standing is taken up gradually. Off until enabled = true.
+enabled = false
+at = ["10:30", "15:00"]
+# The first week's block (5m to 1h; 15 to 20 minutes is a good start) ...
+first_block = "15m"
+# ... grows by this much each week (0s to 30m) ...
+grow_by = "5m"
+# ... up to this (5m to 2h), which may not be shorter than first_block.
+longest = "45m"
+
+[step_up]
+# Once routines are a habit, one suggestion to make them harder: another set, a resistance
+# band, light dumbbells. It comes once, after after_weeks weeks in a row (2 to 12) in each
+# of which you finished routines on at least days_per_week days (1 to 7). Off until
+# enabled = true.
+enabled = false
+after_weeks = 4
+days_per_week = 4
+
 [work_hours]
 # When active time counts; outside these hours no reminder comes due. Each key takes a list
 # of ranges: "HH:MM-HH:MM" or { start = 09:00:00, end = 17:30:00 }. A range ends after it
@@ -71,6 +113,38 @@ expire = "default"
 #
 # The default is every day, all day:
 every_day = ["00:00-24:00"]
+
+# Your own exercises, routines and posture cues. They use the schema of the built-in
+# catalog ('limber exercises' and 'limber routines' list it; config/catalog.toml in
+# limber's sources documents every key): one [[exercises]], [[routines]] or [[cues]] table
+# each. A new id adds to the catalog; a built-in id replaces that entry. For example:
+#
+#     [[exercises]]
+#     id = "chin-nod"                  # lowercase letters, digits and dashes
+#     name = "Chin nod"
+#     places = ["desk", "standing"]    # any one will do
+#     equipment = []                   # band, ball, roller, weights: all are needed
+#     steps = ["Sit tall.", "Nod your chin slightly down and back, then relax."]
+#     reps = 8                         # or hold = "30s", or duration = "1m"
+#     per_side = false                 # true: right side, then left
+#     sets = 1
+#     why = "Suggested by my physiotherapist."
+#     cautions = ["Small and slow."]
+#
+#     [[routines]]
+#     id = "my-break"
+#     title = "My break"
+#     kind = "micro"                   # micro: 1 to 5 minutes, offered in rotation;
+#                                      # daily: 10 to 20, for [daily_routine]
+#     minutes = 2                      # optional: estimated from the doses otherwise
+#     about = "Two moves my back likes."
+#     steps = ["chin-nod", { exercise = "doorway-pec-stretch", hold = "20s", sets = 1 }]
+#
+#     [[cues]]
+#     id = "feet-flat"
+#     text = "Both feet flat on the floor?"
+#
+# 'limber config check' reports any problem with its line and column.
 
 """#
 }

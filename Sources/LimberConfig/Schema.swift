@@ -19,7 +19,7 @@ struct Field: Sendable {
     let write: @Sendable (LimberConfiguration) -> String
 }
 
-/// One [section] of the file.
+/// One [section] of the file, or one list of tables written [[name]] (exercises, routines).
 struct Section: Sendable {
     let name: String
     /// Every key the section accepts, for unknown-key messages.
@@ -27,6 +27,18 @@ struct Section: Sendable {
     let decode: @Sendable (TOMLTable, inout Reporter, inout LimberConfiguration) -> Void
     /// The section's keys and values as TOML text, in the order `config show` writes them.
     let encode: @Sendable (LimberConfiguration) -> [(key: String, value: String)]
+    /// For a list of tables ([[name]]) rather than one [name]: reads the list.
+    var decodeList: (@Sendable (TOMLArray, inout Reporter, inout LimberConfiguration) -> Void)? = nil
+    /// For a list of tables: its TOML text for `config show`, "" when it is empty.
+    var encodeList: (@Sendable (LimberConfiguration) -> String)? = nil
+
+    /// A list of tables ([[name]]), each with `keys`.
+    static func list(_ name: String, keys: [String],
+                     decode: @escaping @Sendable (TOMLArray, inout Reporter, inout LimberConfiguration) -> Void,
+                     encode: @escaping @Sendable (LimberConfiguration) -> String) -> Section {
+        Section(name: name, keys: keys, decode: { _, _, _ in }, encode: { _ in [] }, decodeList: decode,
+                encodeList: encode)
+    }
 }
 
 /// What a section of plain keys read: for rules that tie its keys together.
@@ -73,7 +85,7 @@ enum Schema {
         ], check: checkPostureWindow),
         .plain("routine", [
             .duration("interval", \.schedule.routineInterval, in: .seconds(10 * 60) ... .seconds(8 * 3600)),
-        ]),
+        ] + CoachSchema.routineFields),
         .plain("reminders", [
             .duration("reshow_after", \.schedule.reshowDelay, in: .seconds(60) ... .seconds(3600)),
             .integer("reshow_count", \.schedule.reshowCount, in: 0...5),
@@ -86,7 +98,14 @@ enum Schema {
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
         ]),
+    ] + CoachSchema.settings + [
         WorkHoursSchema.section,
+    ] + CoachSchema.lists
+
+    /// Rules that need the whole file read first (a routine naming an exercise defined
+    /// further down, say); they run after every section, in this order.
+    static let checks: [@Sendable (TOMLTable, inout Reporter, LimberConfiguration) -> Void] = [
+        CoachSchema.checkReferences,
     ]
 
     /// Reads the root table into `base`, reporting every problem.
@@ -95,6 +114,17 @@ enum Schema {
         var configuration = base
         for entry in root {
             if let section = sections.first(where: { $0.name == entry.key }) {
+                if let decodeList = section.decodeList {
+                    guard case .array(let array) = entry.value,
+                          array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
+                        reporter.error("expected a list of tables written [[\(entry.key)]], found "
+                                       + "\(entry.value.typeDescription) (each entry starts with a line "
+                                       + "[[\(entry.key)]], with its keys below it)", at: entry.valuePosition)
+                        continue
+                    }
+                    decodeList(array, &reporter, &configuration)
+                    continue
+                }
                 guard case .table(let table) = entry.value else {
                     reporter.error("expected a table [\(entry.key)], found \(entry.value.typeDescription) "
                                    + "(write [\(entry.key)] on a line of its own, with its keys below it)",
@@ -106,6 +136,9 @@ enum Schema {
                 reportUnknownTopLevel(entry, reporter: &reporter)
             }
         }
+        for check in checks {
+            check(root, &reporter, configuration)
+        }
         return configuration
     }
 
@@ -114,6 +147,11 @@ enum Schema {
     static func encode(_ configuration: LimberConfiguration, notingDefaults: Bool) -> String {
         var blocks: [String] = []
         for section in sections {
+            if let encodeList = section.encodeList {
+                let text = encodeList(configuration)
+                if !text.isEmpty { blocks.append(text) }
+                continue
+            }
             let pairs = section.encode(configuration)
             let defaults = section.encode(.defaults)
             var lines = ["[\(section.name)]"]
@@ -138,6 +176,10 @@ enum Schema {
     static func differences(_ configuration: LimberConfiguration, from base: LimberConfiguration) -> [String] {
         var names: [String] = []
         for section in sections {
+            if let encodeList = section.encodeList {
+                if encodeList(configuration) != encodeList(base) { names.append(section.name) }
+                continue
+            }
             let pairs = section.encode(configuration)
             let others = section.encode(base)
             if pairs.map(\.key) != others.map(\.key) {
@@ -156,10 +198,11 @@ enum Schema {
     static func reportUnknownKey(_ entry: TOMLEntry, inSection name: String, reporter: inout Reporter) {
         let known = sections.first { $0.name == name }?.keys ?? []
         var message = "unknown key '\(entry.key)' in [\(name)]"
+        let homes = sections.filter { $0.decodeList == nil && $0.keys.contains(entry.key) }.map { "[\($0.name)]" }
         if let suggestion = Suggest.didYouMean(entry.key, in: known, quote: { "'\($0)'" }) {
             message += suggestion
-        } else if let home = sections.first(where: { $0.keys.contains(entry.key) }) {
-            message += "; it belongs in [\(home.name)]"
+        } else if !homes.isEmpty {
+            message += "; it belongs in \(listed(homes, conjunction: "or"))"
         } else {
             message += "; the keys there are \(listed(known))"
         }
@@ -168,10 +211,20 @@ enum Schema {
 
     static func reportUnknownTopLevel(_ entry: TOMLEntry, reporter: inout Reporter) {
         let names = sections.map(\.name)
-        let all = listed(names.map { "[\($0)]" })
-        if case .table = entry.value {
-            var message = "unknown section [\(entry.key)]"
-            if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: { "[\($0)]" }) {
+        func header(_ name: String) -> String {
+            sections.first { $0.name == name }?.decodeList != nil ? "[[\(name)]]" : "[\(name)]"
+        }
+        let all = listed(names.map(header))
+        let isTables: Bool
+        switch entry.value {
+        case .table: isTables = true
+        case .array(let a): isTables = a.isArrayOfTables
+        default: isTables = false
+        }
+        if isTables {
+            let written = entry.value.tableValue != nil ? "[\(entry.key)]" : "[[\(entry.key)]]"
+            var message = "unknown section \(written)"
+            if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: header) {
                 message += suggestion
             } else {
                 message += "; the sections are \(all)"

@@ -42,6 +42,8 @@ import Testing
 
             [routine]
             interval = "1h"
+            equipment = ["none"]
+            places = ["desk", "standing", "wall", "doorway"]
 
             [reminders]
             reshow_after = "5m"
@@ -52,6 +54,23 @@ import Testing
             [notifications]
             urgency = "normal"
             expire = "default"
+
+            [daily_routine]
+            enabled = false
+            at = "08:00"
+            routine = "auto"
+
+            [sit_stand]
+            enabled = false
+            at = ["10:30", "15:00"]
+            first_block = "15m"
+            grow_by = "5m"
+            longest = "45m"
+
+            [step_up]
+            enabled = false
+            after_weeks = 4
+            days_per_week = 4
 
             [work_hours]
             every_day = ["00:00-24:00"]

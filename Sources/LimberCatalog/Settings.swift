@@ -1,0 +1,72 @@
+/// What the configuration says about routines, cues and the optional features.
+public struct CoachSettings: Sendable, Equatable {
+    /// The optional daily routine.
+    public struct Daily: Sendable, Equatable {
+        public var enabled = false
+        /// Minutes since midnight.
+        public var at = 8 * 60
+        /// A routine id, or "auto": the first daily routine the equipment allows.
+        public var routine = "auto"
+        public init() {}
+    }
+
+    /// The optional sit/stand reminder.
+    public struct SitStand: Sendable, Equatable {
+        public var enabled = false
+        /// Minutes since midnight at which a standing block starts.
+        public var at = [10 * 60 + 30, 15 * 60]
+        public var firstBlock: Duration = .seconds(15 * 60)
+        public var growBy: Duration = .seconds(5 * 60)
+        public var longest: Duration = .seconds(45 * 60)
+        public init() {}
+
+        public var plan: SitStandPlan {
+            SitStandPlan(firstBlockSeconds: Int(firstBlock.components.seconds),
+                         growthPerWeekSeconds: Int(growBy.components.seconds),
+                         longestSeconds: Int(longest.components.seconds))
+        }
+    }
+
+    /// The optional one-time suggestion to step up.
+    public struct StepUp: Sendable, Equatable {
+        public var enabled = false
+        public var afterWeeks = 4
+        public var daysPerWeek = 4
+        public init() {}
+
+        public var plan: StepUpPlan { StepUpPlan(weeks: afterWeeks, daysPerWeek: daysPerWeek) }
+    }
+
+    /// What the user has; `.none` alone means only exercises without equipment.
+    public var equipment: Set<Equipment> = [.none]
+    /// Where the user can move; the default leaves out the floor.
+    public var places: Set<Place> = [.desk, .standing, .wall, .doorway]
+    public var daily = Daily()
+    public var sitStand = SitStand()
+    public var stepUp = StepUp()
+
+    public init() {}
+
+    /// The built-in defaults.
+    public static let defaults = CoachSettings()
+
+    public var setup: Setup { Setup(equipment: equipment, places: places) }
+}
+
+extension Catalog {
+    /// The short routines offered in rotation to someone with `setup`.
+    public func rotation(for setup: Setup) -> [ResolvedRoutine] {
+        resolvedRoutines(.micro).filter { $0.fits(setup) }
+    }
+
+    /// The daily routine for these settings: the one named, or with "auto" the first daily
+    /// routine whose equipment the user has (places do not matter: it is done at home).
+    public func dailyRoutine(_ settings: CoachSettings) -> ResolvedRoutine? {
+        if settings.daily.routine != "auto" {
+            return routine(settings.daily.routine).flatMap(resolve)
+        }
+        let gear = Setup(equipment: settings.equipment, places: Set(Place.allCases))
+        let daily = resolvedRoutines(.daily)
+        return daily.first { $0.fits(gear) } ?? daily.first
+    }
+}
