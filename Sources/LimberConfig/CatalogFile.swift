@@ -82,7 +82,7 @@ name = "Doorway chest stretch"
 places = ["doorway"]
 steps = [
     "Stand in an open doorway and rest one forearm on the frame, the elbow bent to about a right angle at shoulder height.",
-    "Step through with the foot on the same side until you feel a mild stretch across the front of your chest.",
+    "Step through with the foot on the same side until the front of your chest and shoulder feel a mild pull.",
     "Keep that shoulder low, away from your ear, and breathe slowly while you hold.",
     "Step back out and do the other arm.",
 ]
@@ -174,7 +174,7 @@ steps = [
     "Every few steps, turn your chest gently to one side, then to the other.",
 ]
 duration = "1m"
-why = "Standing up every 30 to 45 minutes breaks the long spells in one position that tire the back, whatever the chair."
+why = "Leaving your chair every 30 to 45 minutes breaks the long spells in one position that tire the back, whatever the chair."
 cautions = [
     "Walk at an easy pace: this is a reset, not a workout.",
 ]
@@ -188,7 +188,7 @@ name = "Shoulder blade squeezes"
 places = ["desk", "standing"]
 steps = [
     "Sit or stand tall with your arms relaxed by your sides.",
-    "Draw your shoulder blades back and down, as if tucking them into your back pockets.",
+    "Slide your shoulder blades down and towards each other, as if aiming them at the back pockets of your trousers.",
     "Hold the squeeze without shrugging and without arching your lower back.",
     "Let go slowly and completely before the next one.",
 ]
@@ -314,8 +314,8 @@ id = "belly-breathing"
 name = "Belly breathing"
 places = ["desk", "standing", "floor"]
 steps = [
-    "Rest one hand on your chest and the other on your belly.",
-    "Breathe in slowly through your nose so that the lower hand rises and the upper one barely moves.",
+    "Place one palm on your breastbone and the other just above your navel.",
+    "Breathe in slowly through your nose, letting the lower hand rise while the upper one stays almost still.",
     "Breathe out slowly through your mouth and feel your belly fall.",
     "Carry on at an easy pace for five to ten breaths, or longer.",
 ]
@@ -330,9 +330,9 @@ id = "lying-belly-breathing"
 name = "Belly breathing lying down"
 places = ["floor"]
 steps = [
-    "Lie on your back with your knees bent and feet flat, and put a light book on your belly.",
-    "Breathe in through your nose so that the book rises.",
-    "Breathe out slowly through your mouth so that it sinks.",
+    "Lie on your back, knees bent and feet flat, with a light book resting on your stomach.",
+    "Breathing in through your nose, let your stomach lift the book.",
+    "Let the air out slowly through your mouth and watch the book come down.",
     "Stay with it, slow and unhurried.",
 ]
 duration = "5m"
@@ -559,7 +559,7 @@ text = "Notice your shoulders. If they have crept up towards your ears, let them
 
 [[cues]]
 id = "breathing"
-text = "Five slow breaths into your belly, one hand on your chest and one on your belly: only the lower hand should move."
+text = "Five slow breaths, low in the stomach: a palm on the breastbone should stay almost still while one on the stomach rises and falls."
 
 [[cues]]
 id = "stand-up-and-move"
