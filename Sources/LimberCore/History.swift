@@ -31,8 +31,11 @@ public struct HistoryRecord: Sendable, Equatable {
     public var length: Duration?
     /// The wall time a pause ends.
     public var until: Duration?
-    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`, `resume`.
+    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`,
+    /// `resume`; `guided` for a routine done step by step.
     public var reason: String?
+    /// The routine done, by its catalog id.
+    public var routine: String?
 
     public init(outcome: Outcome, kind: ReminderKind?, promptID: UInt64?, at now: Moment) {
         self.outcome = outcome

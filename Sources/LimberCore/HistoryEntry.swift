@@ -22,9 +22,11 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     /// When a pause ends, milliseconds since 1970 UTC.
     public var untilTs: Int64?
     public var reason: String?
+    /// The routine done, by its catalog id.
+    public var routine: String?
 
     enum CodingKeys: String, CodingKey {
-        case v, id, host, kind, outcome, at, ts, prompt, show, early, seconds, reason
+        case v, id, host, kind, outcome, at, ts, prompt, show, early, seconds, reason, routine
         case untilTs = "until_ts"
     }
 
@@ -43,6 +45,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         seconds = r.length?.components.seconds
         untilTs = r.until.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
         reason = r.reason
+        routine = r.routine
     }
 
     /// A history id: 12 hex digits of milliseconds (so ids sort by time) and 20 of randomness.

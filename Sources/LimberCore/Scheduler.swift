@@ -73,6 +73,10 @@ public enum Event: Sendable, Equatable {
     case dueNowRequested(ReminderKind)
     /// A new configuration: elapsed time stays; new intervals apply from the next reminder.
     case settingsReplaced(ScheduleSettings)
+    /// A guided routine began: nothing is shown or re-shown until it ends (Scheduler+Guide).
+    case guideBegan
+    /// The guided routine `routine` ended, every step done or stopped early.
+    case guideEnded(completed: Bool, routine: String?)
 }
 
 /// The result of handling an event.
@@ -85,7 +89,7 @@ public struct Transition: Sendable, Equatable {
 /// The scheduling state machine: events in, effects out. It never reads a clock.
 public struct Scheduler: Sendable, Equatable {
     public private(set) var settings: ScheduleSettings
-    public private(set) var state: SchedulerState
+    public internal(set) var state: SchedulerState
 
     /// A fresh schedule starting at `now`.
     public init(settings: ScheduleSettings, seed: UInt64, at now: Moment) {
@@ -160,6 +164,10 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += dueNow(kind, at: now, reply: &t.reply)
         case .settingsReplaced(let new):
             settings = new
+        case .guideBegan:
+            t.effects += beginGuide(at: now)
+        case .guideEnded(let completed, let routine):
+            t.effects += endGuide(completed: completed, routine: routine, at: now)
         }
         t.effects += evaluate(at: now)
         return t
@@ -236,6 +244,7 @@ public struct Scheduler: Sendable, Equatable {
 
     /// Shows what came due, re-shows what is unanswered, and records what was missed.
     mutating func evaluate(at now: Moment) -> [Effect] {
+        guard !state.guiding else { return [] }
         var effects: [Effect] = []
         if var p = state.prompt {
             if p.kind == .posture, state.routine.isDue, state.pause == nil {
@@ -280,7 +289,7 @@ public struct Scheduler: Sendable, Equatable {
         return [.show(prompt(p, isRepeat: false)), record(r)]
     }
 
-    private func prompt(_ p: PromptState, isRepeat: Bool) -> Prompt {
+    func prompt(_ p: PromptState, isRepeat: Bool) -> Prompt {
         Prompt(id: p.id, kind: p.kind, show: p.shows, isFinal: p.shows > settings.reshowCount,
                snoozesLeft: max(0, settings.snoozeLimit - timer(p.kind).snoozes),
                serial: p.serial, isRepeat: isRepeat)
@@ -294,7 +303,7 @@ public struct Scheduler: Sendable, Equatable {
     }
 
     /// A routine covers the posture check too, so finishing one restarts both intervals.
-    private mutating func restart(_ kind: ReminderKind) {
+    mutating func restart(_ kind: ReminderKind) {
         state.posture = .init(elapsed: .zero,
                               interval: state.rng.seconds(between: settings.postureMin, and: settings.postureMax))
         if kind == .routine {
@@ -306,7 +315,7 @@ public struct Scheduler: Sendable, Equatable {
         kind == .posture ? state.posture : state.routine
     }
 
-    private mutating func record(_ r: HistoryRecord) -> Effect {
+    mutating func record(_ r: HistoryRecord) -> Effect {
         state.today.count(r)
         return .record(r)
     }
@@ -459,7 +468,7 @@ public struct Scheduler: Sendable, Equatable {
         var s = self
         _ = s.advance(to: now)
         var candidates: [Duration] = []
-        if let p = s.state.prompt {
+        if let p = s.state.prompt, !s.state.guiding {
             candidates.append(p.nextActionAt - now.monotonic)
         }
         if let pause = s.state.pause {
@@ -468,7 +477,7 @@ public struct Scheduler: Sendable, Equatable {
             if let change = s.settings.workHours.secondsUntilChange(from: now.local) {
                 candidates.append(.seconds(change))
             }
-            if s.isRunning(at: now) {
+            if s.isRunning(at: now), !s.state.guiding {
                 for kind in ReminderKind.allCases where s.state.prompt?.kind != kind {
                     if kind == .posture, s.state.prompt?.kind == .routine { continue }
                     candidates.append(s.timer(kind).remaining)

@@ -42,6 +42,9 @@ public struct SchedulerState: Sendable, Equatable {
     public var postureSerial = 0
     public var routineSerial = 0
     public var today: DayCounts
+    /// A guided routine is under way. Not saved: a restart ends the walkthrough, and a
+    /// reminder it held is shown again.
+    public var guiding = false
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {
