@@ -183,8 +183,7 @@ public struct Exercise: Sendable, Equatable, Identifiable {
 
     /// Whether someone with `setup` can do it.
     public func fits(_ setup: Setup) -> Bool {
-        equipment.allSatisfy { $0 == .none || setup.equipment.contains($0) }
-            && places.contains { setup.places.contains($0) }
+        equipment.allSatisfy { $0 == .none || setup.equipment.contains($0) } && places.contains(where: setup.allows)
     }
 }
 
@@ -251,6 +250,12 @@ public struct Setup: Sendable, Equatable {
     public init(equipment: Set<Equipment>, places: Set<Place>) {
         self.equipment = equipment
         self.places = places
+    }
+
+    /// Whether an exercise done at `place` can be done here: at a wall or in a doorway one
+    /// can also stand.
+    public func allows(_ place: Place) -> Bool {
+        places.contains(place) || (place == .standing && !places.isDisjoint(with: [.wall, .doorway]))
     }
 
     /// An office worker with nothing: a chair, room to stand, a wall and a door; no floor.
@@ -335,9 +340,20 @@ public struct ResolvedRoutine: Sendable, Equatable {
     /// The length as written, or the estimate rounded to whole minutes (at least 1).
     public var minutes: Int { routine.minutes ?? max(1, (estimatedSeconds + 30) / 60) }
 
-    /// Where it takes you: for each exercise the least demanding place it allows, together.
+    /// Where it takes you: the fewest places that cover every exercise, taking the least
+    /// demanding one when there is a choice. A wall or a doorway counts as standing.
     public var places: [Place] {
-        Set(steps.compactMap { $0.exercise.places.min() }).sorted()
+        var chosen: Set<Place> = []
+        func covers(_ p: Place) -> Bool {
+            chosen.contains(p) || (p == .standing && !chosen.isDisjoint(with: [.wall, .doorway]))
+        }
+        // Exercises with the fewest options first: they decide.
+        for step in steps.sorted(by: { $0.exercise.places.count < $1.exercise.places.count }) {
+            let options = step.exercise.places
+            if options.contains(where: covers) { continue }
+            if let p = options.min() { chosen.insert(p) }
+        }
+        return chosen.sorted()
     }
 
     /// Everything it needs; empty for nothing.
@@ -356,7 +372,7 @@ public struct ResolvedRoutine: Sendable, Equatable {
             reasons.append("needs " + missingGear.map(\.displayName).joined(separator: " and "))
         }
         var placeNeeds: Set<Place> = []
-        for step in steps where !step.exercise.places.contains(where: { setup.places.contains($0) }) {
+        for step in steps where !step.exercise.places.contains(where: setup.allows) {
             if let p = step.exercise.places.min() { placeNeeds.insert(p) }
         }
         if !placeNeeds.isEmpty {
