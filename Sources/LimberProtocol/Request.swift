@@ -25,6 +25,12 @@ public enum Request: Sendable, Equatable {
     case now(KindName)
     /// Re-read the configuration file.
     case reload
+    /// Walk through a routine step by step: the one named, or the due or next one.
+    case start(routine: String?)
+    /// The current step of the guided routine is done.
+    case next
+    /// End the guided routine.
+    case stop
 
     /// The `cmd` value on the wire.
     public var command: String {
@@ -37,11 +43,15 @@ public enum Request: Sendable, Equatable {
         case .resume: "resume"
         case .now: "now"
         case .reload: "reload"
+        case .start: "start"
+        case .next: "next"
+        case .stop: "stop"
         }
     }
 
     /// Every command this build understands, for error messages.
-    public static let commands = ["status", "snooze", "done", "skip", "pause", "resume", "now", "reload"]
+    public static let commands = ["status", "snooze", "done", "skip", "pause", "resume", "now", "reload", "start",
+                                  "next", "stop"]
 }
 
 /// Why a request line could not be turned into a `Request`.
@@ -71,6 +81,14 @@ public enum ErrorCode: String, Codable, Sendable {
     case notPaused = "not-paused"
     case alreadyDue = "already-due"
     case configInvalid = "config-invalid"
+    /// `start` named a routine the catalog does not have.
+    case unknownRoutine = "unknown-routine"
+    /// `start` without a name, and no routine fits the configured equipment and places.
+    case noRoutine = "no-routine"
+    /// `next` or `stop` with no guided routine under way.
+    case notGuiding = "not-guiding"
+    /// `start` while a guided routine is under way.
+    case alreadyGuiding = "already-guiding"
     case forbidden = "forbidden"
     /// Too many clients at once; try again.
     case busy = "busy"
@@ -83,6 +101,7 @@ private struct WireRequest: Codable {
     var seconds: Int?
     var until: String?
     var kind: String?
+    var routine: String?
 }
 
 extension Request {
@@ -133,6 +152,13 @@ extension Request {
             }
             return .success(.now(kind))
         case "reload": return .success(.reload)
+        case "start":
+            if let r = wire.routine, r.isEmpty || r.utf8.count > 200 {
+                return .failure(RequestError(.badRequest, "'routine' must be a routine id like \"desk-reset\""))
+            }
+            return .success(.start(routine: wire.routine))
+        case "next": return .success(.next)
+        case "stop": return .success(.stop)
         default:
             return .failure(RequestError(.unknownCommand,
                 "unknown command '\(cmd)'; known: \(commands.joined(separator: ", "))"))
@@ -146,6 +172,7 @@ extension Request {
         case .snooze(let s): wire.seconds = s
         case .pause(let s, let u): wire.seconds = s; wire.until = u
         case .now(let k): wire.kind = k.rawValue
+        case .start(let r): wire.routine = r
         default: break
         }
         return lineJSON(wire)

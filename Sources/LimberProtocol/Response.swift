@@ -97,6 +97,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// A guided routine under way.
+    public struct Guide: Codable, Sendable, Equatable {
+        /// The routine's catalog id and title.
+        public var routine: String
+        public var title: String
+        /// The current step, 1-based, of `steps`.
+        public var step: Int
+        public var steps: Int
+        /// "Doorway chest stretch: right side, hold 30 s".
+        public var text: String
+        /// True when the step waits for 'limber next'; false when a timer ends it.
+        public var waitsForNext: Bool
+
+        public init(routine: String, title: String, step: Int, steps: Int, text: String, waitsForNext: Bool) {
+            self.routine = routine; self.title = title; self.step = step; self.steps = steps
+            self.text = text; self.waitsForNext = waitsForNext
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case routine, title, step, steps, text
+            case waitsForNext = "waits_for_next"
+        }
+    }
+
     /// `active`, `paused` or `off-hours` (outside work hours).
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
@@ -110,16 +134,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
     public var configPath: String?
+    /// The guided routine under way, if any.
+    public var guide: Guide?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
-                notifications: String, version: String, pid: Int32, configPath: String?) {
+                notifications: String, version: String, pid: Int32, configPath: String?, guide: Guide? = nil) {
         self.state = state; self.pausedUntil = pausedUntil; self.due = due; self.next = next
         self.today = today; self.notifications = notifications; self.version = version
-        self.pid = pid; self.configPath = configPath
+        self.pid = pid; self.configPath = configPath; self.guide = guide
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid
+        case state, due, next, today, notifications, version, pid, guide
         case pausedUntil = "paused_until"
         case configPath = "config_path"
     }
@@ -136,5 +162,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try c.encode(version, forKey: .version)
         try c.encode(pid, forKey: .pid)
         try c.encode(configPath, forKey: .configPath)
+        try c.encode(guide, forKey: .guide)
     }
 }
