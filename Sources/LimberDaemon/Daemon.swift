@@ -101,9 +101,14 @@ public enum Daemon {
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
         let notifier = Notifier(appName: "limber", logger: logger)
+        var safetyNotice = true
+        #if LIMBER_TESTING
+        // Testing aid: tests of other things need not count the first start's safety notice.
+        if environment["LIMBER_TEST_SAFETY_NOTICE"] == "off" { safetyNotice = false }
+        #endif
         let engine = Engine(settings: settings, loop: loop, clock: makeClock(environment, logger: logger),
                             presenter: notifier, systemd: systemd, store: store, history: history,
-                            logger: logger, loadSettings: { loadSettings(source, paths) })
+                            logger: logger, showsSafetyNotice: safetyNotice, loadSettings: { loadSettings(source, paths) })
         let server: ControlServer
         do {
             server = try ControlServer(path: socketPath, loop: loop, logger: logger) { [unowned engine] line, _ in

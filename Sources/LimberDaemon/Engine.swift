@@ -1,4 +1,5 @@
 import JSON
+import LimberCatalog
 import LimberCore
 import LimberFiles
 import LimberProtocol
@@ -27,13 +28,20 @@ public struct DaemonSettings: Sendable, Equatable {
     public var urgency: NotificationContent.Urgency
     /// The file they came from; nil for the built-in defaults.
     public var configPath: String?
+    /// Equipment, places, and the optional daily routine, sit/stand reminder and step-up.
+    public var coach: CoachSettings
+    /// The user's own catalog entries, merged over the built-in catalog.
+    public var catalog: Catalog
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
-                urgency: NotificationContent.Urgency = .normal, configPath: String? = nil) {
+                urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
+                coach: CoachSettings = .defaults, catalog: Catalog = Catalog()) {
         self.schedule = schedule
         self.expiry = expiry
         self.urgency = urgency
         self.configPath = configPath
+        self.coach = coach
+        self.catalog = catalog
     }
 }
 
@@ -59,9 +67,11 @@ struct SavedState: Codable {
     /// Notification server ids of reminders on screen, by prompt id, so a restarted daemon
     /// replaces them in place instead of showing them twice.
     var notificationIDs: [String: UInt32]
+    /// Rotations and what the optional features did; absent in files from before the catalog.
+    var coach: CoachState?
 
     enum CodingKeys: String, CodingKey {
-        case v, clean, scheduler
+        case v, clean, scheduler, coach
         case bootID = "boot_id"
         case notificationIDs = "notification_ids"
     }
@@ -91,10 +101,14 @@ public final class Engine {
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
+    /// Content rotation, the guided routine and the optional features (Engine+Coach.swift).
+    var coach: CoachRuntime
+    /// Show the red flags once on the first start (tests of other things turn it off).
+    let showsSafetyNotice: Bool
 
     public init(settings: DaemonSettings, loop: EventLoop, clock: DaemonClock, presenter: NotificationPresenter,
                 systemd: SystemdNotifier, store: StateStore, history: HistoryLog, logger: Logger,
-                bootID: String = currentBootID(),
+                bootID: String = currentBootID(), showsSafetyNotice: Bool = true,
                 loadSettings: @escaping () -> Result<DaemonSettings, ConfigFailure>) {
         self.settings = settings
         self.loop = loop
@@ -107,8 +121,12 @@ public final class Engine {
         self.host = HistoryLog.hostName()
         self.bootID = bootID
         self.loadSettings = loadSettings
+        self.showsSafetyNotice = showsSafetyNotice
+        var seeds = SystemRandomNumberGenerator()
+        coach = CoachRuntime(state: CoachState(seed: seeds.next()))
         let now = clock.now()
         if let saved = Self.readSavedState(store: store, logger: logger) {
+            if let c = saved.coach { coach.state = c }
             let credit = saved.bootID == bootID && !saved.clean
             let (restored, effects) = Scheduler.restore(saved.scheduler, settings: settings.schedule,
                                                         creditDowntime: credit, at: now)
@@ -151,6 +169,7 @@ public final class Engine {
         let now = clock.now()
         perform(pendingRestore, at: now)
         pendingRestore = []
+        startCoach(at: now)
         save(clean: false)
         rescheduleWake(at: now)
         if let interval = systemd.watchdogInterval {
@@ -166,6 +185,7 @@ public final class Engine {
         stopped = true
         if let wakeTimer { loop.cancel(wakeTimer) }
         if let watchdogTimer { loop.cancel(watchdogTimer) }
+        stopCoach()
         let now = clock.now()
         perform(scheduler.handle(.tick, at: now).effects, at: now)
         save(clean: true)
@@ -195,12 +215,14 @@ public final class Engine {
                 shownHere.remove(id)
             case .record(let r):
                 append(r)
+                coachSaw(r, at: now)
             }
         }
     }
 
     func show(_ p: Prompt) {
-        let content = PromptContent.notification(for: p, snoozeDefault: settings.schedule.snoozeDefault,
+        let content = PromptContent.notification(for: p, showing: chosenContent(for: p),
+                                                 snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)
         let replacing = shownHere.contains(p.id) ? nil : serverIDs[p.id]
         if let serverID = presenter.show(tag: p.id, content, replacingServerID: replacing) {
@@ -237,7 +259,8 @@ public final class Engine {
     func save(clean: Bool) {
         let ids = Dictionary(uniqueKeysWithValues: serverIDs.filter { $0.key == scheduler.state.prompt?.id }
             .map { (String($0.key), $0.value) })
-        let saved = SavedState(bootID: bootID, clean: clean, scheduler: scheduler.state, notificationIDs: ids)
+        let saved = SavedState(bootID: bootID, clean: clean, scheduler: scheduler.state, notificationIDs: ids,
+                               coach: coach.state)
         do {
             try store.write(JSON.encode(saved), to: SavedState.fileName)
         } catch {
@@ -246,6 +269,7 @@ public final class Engine {
     }
 
     func rescheduleWake(at now: Moment) {
+        rescheduleCoach(at: now)
         if let wakeTimer { loop.cancel(wakeTimer) }
         wakeTimer = nil
         guard !stopped, let wait = scheduler.nextWake(at: now) else { return }
@@ -269,7 +293,7 @@ public final class Engine {
     /// STATUS= names what comes next with clock times, so it stays true between events.
     func updateStatus(at now: Moment) {
         let s = scheduler.status(at: now)
-        let line: String
+        var line: String
         switch s.mode {
         case .active where s.due == nil:
             let parts = s.next.map { n -> String in
@@ -280,6 +304,9 @@ public final class Engine {
         default:
             line = s.summary(at: now)
         }
+        if let g = guideReport {
+            line = "guided routine: \(g.title), step \(g.step) of \(g.steps)"
+        }
         if line != lastStatusLine {
             lastStatusLine = line
             systemd.status(line)
@@ -287,6 +314,7 @@ public final class Engine {
     }
 
     func notificationAction(tag: UInt64, action: String) {
+        if coachAction(tag: tag, action: action) { return }
         let answer: Answer
         switch action {
         case "done", "default": answer = .done
@@ -340,6 +368,12 @@ public final class Engine {
             return reply(dispatch(.dueNowRequested(kind == .routine ? .routine : .posture)))
         case .reload:
             return reload()
+        case .start(let routine):
+            return respondStart(routine)
+        case .next:
+            return respondNext()
+        case .stop:
+            return respondStop()
         }
     }
 
@@ -368,6 +402,7 @@ public final class Engine {
         switch loadSettings() {
         case .success(let new):
             settings = new
+            coachSettingsReplaced(at: clock.now())
             dispatch(.settingsReplaced(new.schedule))
             let source = new.configPath.map { "from \($0)" } ?? "(no config file: built-in defaults)"
             logger.info("configuration reloaded \(source)")
@@ -409,6 +444,6 @@ public final class Engine {
             state: state, pausedUntil: pausedUntil, due: due, next: next,
             today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
-            version: LimberVersion.current, pid: getpid(), configPath: settings.configPath)
+            version: LimberVersion.current, pid: getpid(), configPath: settings.configPath, guide: guideReport)
     }
 }

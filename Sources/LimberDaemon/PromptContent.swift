@@ -1,70 +1,94 @@
+import LimberCatalog
 import LimberCore
 
-/// What a reminder says. A small built-in set until the exercise catalog lands; every text is
-/// our own wording of the physiotherapy guidance in shared/seeds.
+/// What a reminder or a guided step says: text from the exercise catalog, laid out as
+/// notifications. Pure functions of their inputs.
 public enum PromptContent {
-    /// One-line cues, shown with posture checks in rotation.
-    public static let postureCues = [
-        "Raise or tilt the screen until your eyes meet its top third; looking down for hours loads the neck and upper back.",
-        "Knees about level with your hips, and something behind the curve of your lower back, so the upper back need not slump.",
-        "Pull keyboard and mouse in close: elbows resting by your sides, shoulders loose, no reaching forward.",
-        "Let your shoulders sink away from your ears, then ease the shoulder blades back and down.",
-        "Five slow breaths into the belly, one hand on the chest and one on the belly: only the lower hand should rise.",
-        "Stand up for a minute: walk a few steps, swing your arms, turn your chest left and right.",
-    ]
-
-    /// A short movement routine: a title, its length, and its steps.
-    public struct Routine: Sendable {
-        public var title: String
-        public var minutes: Int
-        public var steps: [String]
+    /// What a reminder shows, chosen by the coach from the catalog.
+    public enum Chosen: Sendable, Equatable {
+        case cue(Cue)
+        case routine(ResolvedRoutine)
+        /// Nothing in the catalog fits (no cue, or no routine for the equipment and places).
+        case plain
     }
 
-    public static let routines = [
-        Routine(title: "Desk reset", minutes: 2, steps: [
-            "Sit tall, arms crossed on your chest; turn your chest to one side, hips still, hold 2–3 s. 10 per side.",
-            "Draw the shoulder blades back and down, hold 3–5 s, let go slowly. 10 times.",
-            "Five slow belly breaths.",
-        ]),
-        Routine(title: "Doorway opener", minutes: 3, steps: [
-            "Forearm on a door frame, elbow bent to a right angle; step through until the chest stretches gently. 30 s, twice per side.",
-            "Standing tall, squeeze the shoulder blades together and hold 3–5 s. 10 times.",
-            "Arms crossed, rotate the chest right and left. 10 per side.",
-        ]),
-        Routine(title: "Up and about", minutes: 1, steps: [
-            "Stand up and walk for half a minute.",
-            "Roll the shoulders backwards 10 times.",
-            "Swing the arms loosely and turn the upper body side to side.",
-        ]),
-    ]
+    /// Said when no routine fits the configured equipment and places.
+    static let plainRoutine = "Stand up for a minute or two: walk a few steps, roll your shoulders, turn your chest "
+        + "to each side."
+    /// Said when there are no cues.
+    static let plainCue = "Sit back, let your shoulders drop, and bring your screen and keyboard to you rather than "
+        + "leaning towards them."
 
-    /// Said with every routine.
-    public static let safety = "Move gently; stop if anything hurts sharply."
-
-    /// The notification for a prompt.
-    public static func notification(for p: Prompt, snoozeDefault: Duration, expiry: NotificationContent.Expiry,
-                                    urgency: NotificationContent.Urgency = .normal) -> NotificationContent
-    {
+    /// The notification for a reminder.
+    public static func notification(for p: Prompt, showing chosen: Chosen, snoozeDefault: Duration,
+                                    expiry: NotificationContent.Expiry,
+                                    urgency: NotificationContent.Urgency = .normal) -> NotificationContent {
         let prefix = p.isFinal ? "Last reminder: " : p.show > 1 ? "Reminder: " : ""
-        let summary: String
-        let body: String
-        switch p.kind {
-        case .posture:
+        var summary: String
+        var body: String
+        var actions: [NotificationContent.Action] = []
+        switch (p.kind, chosen) {
+        case (.posture, .cue(let cue)):
             summary = prefix + "Posture check"
-            body = postureCues[p.serial % postureCues.count]
-        case .routine:
-            let r = routines[p.serial % routines.count]
+            body = cue.text
+        case (.posture, _):
+            summary = prefix + "Posture check"
+            body = plainCue
+        case (.routine, .routine(let r)):
             summary = prefix + "Time to move: \(r.title) (\(r.minutes) min)"
-            body = r.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
-                + "\n" + safety
+            body = routineText(r)
+            actions.append(.init(key: "start", label: "Start"))
+        case (.routine, _):
+            summary = prefix + "Time to move"
+            body = plainRoutine + "\n" + Safety.gentle
         }
-        var actions = [NotificationContent.Action(key: "default", label: "Done"),
-                       NotificationContent.Action(key: "done", label: "Done")]
+        actions += [.init(key: "default", label: "Done"), .init(key: "done", label: "Done")]
         if p.snoozesLeft > 0 {
-            actions.append(NotificationContent.Action(key: "snooze", label: "Snooze \(formatDuration(snoozeDefault))"))
+            actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(snoozeDefault))"))
         }
-        actions.append(NotificationContent.Action(key: "skip", label: "Skip"))
+        actions.append(.init(key: "skip", label: "Skip"))
         return NotificationContent(summary: summary, body: body, urgency: p.isFinal ? .critical : urgency,
                                    expiry: expiry, actions: actions, category: "x-limber.\(p.kind.rawValue)")
+    }
+
+    /// A routine as a notification body: what it is for, each exercise with its dose, and the
+    /// safety line.
+    public static func routineText(_ r: ResolvedRoutine) -> String {
+        var lines: [String] = []
+        if let about = r.routine.about { lines.append(about) }
+        for (i, step) in r.steps.enumerated() {
+            lines.append("\(i + 1). \(step.exercise.name): \(step.dose.text)")
+        }
+        lines.append(Safety.gentle)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The notification for step `index` of a guided routine.
+    public static func guideStep(_ w: Walkthrough, index: Int) -> NotificationContent {
+        let step = w.steps[index]
+        let summary = "\(index + 1)/\(w.steps.count) \(step.exerciseName): \(step.detail)"
+        var lines = ["\(w.title), step \(index + 1) of \(w.steps.count)"]
+        lines += step.how.enumerated().map { "\($0.offset + 1). \($0.element)" }
+        var actions: [NotificationContent.Action] = []
+        switch step.kind {
+        case .counted:
+            lines.append("Press Next (or run 'limber next') when you are done.")
+            actions = [.init(key: "default", label: "Next"), .init(key: "next", label: "Next")]
+        case .timed(let seconds):
+            lines.append("Moves on by itself after \(formatSeconds(seconds)); Next moves on sooner.")
+            actions = [.init(key: "next", label: "Next")]
+        }
+        lines.append(Safety.gentle)
+        actions.append(.init(key: "stop", label: "Stop"))
+        return NotificationContent(summary: summary, body: lines.joined(separator: "\n"), urgency: .normal,
+                                   expiry: .never, actions: actions, category: "x-limber.guide",
+                                   progress: w.progress(at: index), resident: true)
+    }
+
+    /// The notification that replaces the last step when the routine is done.
+    public static func guideDone(_ w: Walkthrough, next: String) -> NotificationContent {
+        NotificationContent(summary: "Done: \(w.title)",
+                            body: "All \(w.steps.count) steps, well done. It counts as your break; \(next).",
+                            urgency: .low, expiry: .after(.seconds(30)), category: "x-limber.guide", progress: 100)
     }
 }

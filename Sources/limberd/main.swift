@@ -47,7 +47,8 @@ enum ConfigLoader {
         case .after(let d): expiry = .after(d)
         }
         let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
-        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path)
+        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
+                              coach: configuration.coach, catalog: configuration.catalog)
     }
 }
 

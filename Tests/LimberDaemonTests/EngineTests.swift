@@ -31,8 +31,10 @@ final class RecordingPresenter: NotificationPresenter {
 final class ManualClock: DaemonClock {
     var moment = Moment(monotonic: .seconds(5000), boottime: .seconds(5000),
                         wall: .seconds(1_795_000_000), utcOffsetSeconds: 0)
+    /// Real delays are scheduler delays divided by this (timers of tests that run the loop).
+    var realScale: Int64 = 1
     func now() -> Moment { moment }
-    func realDelay(_ d: Duration) -> Duration { d }
+    func realDelay(_ d: Duration) -> Duration { d / realScale }
     func advance(_ d: Duration) {
         moment.monotonic += d
         moment.boottime += d
@@ -54,10 +56,11 @@ struct EngineFixture {
         history = try HistoryLog(directory: folder + "/state", host: "testhost")
     }
 
-    func engine(bootID: String = "boot-1", settings: DaemonSettings = DaemonSettings(),
+    func engine(bootID: String = "boot-1", settings: DaemonSettings = DaemonSettings(), safetyNotice: Bool = false,
                 load: @escaping () -> Result<DaemonSettings, ConfigFailure> = { .success(DaemonSettings()) }) -> Engine {
         Engine(settings: settings, loop: loop, clock: clock, presenter: presenter, systemd: SystemdNotifier(),
-               store: store, history: history, logger: Logger(label: "test"), bootID: bootID, loadSettings: load)
+               store: store, history: history, logger: Logger(label: "test"), bootID: bootID,
+               showsSafetyNotice: safetyNotice, loadSettings: load)
     }
 
     func request(_ engine: Engine, _ r: Request) -> Response {

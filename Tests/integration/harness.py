@@ -567,6 +567,9 @@ class Limberd:
             env["WATCHDOG_USEC"] = str(self.watchdog_usec)
         if self.test_scale is not None:
             env["LIMBER_TEST_SCALE"] = str(self.test_scale)
+        # The first start's safety notice (once per state folder) would be one more
+        # notification for every test to count; test_guided.py turns it back on to test it.
+        env["LIMBER_TEST_SAFETY_NOTICE"] = "off"
         env.update(self.extra_env)
         return env
 

@@ -1,0 +1,378 @@
+import LimberCatalog
+import LimberConfig
+import LimberCore
+import LimberProtocol
+import Logging
+
+/// The engine's part that knows what to do in a break: which routine or cue a reminder
+/// shows, the guided walkthrough, the first-start safety notice, and the optional daily
+/// routine, sit/stand reminder and step-up suggestion. Its state lives in `Engine.coach`;
+/// everything runs on the loop thread, and every timer is a one-shot `loop.after` armed only
+/// for something that will happen (nothing ticks while limberd waits).
+struct CoachRuntime {
+    var state: CoachState
+    /// The routine being walked through, if any.
+    var guide: Walkthrough?
+    var guideTimer: SourceID?
+    var dailyTimer: SourceID?
+    var sitStandTimer: SourceID?
+    var sitStandEndTimer: SourceID?
+    /// The built-in catalog merged with the user's entries; built on first use, dropped on reload.
+    var catalog: Catalog?
+
+    init(state: CoachState) { self.state = state }
+}
+
+/// Notification tags of the coach's own notifications, apart from reminders (which use their
+/// prompt ids, counting up from 1).
+enum CoachTag {
+    static let guide: UInt64 = 1 << 62
+    static let safety: UInt64 = guide | 1
+    static let daily: UInt64 = guide | 2
+    static let sitStand: UInt64 = guide | 3
+    static let stepUp: UInt64 = guide | 4
+
+    static func isCoach(_ tag: UInt64) -> Bool { tag & guide != 0 }
+}
+
+extension Engine {
+    /// How late a daily routine may still be offered, and a standing block still suggested.
+    static let dailyGrace = 2 * 3600
+    static let sitStandGrace = 30 * 60
+
+    var catalog: Catalog {
+        if let c = coach.catalog { return c }
+        let c = settings.catalog.isEmpty ? BuiltInCatalog.catalog : BuiltInCatalog.catalog.merged(with: settings.catalog)
+        coach.catalog = c
+        return c
+    }
+
+    // MARK: Start and stop
+
+    func startCoach(at now: Moment) {
+        // A walkthrough does not survive a restart: take its stale notification down.
+        if let stale = coach.state.guideServerID {
+            presenter.show(tag: CoachTag.guide, NotificationContent(
+                summary: "Routine stopped", body: "limberd restarted; 'limber start' begins a routine again.",
+                urgency: .low, expiry: .after(.seconds(5)), category: "x-limber.guide"), replacingServerID: stale)
+            presenter.close(tag: CoachTag.guide)
+            coach.state.guideServerID = nil
+        }
+        if !coach.state.safetyNoticeShown {
+            logger.notice("\(Safety.notice.split(separator: "\n").joined(separator: " "))")
+            coach.state.safetyNoticeShown = true
+            if showsSafetyNotice {
+                // After READY=1: the first D-Bus call to the notification server is not on the start-up path.
+                loop.after(.zero) { [unowned self] in
+                    self.presenter.show(tag: CoachTag.safety, NotificationContent(
+                        summary: Safety.heading, body: Safety.notificationBody, urgency: .normal,
+                        expiry: .serverDefault, category: "x-limber.safety"), replacingServerID: nil)
+                }
+            }
+        }
+    }
+
+    func stopCoach() {
+        for id in [coach.guideTimer, coach.dailyTimer, coach.sitStandTimer, coach.sitStandEndTimer].compactMap({ $0 }) {
+            loop.cancel(id)
+        }
+        coach.guideTimer = nil
+        if coach.guide != nil {
+            coach.guide = nil
+            presenter.close(tag: CoachTag.guide)
+            coach.state.guideServerID = nil
+            logger.info("guided routine ended: limberd stopped")
+        }
+    }
+
+    /// After a reload: a new catalog and new settings.
+    func coachSettingsReplaced(at now: Moment) {
+        coach.catalog = nil  // the timers follow with the dispatch of the new settings
+    }
+
+    // MARK: Reminder content
+
+    /// What reminder `p` shows: chosen from the rotation on its first showing, the same on
+    /// every re-show and after a restart.
+    func chosenContent(for p: Prompt) -> PromptContent.Chosen {
+        let catalog = self.catalog
+        if let chosen = coach.state.chosen(for: p.id) {
+            if p.kind == .routine, let id = chosen.routine, let r = catalog.routine(id).flatMap(catalog.resolve) {
+                return .routine(r)
+            }
+            if p.kind == .posture, let id = chosen.cue, let cue = catalog.cue(id) { return .cue(cue) }
+        }
+        switch p.kind {
+        case .routine:
+            let eligible = catalog.rotation(for: settings.coach.setup)
+            guard let id = coach.state.chooseRoutine(for: p.id, among: eligible.map(\.id)),
+                  let r = eligible.first(where: { $0.id == id }) else { return .plain }
+            return .routine(r)
+        case .posture:
+            guard let id = coach.state.chooseCue(for: p.id, among: catalog.cues.map(\.id)),
+                  let cue = catalog.cue(id) else { return .plain }
+            return .cue(cue)
+        }
+    }
+
+    /// Sees every history record: routine days for the step-up suggestion.
+    func coachSaw(_ r: HistoryRecord, at now: Moment) {
+        guard r.outcome == .done, r.kind == .routine || r.routine != nil else { return }
+        let today = now.local.date
+        let plan = settings.coach.stepUp.plan
+        coach.state.routineDays = plan.remembering(today, in: coach.state.routineDays)
+        guard settings.coach.stepUp.enabled, coach.state.stepUpSuggested == nil,
+              plan.isDue(days: coach.state.routineDays, today: today) else { return }
+        coach.state.stepUpSuggested = today
+        let text = "You have finished routines on at least \(plan.daysPerWeek) days a week for \(plan.weeks) weeks. "
+            + "Once they feel easy, make them a little harder: add a set, do rows with a resistance band, or hold "
+            + "light dumbbells for the Y and T raises (add what you have to [routine] equipment in your config so "
+            + "limber offers it)."
+        logger.notice("step-up suggested: \(text)")
+        presenter.show(tag: CoachTag.stepUp, NotificationContent(
+            summary: "Time to step up", body: text + "\n" + Safety.gentle, urgency: .low, expiry: .serverDefault,
+            category: "x-limber.step-up"), replacingServerID: nil)
+    }
+
+    // MARK: Guided routines
+
+    func respondStart(_ routineID: String?) -> Response {
+        if let g = coach.guide {
+            return .failure(.alreadyGuiding, "\(g.title) is under way; 'limber stop' ends it first")
+        }
+        let catalog = self.catalog
+        let routine: ResolvedRoutine
+        if let routineID {
+            guard let r = catalog.routine(routineID).flatMap(catalog.resolve) else {
+                let ids = catalog.routines.map(\.id)
+                let close = ids.filter { $0.hasPrefix(routineID) || routineID.hasPrefix($0) || editDistance($0, routineID) <= 2 }
+                let hint = close.isEmpty ? "'limber routines' lists them" : "did you mean \(close.joined(separator: " or "))?"
+                return .failure(.unknownRoutine, "there is no routine '\(routineID)'; \(hint)")
+            }
+            routine = r
+        } else if let due = scheduler.status(at: clock.now()).due, due.prompt.kind == .routine,
+                  case .routine(let r) = chosenContent(for: due.prompt) {
+            routine = r  // the routine of the reminder on screen
+        } else {
+            let eligible = catalog.rotation(for: settings.coach.setup)
+            guard let id = coach.state.routines.next(from: eligible.map(\.id)),
+                  let r = eligible.first(where: { $0.id == id }) else {
+                return .failure(.noRoutine, "no routine fits your equipment and places ([routine] in the config); "
+                                + "'limber routines' says what each one needs")
+            }
+            routine = r
+        }
+        beginGuide(routine)
+        let timed = coach.guide?.steps.contains { if case .timed = $0.kind { true } else { false } } ?? false
+        return .success("\(routine.title): \(routine.steps.count) exercises, about \(routine.minutes) min. Follow the "
+                        + "notification: 'limber next' when you have done a step's repetitions"
+                        + (timed ? ", holds move on by themselves" : "") + "; 'limber stop' ends it. " + Safety.gentle,
+                        status: report(at: clock.now()))
+    }
+
+    func beginGuide(_ routine: ResolvedRoutine) {
+        var w = Walkthrough(routine)
+        let effects = w.handle(.begin)
+        coach.guide = w
+        logger.info("guided routine started", metadata: ["routine": "\(routine.id)", "steps": "\(w.steps.count)"])
+        dispatch(.guideBegan)
+        performGuide(effects)
+    }
+
+    func respondNext() -> Response {
+        guard coach.guide != nil else {
+            return .failure(.notGuiding, "no routine is under way; 'limber start' begins one")
+        }
+        performGuide(guideHandle(.next))
+        if let g = coach.guide, let i = g.current {
+            return .success("step \(i + 1) of \(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)",
+                            status: report(at: clock.now()))
+        }
+        return .success("routine done; " + scheduler.nextSummary(at: clock.now()), status: report(at: clock.now()))
+    }
+
+    func respondStop() -> Response {
+        guard let g = coach.guide else {
+            return .failure(.notGuiding, "no routine is under way")
+        }
+        performGuide(guideHandle(.stop))
+        return .success("\(g.title) stopped; " + scheduler.nextSummary(at: clock.now()), status: report(at: clock.now()))
+    }
+
+    private func guideHandle(_ event: Walkthrough.Event) -> [Walkthrough.Effect] {
+        guard var g = coach.guide else { return [] }
+        let effects = g.handle(event)
+        coach.guide = g
+        return effects
+    }
+
+    /// Carries out the walkthrough's effects.
+    func performGuide(_ effects: [Walkthrough.Effect]) {
+        guard let g = coach.guide else { return }
+        for effect in effects {
+            switch effect {
+            case .show(let i):
+                let replacing = coach.state.guideServerID
+                if let id = presenter.show(tag: CoachTag.guide, PromptContent.guideStep(g, index: i),
+                                           replacingServerID: replacing) {
+                    coach.state.guideServerID = id
+                }
+                logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
+            case .startTimer(let seconds, let token):
+                if let t = coach.guideTimer { loop.cancel(t) }
+                coach.guideTimer = loop.after(clock.realDelay(.seconds(seconds))) { [unowned self] in
+                    self.coach.guideTimer = nil
+                    self.performGuide(self.guideHandle(.timerFired(token: token)))
+                }
+            case .cancelTimer:
+                if let t = coach.guideTimer { loop.cancel(t) }
+                coach.guideTimer = nil
+            case .completed:
+                coach.guide = nil
+                logger.info("guided routine done", metadata: ["routine": "\(g.routineID)"])
+                dispatch(.guideEnded(completed: true, routine: g.routineID))
+                let content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()))
+                presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
+                coach.state.guideServerID = nil  // it expires by itself: nothing to take down after a restart
+            case .stopped:
+                coach.guide = nil
+                presenter.close(tag: CoachTag.guide)
+                coach.state.guideServerID = nil
+                logger.info("guided routine stopped", metadata: ["routine": "\(g.routineID)"])
+                dispatch(.guideEnded(completed: false, routine: g.routineID))
+            }
+        }
+        save(clean: false)
+    }
+
+    /// The guide as the status reports it.
+    var guideReport: StatusReport.Guide? {
+        guard let g = coach.guide, let i = g.current else { return nil }
+        let s = g.steps[i]
+        return StatusReport.Guide(routine: g.routineID, title: g.title, step: i + 1, steps: g.steps.count,
+                                  text: "\(s.exerciseName): \(s.detail)", waitsForNext: s.kind == .counted)
+    }
+
+    // MARK: Notification actions
+
+    /// Handles an action on one of the coach's notifications or a routine's Start; false when
+    /// it is not the coach's to handle.
+    func coachAction(tag: UInt64, action: String) -> Bool {
+        switch (tag, action) {
+        case (CoachTag.guide, "next"), (CoachTag.guide, "default"):
+            if coach.guide != nil { performGuide(guideHandle(.next)) }
+        case (CoachTag.guide, "stop"):
+            if coach.guide != nil { performGuide(guideHandle(.stop)) }
+        case (CoachTag.daily, "start"), (CoachTag.daily, "default"):
+            presenter.close(tag: CoachTag.daily)
+            if coach.guide == nil, let r = catalog.dailyRoutine(settings.coach) { beginGuide(r) }
+        case (CoachTag.sitStand, "skip"):
+            presenter.close(tag: CoachTag.sitStand)
+            if let t = coach.sitStandEndTimer { loop.cancel(t) }
+            coach.sitStandEndTimer = nil
+        case (_, _) where CoachTag.isCoach(tag):
+            presenter.close(tag: tag)
+        case (_, "start"):
+            // Start on a routine reminder: walk through the routine it shows.
+            guard coach.guide == nil, let due = scheduler.status(at: clock.now()).due, due.prompt.id == tag,
+                  case .routine(let r) = chosenContent(for: due.prompt) else { return true }
+            beginGuide(r)
+        default:
+            return false
+        }
+        return true
+    }
+
+    // MARK: Daily routine and sit/stand
+
+    /// Arms the next daily-routine and sit/stand timers from the wall clock (or fires what is due).
+    func rescheduleCoach(at now: Moment) {
+        if let t = coach.dailyTimer { loop.cancel(t) }
+        if let t = coach.sitStandTimer { loop.cancel(t) }
+        coach.dailyTimer = nil
+        coach.sitStandTimer = nil
+        guard !stopped else { return }
+        let c = settings.coach
+        if c.daily.enabled {
+            let slots = DailySlots(minutes: [c.daily.at], graceSeconds: Self.dailyGrace)
+            coach.dailyTimer = arm(slots, last: coach.state.dailyFired, at: now) { [unowned self] stamp in
+                self.coach.state.dailyFired = stamp
+                self.offerDaily()
+            }
+        }
+        if c.sitStand.enabled {
+            let slots = DailySlots(minutes: c.sitStand.at, graceSeconds: Self.sitStandGrace)
+            coach.sitStandTimer = arm(slots, last: coach.state.sitStandFired, at: now) { [unowned self] stamp in
+                self.coach.state.sitStandFired = stamp
+                self.suggestStanding()
+            }
+        }
+    }
+
+    /// A one-shot timer for the next slot; a slot due now fires at once (from the loop).
+    private func arm(_ slots: DailySlots, last: SlotStamp?, at now: Moment,
+                     fire: @escaping (SlotStamp) -> Void) -> SourceID? {
+        switch slots.decide(at: now.local, lastFired: last) {
+        case .never:
+            return nil
+        case .fire(let stamp):
+            return loop.after(.zero) { [unowned self] in
+                fire(stamp)
+                self.save(clean: false)
+                self.rescheduleCoach(at: self.clock.now())
+            }
+        case .wait(let seconds):
+            // Wall-clock slots: real seconds, not scaled by the testing aid.
+            return loop.after(.seconds(seconds)) { [unowned self] in self.rescheduleCoach(at: self.clock.now()) }
+        }
+    }
+
+    func offerDaily() {
+        guard scheduler.state.pause == nil, coach.guide == nil,
+              let r = catalog.dailyRoutine(settings.coach) else { return }
+        logger.info("daily routine offered", metadata: ["routine": "\(r.id)"])
+        presenter.show(tag: CoachTag.daily, NotificationContent(
+            summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
+            urgency: settings.urgency, expiry: .never,
+            actions: [.init(key: "start", label: "Start"), .init(key: "skip", label: "Not today")],
+            category: "x-limber.daily"), replacingServerID: nil)
+    }
+
+    func suggestStanding() {
+        let now = clock.now()
+        guard scheduler.state.pause == nil, settings.schedule.workHours.contains(now.local) else { return }
+        let today = now.local.date
+        if coach.state.sitStandSince == nil { coach.state.sitStandSince = today }
+        let block = settings.coach.sitStand.plan.blockSeconds(startedOn: coach.state.sitStandSince ?? today, today: today)
+        logger.info("standing block suggested", metadata: ["seconds": "\(block)"])
+        presenter.show(tag: CoachTag.sitStand, NotificationContent(
+            summary: "Stand for \(formatSeconds(block))",
+            body: "Work standing for the next \(formatSeconds(block)); limber tells you when the block is over. "
+                + "The blocks grow a little each week, so standing is taken up gradually.",
+            urgency: settings.urgency, expiry: settings.expiry,
+            actions: [.init(key: "skip", label: "Not now")], category: "x-limber.sit-stand"), replacingServerID: nil)
+        if let t = coach.sitStandEndTimer { loop.cancel(t) }
+        coach.sitStandEndTimer = loop.after(clock.realDelay(.seconds(block))) { [unowned self] in
+            self.coach.sitStandEndTimer = nil
+            self.presenter.show(tag: CoachTag.sitStand, NotificationContent(
+                summary: "Standing block done", body: "\(formatSeconds(block)) standing: sit down again whenever you like.",
+                urgency: .low, expiry: .after(.seconds(60)), category: "x-limber.sit-stand"), replacingServerID: nil)
+        }
+    }
+}
+
+/// Edit distance for "did you mean" on routine ids.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
