@@ -21,7 +21,8 @@ struct Limber: ParsableCommand {
             """,
         version: "limber \(LimberVersion.current)",
         subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
-                      Reload.self, ConfigCommand.self],
+                      Start.self, Next.self, Stop.self, Routines.self, Exercises.self, Reload.self,
+                      ConfigCommand.self, About.self],
         defaultSubcommand: Status.self)
 
     /// Exit statuses beyond argument-parser's own.

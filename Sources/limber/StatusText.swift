@@ -40,11 +40,18 @@ enum StatusText {
         }
         func name(_ k: KindName) -> String { k == .posture ? "posture check" : "routine" }
         var lines: [String] = []
+        if let g = s.guide {
+            lines.append("Guided routine: \(g.title), step \(g.step) of \(g.steps): \(g.text).")
+            lines.append(g.waitsForNext ? "  Run 'limber next' (or press Next) when it is done; 'limber stop' ends the routine."
+                         : "  It moves on by itself; 'limber next' moves on sooner, 'limber stop' ends the routine.")
+        }
         if let due = s.due {
             var extra = ["shown \(due.shown)×"]
             extra.append(due.snoozesLeft == 0 ? "no snoozes left" : "\(due.snoozesLeft) snooze\(due.snoozesLeft == 1 ? "" : "s") left")
             lines.append("Due now: \(name(due.kind)) since \(when(due.since)) (\(extra.joined(separator: ", "))).")
-            lines.append("  Answer with 'limber done', 'limber snooze [DURATION]' or 'limber skip'.")
+            lines.append(s.guide != nil ? "  The guided routine answers it when you finish."
+                         : "  Answer with 'limber done', 'limber snooze [DURATION]' or 'limber skip'"
+                            + (due.kind == .routine ? ", or walk through it with 'limber start'." : "."))
         }
         switch s.state {
         case "paused":
