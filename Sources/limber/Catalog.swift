@@ -174,7 +174,12 @@ struct About: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What limber is, and when back pain needs a professional rather than a reminder.")
 
-    func run() throws { print(CatalogText.about, terminator: "") }
+    @Flag(name: .long, help: "Print JSON: version, red_flags, and the line every routine carries.")
+    var json = false
+
+    func run() throws {
+        print(json ? CatalogText.json(CatalogText.AboutJSON()) : CatalogText.about, terminator: "")
+    }
 }
 
 /// The catalog commands' text and JSON, as pure functions.
@@ -294,6 +299,19 @@ enum CatalogText {
     }
 
     // MARK: JSON
+
+    struct AboutJSON: Encodable {
+        var version = LimberVersion.current
+        var redFlagsIntro = Safety.intro
+        var redFlags = Safety.redFlags
+        var redFlagsOutro = Safety.outro
+        var gentle = Safety.gentle
+
+        enum CodingKeys: String, CodingKey {
+            case version, gentle
+            case redFlagsIntro = "red_flags_intro", redFlags = "red_flags", redFlagsOutro = "red_flags_outro"
+        }
+    }
 
     struct DoseJSON: Encodable {
         var reps: Int?

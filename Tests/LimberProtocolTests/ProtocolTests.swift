@@ -7,7 +7,8 @@ import Testing
     @Test func everyRequestRoundTrips() {
         let all: [Request] = [.status, .snooze(seconds: nil), .snooze(seconds: 600), .done, .skip,
                               .pause(seconds: nil, until: nil), .pause(seconds: 3600, until: nil),
-                              .pause(seconds: nil, until: "14:30"), .resume, .now(.posture), .now(.routine), .reload]
+                              .pause(seconds: nil, until: "14:30"), .resume, .now(.posture), .now(.routine), .reload,
+                              .start(routine: nil), .start(routine: "desk-reset"), .next, .stop]
         for r in all {
             var line = r.encoded()
             #expect(line.last == UInt8(ascii: "\n"))
@@ -21,6 +22,8 @@ import Testing
         #expect(String(decoding: Request.snooze(seconds: 600).encoded(), as: UTF8.self)
                 == "{\"cmd\":\"snooze\",\"seconds\":600,\"v\":1}\n")
         #expect(decode("{\"v\":1,\"cmd\":\"now\"}") == .success(.now(.posture)))
+        #expect(String(decoding: Request.start(routine: "desk-reset").encoded(), as: UTF8.self)
+                == "{\"cmd\":\"start\",\"routine\":\"desk-reset\",\"v\":1}\n")
     }
 
     @Test(arguments: [
@@ -35,6 +38,8 @@ import Testing
         ("{\"v\":1,\"cmd\":\"pause\",\"until\":\"25:00\"}", .badRequest),
         ("{\"v\":1,\"cmd\":\"pause\",\"until\":\"14:30\",\"seconds\":60}", .badRequest),
         ("{\"v\":1,\"cmd\":\"now\",\"kind\":\"nap\"}", .badRequest),
+        ("{\"v\":1,\"cmd\":\"start\",\"routine\":\"\"}", .badRequest),
+        ("{\"v\":1,\"cmd\":\"start\",\"routine\":5}", .badRequest),
     ])
     func badRequestsGetCodes(line: String, code: ErrorCode) {
         guard case .failure(let e) = decode(line) else {
@@ -63,7 +68,9 @@ import Testing
                              due: .init(kind: .routine, promptID: 7, shown: 2, snoozesLeft: 1, since: 1_700_000_000),
                              next: [.init(kind: .posture, inSeconds: 120, elapsedSeconds: 1800, intervalSeconds: 1920)],
                              today: .init(due: 3, done: 2, snoozed: 1, skipped: 0, missed: 0),
-                             notifications: "available", version: "0.1.0", pid: 42, configPath: nil)
+                             notifications: "available", version: "0.1.0", pid: 42, configPath: nil,
+                             guide: .init(routine: "desk-reset", title: "Desk reset", step: 2, steps: 3,
+                                          text: "Shoulder blade squeezes: 10 times", waitsForNext: true))
         let r = Response.success("ok", status: s)
         var line = r.encoded()
         line.removeLast()
@@ -72,6 +79,7 @@ import Testing
         // Empty fields are null, not missing: one schema for --json.
         #expect(String(decoding: line, as: UTF8.self).contains("\"paused_until\":null"))
         #expect(String(decoding: line, as: UTF8.self).contains("\"config_path\":null"))
+        #expect(String(decoding: line, as: UTF8.self).contains("\"waits_for_next\":true"))
     }
 }
 
