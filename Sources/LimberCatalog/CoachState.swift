@@ -59,7 +59,7 @@ public struct CoachState: Sendable, Equatable, Codable {
         dailyFired = try c.decodeIfPresent(SlotStamp.self, forKey: .dailyFired)
         sitStandFired = try c.decodeIfPresent(SlotStamp.self, forKey: .sitStandFired)
         sitStandSince = try c.decodeIfPresent(LocalDate.self, forKey: .sitStandSince)
-        routineDays = try c.decodeIfPresent([LocalDate].self, forKey: .routineDays) ?? []
+        routineDays = try decodeStrings(c, .routineDays).compactMap(LocalDate.init(iso:))
         stepUpSuggested = try c.decodeIfPresent(LocalDate.self, forKey: .stepUpSuggested)
         guideServerID = try c.decodeIfPresent(UInt32.self, forKey: .guideServerID)
     }
@@ -73,7 +73,7 @@ public struct CoachState: Sendable, Equatable, Codable {
         try c.encodeIfPresent(dailyFired, forKey: .dailyFired)
         try c.encodeIfPresent(sitStandFired, forKey: .sitStandFired)
         try c.encodeIfPresent(sitStandSince, forKey: .sitStandSince)
-        try c.encode(routineDays, forKey: .routineDays)
+        try encodeStrings(routineDays.map(\.description), &c, .routineDays)
         try c.encodeIfPresent(stepUpSuggested, forKey: .stepUpSuggested)
         try c.encodeIfPresent(guideServerID, forKey: .guideServerID)
     }
@@ -98,5 +98,15 @@ public struct CoachState: Sendable, Equatable, Codable {
     /// What was chosen for `prompt`, if it is the one remembered.
     public func chosen(for prompt: UInt64) -> Current? {
         current?.prompt == prompt ? current : nil
+    }
+}
+
+extension LocalDate {
+    /// Parses `YYYY-MM-DD`; nil otherwise.
+    init?(iso text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        self.init(year: y, month: m, day: d)
     }
 }

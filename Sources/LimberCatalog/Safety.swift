@@ -23,6 +23,17 @@ public enum Safety {
     /// After the list.
     public static let outro = "Until someone has looked at it, leave the routines aside."
 
+    /// The notice on one line, for the log at the first start. One literal, so logging it
+    /// costs no string building at start-up; a test keeps it equal to the parts above.
+    public static let logLine = """
+        When to see a professional instead. limber is for the everyday stiffness that comes from sitting. \
+        Some back pain needs a doctor or a physiotherapist, not a reminder. Get it checked first if you have any \
+        of these: pain that began with a fall, an accident or another injury; numbness, tingling or weakness in an \
+        arm or a leg, or a feeling that runs down into your fingers; fever or chills, weight loss you cannot \
+        explain, or pain that gets worse at night; any change in bladder or bowel control; pain that is severe, or \
+        that has not eased after a few weeks of gentle care. Until someone has looked at it, leave the routines aside.
+        """
+
     /// The whole notice as plain text: heading, intro, the flags as a list, outro.
     public static var notice: String {
         ([heading + ".", intro] + redFlags.map { "  - " + $0 } + [outro]).joined(separator: "\n")

@@ -37,10 +37,28 @@ public struct CoachSettings: Sendable, Equatable {
         public var plan: StepUpPlan { StepUpPlan(weeks: afterWeeks, daysPerWeek: daysPerWeek) }
     }
 
+    // Bit masks over allCases: settings exist from the first instant of limberd, and building
+    // Sets there costs hashing and generic metadata (resident pages) before anything needs them.
+    private var equipmentBits: UInt8 = 0b1
+    private var placeBits: UInt8 = 0b01111
+
     /// What the user has; `.none` alone means only exercises without equipment.
-    public var equipment: Set<Equipment> = [.none]
+    public var equipment: Set<Equipment> {
+        get { Set(Equipment.allCases.enumerated().filter { equipmentBits & (1 << $0.offset) != 0 }.map(\.element)) }
+        set { equipmentBits = Self.bits(newValue, of: Equipment.allCases) }
+    }
+
     /// Where the user can move; the default leaves out the floor.
-    public var places: Set<Place> = [.desk, .standing, .wall, .doorway]
+    public var places: Set<Place> {
+        get { Set(Place.allCases.enumerated().filter { placeBits & (1 << $0.offset) != 0 }.map(\.element)) }
+        set { placeBits = Self.bits(newValue, of: Place.allCases) }
+    }
+
+    private static func bits<T: Equatable>(_ set: Set<T>, of all: [T]) -> UInt8 {
+        var bits: UInt8 = 0
+        for (i, value) in all.enumerated() where set.contains(value) { bits |= 1 << i }
+        return bits
+    }
     public var daily = Daily()
     public var sitStand = SitStand()
     public var stepUp = StepUp()

@@ -59,16 +59,23 @@ extension Engine {
             coach.state.guideServerID = nil
         }
         if !coach.state.safetyNoticeShown {
-            logger.notice("\(Safety.notice.split(separator: "\n").joined(separator: " "))")
+            logger.notice(Logger.Message(stringLiteral: Safety.logLine))
+        }
+    }
+
+    /// Shows the red flags once, just before limberd's first notification of any kind (a
+    /// reminder, a routine, the daily offer): the first start thus shows them before any
+    /// exercise, without connecting to the notification server at start-up only for them
+    /// (the connection costs about 1.5 MiB that an idle limberd does not otherwise hold).
+    /// Remembered in the state once a server took it.
+    func showSafetyNoticeOnce() {
+        guard showsSafetyNotice, !coach.state.safetyNoticeShown else { return }
+        let shown = presenter.show(tag: CoachTag.safety, NotificationContent(
+            summary: Safety.heading, body: Safety.notificationBody, urgency: .normal, expiry: .serverDefault,
+            category: "x-limber.safety"), replacingServerID: nil)
+        if shown != nil {
             coach.state.safetyNoticeShown = true
-            if showsSafetyNotice {
-                // After READY=1: the first D-Bus call to the notification server is not on the start-up path.
-                loop.after(.zero) { [unowned self] in
-                    self.presenter.show(tag: CoachTag.safety, NotificationContent(
-                        summary: Safety.heading, body: Safety.notificationBody, urgency: .normal,
-                        expiry: .serverDefault, category: "x-limber.safety"), replacingServerID: nil)
-                }
-            }
+            logger.info("safety notice shown")
         }
     }
 
@@ -171,6 +178,7 @@ extension Engine {
     }
 
     func beginGuide(_ routine: ResolvedRoutine) {
+        showSafetyNoticeOnce()
         var w = Walkthrough(routine)
         let effects = w.handle(.begin)
         coach.guide = w
@@ -330,6 +338,7 @@ extension Engine {
     func offerDaily() {
         guard scheduler.state.pause == nil, coach.guide == nil,
               let r = catalog.dailyRoutine(settings.coach) else { return }
+        showSafetyNoticeOnce()
         logger.info("daily routine offered", metadata: ["routine": "\(r.id)"])
         presenter.show(tag: CoachTag.daily, NotificationContent(
             summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
@@ -344,6 +353,7 @@ extension Engine {
         let today = now.local.date
         if coach.state.sitStandSince == nil { coach.state.sitStandSince = today }
         let block = settings.coach.sitStand.plan.blockSeconds(startedOn: coach.state.sitStandSince ?? today, today: today)
+        showSafetyNoticeOnce()
         logger.info("standing block suggested", metadata: ["seconds": "\(block)"])
         presenter.show(tag: CoachTag.sitStand, NotificationContent(
             summary: "Stand for \(formatSeconds(block))",

@@ -103,7 +103,7 @@ public final class Engine {
     var stopped = false
     /// Content rotation, the guided routine and the optional features (Engine+Coach.swift).
     var coach: CoachRuntime
-    /// Show the red flags once on the first start (tests of other things turn it off).
+    /// Show the red flags once, before the first notification (tests of other things turn it off).
     let showsSafetyNotice: Bool
 
     public init(settings: DaemonSettings, loop: EventLoop, clock: DaemonClock, presenter: NotificationPresenter,
@@ -221,6 +221,7 @@ public final class Engine {
     }
 
     func show(_ p: Prompt) {
+        showSafetyNoticeOnce()
         let content = PromptContent.notification(for: p, showing: chosenContent(for: p),
                                                  snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)

@@ -79,3 +79,37 @@ import Testing
         #expect(kept == kept.sorted())
     }
 }
+
+@Suite struct SafetyTests {
+    @Test func theLogLineIsTheNoticeOnOneLine() {
+        #expect(Safety.logLine == ([Safety.heading + ".", Safety.intro] + Safety.redFlags + [Safety.outro])
+            .joined(separator: " "))
+    }
+
+    @Test func everyRedFlagOfTheIssueIsThere() {
+        let text = Safety.redFlags.joined(separator: " ")
+        for words in ["fall", "injury", "numbness", "tingling", "weakness", "fever", "weight loss", "night",
+                      "bladder", "bowel", "few weeks"] {
+            #expect(text.contains(words), "\(words)")
+        }
+    }
+}
+
+@Suite struct SettingsTests {
+    @Test func equipmentAndPlacesKeepWhatIsSet() {
+        var s = CoachSettings()
+        #expect(s.equipment == [.none] && s.places == [.desk, .standing, .wall, .doorway])
+        for e in [Set<Equipment>(), [.band], Set(Equipment.allCases)] {
+            s.equipment = e
+            #expect(s.equipment == e)
+        }
+        for p in [Set<Place>(), [.floor], Set(Place.allCases)] {
+            s.places = p
+            #expect(s.places == p)
+        }
+        var t = CoachSettings()
+        t.places = Set(Place.allCases)
+        t.places = [.desk, .standing, .wall, .doorway]
+        #expect(t == CoachSettings())
+    }
+}

@@ -245,20 +245,29 @@ import Testing
 
     // MARK: Safety notice
 
-    @Test func theRedFlagsAreShownOnceOnTheFirstStart() throws {
+    @Test func theRedFlagsAreShownOnceBeforeTheFirstNotification() throws {
         try withTemporaryFolder { folder in
             let f = try EngineFixture(folder: folder)
+            f.presenter.available = false
             let first = f.engine(safetyNotice: true)
             first.start()
-            #expect(shows(f, tag: CoachTag.safety).isEmpty, "not before the loop runs (after READY=1)")
-            f.loop.run(for: .milliseconds(50))
-            let notice = try #require(shows(f, tag: CoachTag.safety).first)
+            f.loop.run(for: .milliseconds(20))
+            #expect(f.presenter.shows.isEmpty, "nothing at start-up: no D-Bus connection only for it")
+            _ = f.request(first, .now(.posture))
+            #expect(f.presenter.shows.isEmpty && !first.coach.state.safetyNoticeShown,
+                    "no server took it: still to show")
+            _ = f.request(first, .done)
+            f.presenter.available = true
+            _ = f.request(first, .now(.routine))
+            #expect(f.presenter.shows.map(\.tag) == [CoachTag.safety, f.presenter.shows.last?.tag ?? 0])
+            let notice = f.presenter.shows[0].content
             #expect(notice.summary == Safety.heading)
             for flag in Safety.redFlags { #expect(notice.body.contains(flag)) }
+            _ = f.request(first, .done)
             first.stop()
             let second = f.engine(safetyNotice: true)
             second.start()
-            f.loop.run(for: .milliseconds(50))
+            _ = f.request(second, .start(routine: "desk-reset"))
             #expect(shows(f, tag: CoachTag.safety).count == 1, "once: remembered in the state")
         }
     }

@@ -285,18 +285,26 @@ class OptionalFeatures(GuidedTestCase):
 
 
 class SafetyNotice(GuidedTestCase):
-    def test_the_red_flags_are_shown_on_the_first_start_only(self):
+    def test_the_red_flags_are_logged_on_the_first_start_and_shown_before_the_first_notification(self):
         self.daemon.extra_env["LIMBER_TEST_SAFETY_NOTICE"] = "on"
         self.start_quiet()
+        wait_until(lambda: "bladder or bowel" in self.daemon.stderr(), timeout=5, message="the log line")
+        time.sleep(0.5)
+        self.assertEqual(self.notifications.notify_calls(), [],
+                         "no notification at start-up: limberd connects to the server when it first needs it")
+        self.cli_ok("now", "posture")
         notice = self.wait_notify(self.summary_starts("When to see a professional"), message="the notice")
         for flag in RED_FLAGS:
             self.assertIn(flag, notice["args"]["body"])
-        wait_until(lambda: "bladder or bowel" in self.daemon.stderr(), timeout=5, message="the log line")
+        self.wait_notify(self.summary_starts("Posture check"), after_seq=notice["seq"], message="then the reminder")
+        self.cli_ok("done")
         self.daemon.restart()
         seq = self.notifications.last_seq()
-        time.sleep(1)
+        self.cli_ok("start", "desk-reset")
+        self.wait_notify(self.summary_starts("1/3 "), after_seq=seq)
         self.assertEqual([c for c in self.notifies(seq) if "professional" in c["args"]["summary"]], [],
                          "shown once, remembered in the state")
+        self.assertNotIn("bladder or bowel", self.daemon.stderr(), "logged on the first start only")
         state = json.loads(self.tenv.state_file.read_text())
         self.assertIs(state["coach"]["safety_notice_shown"], True)
 
