@@ -131,7 +131,8 @@ public enum StatsReport {
             return Layout.trimmed(lines)
         }
         let barWidth = w - 32
-        lines.append(p.dim("           avg  before  after  (0 none, 10 worst)"))
+        let legend = "  (0 none, 10 worst)"
+        lines.append(p.dim("           avg  before  after" + (w >= 30 + legend.count ? legend : "")))
         for d in s.days {
             var line = Layout.left(shortDate(d.date), 9)
             line += Layout.right(d.average.map(fixed1) ?? "–", 6) + Layout.right(d.before.map(fixed1) ?? "–", 8)

@@ -30,9 +30,13 @@ enum HistoryData {
     static func statsEvents(_ events: [HistoryEvent], zone: inout some TimeZoneResolver) -> [StatsEvent] {
         var result: [StatsEvent] = []
         result.reserveCapacity(events.count)
-        for e in events {
-            result.append(StatsEvent(outcome: e.outcome, local: zone.local(floorSeconds(e.ts)), early: e.early,
-                                     level: e.level, phase: e.phase.flatMap(PainPhase.init(rawValue:))))
+        events.withUnsafeBufferPointer { b in
+            for i in b.indices {
+                // Field by field: copying whole events would retain every string in them.
+                result.append(StatsEvent(outcome: b[i].outcome, local: zone.local(floorSeconds(b[i].ts)),
+                                         early: b[i].early, level: b[i].level,
+                                         phase: b[i].phase.flatMap(PainPhase.init(rawValue:))))
+            }
         }
         return result
     }
