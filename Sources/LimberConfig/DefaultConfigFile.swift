@@ -56,6 +56,12 @@ urgency = "normal"
 # "never" (until answered or closed), or a duration from 1s to 1h.
 expire = "default"
 
+[stats]
+# 'limber stats' marks a day as meeting your goal when at least this share of the reminders
+# that came due were done, and counts such days in a row as your streak. A fraction from 0.1
+# to 1.0: 0.8 is 80%.
+goal = 0.8
+
 [work_hours]
 # When active time counts; outside these hours no reminder comes due. Each key takes a list
 # of ranges: "HH:MM-HH:MM" or { start = 09:00:00, end = 17:30:00 }. A range ends after it

@@ -53,6 +53,9 @@ import Testing
             urgency = "normal"
             expire = "default"
 
+            [stats]
+            goal = 0.8
+
             [work_hours]
             every_day = ["00:00-24:00"]
 
