@@ -124,7 +124,14 @@ def main():
     for p in (limberd, limber):
         if not os.access(p, os.X_OK):
             raise SystemExit(f"{p} is not built; run make release")
-    floor = build_floor(Path(harness.TempEnv("floor").root) / "floor")
+    floor_env = harness.TempEnv("floor")
+    try:
+        run(args, limberd, limber, build_floor(floor_env.root / "floor"))
+    finally:
+        floor_env.cleanup()
+
+
+def run(args, limberd, limber, floor):
     figures = {}
 
     def report(name, value, unit, baseline=None, target=None):
