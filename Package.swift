@@ -24,6 +24,8 @@ let package = Package(
         // The exercise catalog as values, rotation, the guided walkthrough, small planners.
         .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
         .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore", "LimberCatalog"]),
+        // History statistics and their charts: events with local times in, numbers and text out.
+        .target(name: "LimberStats", dependencies: ["LimberCore"]),
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
         // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
@@ -46,7 +48,8 @@ let package = Package(
 
         .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles"], swiftSettings: testing),
         .executableTarget(name: "limber",
-                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCatalog", "LimberCore", "LimberFiles", "JSON",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCatalog", "LimberCore", "LimberFiles",
+                                         "LimberStats", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
 
@@ -55,8 +58,10 @@ let package = Package(
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
         .testTarget(name: "LimberCatalogTests", dependencies: ["LimberCatalog", "LimberConfig", "JSON"]),
+        .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
+        .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
         .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "JSON"]),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "LimberStats", "JSON"]),
     ]
 )

@@ -65,6 +65,12 @@ urgency = "normal"
 # "never" (until answered or closed), or a duration from 1s to 1h.
 expire = "default"
 
+[stats]
+# 'limber stats' marks a day as meeting your goal when at least this share of the reminders
+# that came due were done, and counts such days in a row as your streak. A fraction from 0.1
+# to 1.0: 0.8 is 80%.
+goal = 0.8
+
 [daily_routine]
 # A longer routine (10 to 20 minutes) once a day, at a time you choose: a reminder you can
 # start (limber then walks you through it), snooze or skip. Off until enabled = true.

@@ -98,6 +98,9 @@ enum Schema {
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
         ]),
+        .plain("stats", [
+            .fraction("goal", \.stats.goal, in: 0.1...1.0),
+        ]),
     ] + CoachSchema.settings + [
         WorkHoursSchema.section,
     ] + CoachSchema.lists

@@ -55,6 +55,9 @@ import Testing
             urgency = "normal"
             expire = "default"
 
+            [stats]
+            goal = 0.8
+
             [daily_routine]
             enabled = false
             at = "08:00"
