@@ -13,6 +13,10 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case withdrawn
     case paused
     case resumed
+    /// Time away from the desk long enough to count as a break (`length`; `reason` lists the
+    /// sources, e.g. "lock,sleep"). `kind` is what it restarted: posture, or routine (which
+    /// covers the posture check); `promptID` the reminder on screen it answered, if any.
+    case naturalBreak = "natural-break"
 }
 
 /// One history record, without the id and host the engine adds when it writes it.
@@ -27,11 +31,13 @@ public struct HistoryRecord: Sendable, Equatable {
     public var early: Bool = false
     /// Which showing (1 is the first) for shown/reshown.
     public var show: Int?
-    /// The snooze length, or the pause length when it has one.
+    /// The snooze length, the pause length when it has one, or the counted time away of a
+    /// natural break.
     public var length: Duration?
     /// The wall time a pause ends.
     public var until: Duration?
-    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`, `resume`.
+    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`,
+    /// `resume`; for a natural break, the away sources that reported it, comma-separated.
     public var reason: String?
 
     public init(outcome: Outcome, kind: ReminderKind?, promptID: UInt64?, at now: Moment) {
@@ -51,11 +57,31 @@ public struct DayCounts: Sendable, Equatable, Codable {
     public var snoozed = 0
     public var skipped = 0
     public var missed = 0
+    /// Time away that counted as a break.
+    public var naturalBreaks = 0
 
     public init(day: LocalDate? = nil) { self.day = day }
 
+    enum CodingKeys: String, CodingKey {
+        case day, due, done, snoozed, skipped, missed
+        case naturalBreaks = "natural_breaks"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        day = try c.decodeIfPresent(LocalDate.self, forKey: .day)
+        due = try c.decode(Int.self, forKey: .due)
+        done = try c.decode(Int.self, forKey: .done)
+        snoozed = try c.decode(Int.self, forKey: .snoozed)
+        skipped = try c.decode(Int.self, forKey: .skipped)
+        missed = try c.decode(Int.self, forKey: .missed)
+        // State saved before natural breaks existed has none.
+        naturalBreaks = try c.decodeIfPresent(Int.self, forKey: .naturalBreaks) ?? 0
+    }
+
     mutating func count(_ r: HistoryRecord) {
         switch r.outcome {
+        case .naturalBreak: naturalBreaks += 1
         case .shown: due += 1
         case .done:
             done += 1
