@@ -53,6 +53,17 @@ import Testing
             urgency = "normal"
             expire = "default"
 
+            [idle]
+            natural_break = "5m"
+            routine_break = "15m"
+            grace = "30s"
+            mutter_idle_after = "2m"
+            logind_idle = "count"
+            lock = "count"
+            sleep = "count"
+            mutter_idle = "count"
+            screensaver = "count"
+
             [work_hours]
             every_day = ["00:00-24:00"]
 
