@@ -42,7 +42,7 @@ public struct ScheduleStatus: Sendable, Equatable {
     public var today: DayCounts
 
     /// One line: "posture check in 12 min, routine in 40 min", "posture check due (shown 2×)",
-    /// "paused until 14:30".
+    /// "paused until 14:30", "away since 12:05 (screen locked); the posture check waits".
     public func summary(at now: Moment) -> String {
         func clock(_ wall: Duration) -> String {
             let t = LocalTime(wall: wall, utcOffsetSeconds: now.utcOffsetSeconds)
@@ -52,7 +52,9 @@ public struct ScheduleStatus: Sendable, Equatable {
         }
         if let since = presence.awaySince {
             let waiting = due?.prompt.kind ?? next.first { $0.remaining == .zero }?.kind
-            return "away since " + clock(since) + (waiting.map { "; the \($0.displayName) waits" } ?? "")
+            let why = presence.awayBy.map(\.displayName).joined(separator: ", ")
+            return "away since " + clock(since) + (why.isEmpty ? "" : " (\(why))")
+                + (waiting.map { "; the \($0.displayName) waits" } ?? "")
         }
         if let due {
             let shown = due.prompt.show > 1 ? " (shown \(due.prompt.show)×)" : ""

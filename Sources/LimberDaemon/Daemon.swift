@@ -101,9 +101,19 @@ public enum Daemon {
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
         let notifier = Notifier(appName: "limber", logger: logger)
-        let engine = Engine(settings: settings, loop: loop, clock: makeClock(environment, logger: logger),
+        let clock = makeClock(environment, logger: logger)
+        let engine = Engine(settings: settings, loop: loop, clock: clock,
                             presenter: notifier, systemd: systemd, store: store, history: history,
                             logger: logger, loadSettings: { loadSettings(source, paths) })
+        let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
+                                       mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
+        engine.presence = presence
+        presence.onReport = { [unowned engine] source, away, idleFor in
+            engine.awayReported(source, away: away, idleFor: idleFor)
+        }
+        engine.onReload = { [unowned presence] new in
+            presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
+        }
         let server: ControlServer
         do {
             server = try ControlServer(path: socketPath, loop: loop, logger: logger) { [unowned engine] line, _ in
@@ -124,6 +134,8 @@ public enum Daemon {
         loop.onSignal(SIGHUP) { engine.reload() }
 
         engine.start()
+        // After the restored schedule: the sources' first reports (async) then apply to it.
+        presence.start()
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
@@ -132,6 +144,7 @@ public enum Daemon {
         loop.run()
 
         engine.stop()
+        presence.stop()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

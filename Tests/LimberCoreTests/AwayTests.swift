@@ -262,7 +262,7 @@ struct EmptyChair {
         h.run(for: .minutes(30))
         #expect(h.shows.count == 1, "no re-shows at an empty chair")
         #expect(!h.outcomes.contains(.missed))
-        #expect(h.status.summary(at: h.clock.now) == "away since 09:01; the posture check waits")
+        #expect(h.status.summary(at: h.clock.now) == "away since 09:01 (screen locked); the posture check waits")
         h.back(.lock)
         #expect(h.outcomes == [.shown, .naturalBreak])
         #expect(h.naturalBreaks[0].promptID == id)
@@ -326,7 +326,7 @@ struct EmptyChair {
         h.away(.lock)
         h.run(for: .minutes(4))  // work starts at 09:00 with the posture check due
         #expect(h.shows.isEmpty, "held while away")
-        #expect(h.status.summary(at: h.clock.now) == "away since 08:58; the posture check waits")
+        #expect(h.status.summary(at: h.clock.now) == "away since 08:58 (screen locked); the posture check waits")
         h.back(.lock)
         #expect(h.shows.isEmpty)
         #expect(h.scheduler.nextWake(at: h.clock.now) == .seconds(30))
@@ -653,7 +653,7 @@ struct PresenceStatus {
         h.away(.lock)
         h.run(for: .minutes(7))
         #expect(h.status.presence.awayBy == [.lock, .sleep])
-        #expect(h.status.summary(at: h.clock.now) == "away since 09:05")
+        #expect(h.status.summary(at: h.clock.now) == "away since 09:05 (screen locked, asleep)")
         #expect(h.scheduler.nextWake(at: h.clock.now) == nil, "nothing to wake for at an empty chair")
     }
 }
