@@ -119,6 +119,8 @@ public struct Scheduler: Sendable, Equatable {
         var effects: [Effect] = []
         if creditDowntime, now.monotonic >= saved.anchorMonotonic {
             effects += s.advance(to: now)
+            // A daemon that runs is awake: a sleep logind reported to the last one is over.
+            effects += s.endAway(.sleep, at: now)
         } else {
             s.state.anchorMonotonic = now.monotonic
             s.state.anchorBoottime = now.boottime

@@ -111,6 +111,7 @@ public enum Daemon {
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
+        presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
         engine.onReload = { [unowned presence] new in
             presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
         }

@@ -287,6 +287,15 @@ public final class Engine {
 
     // MARK: Presence
 
+    /// The sources answered for the first time: an absence restored from a killed daemon
+    /// that rests on a source no longer there would otherwise never end.
+    public func presenceProbed(live: Set<AwaySource>) {
+        guard !stopped, let away = scheduler.state.away else { return }
+        for source in away.sources.sorted() where !live.contains(source) {
+            dispatch(.awayEnded(source))
+        }
+    }
+
     /// A source says the user is away (or back). `idleFor` is real time, as the desktop
     /// measures it; the scheduler gets it in its own time.
     public func awayReported(_ source: AwaySource, away: Bool, idleFor: Duration) {

@@ -33,6 +33,8 @@ public final class PresenceMonitor {
     public var onReport: ((AwaySource, Bool, Duration) -> Void)?
     /// The set of live sources changed.
     public var onChange: (() -> Void)?
+    /// The first attempt to reach every source has finished; called with the live ones.
+    public var onProbed: ((Set<AwaySource>) -> Void)?
 
     let logger: Logger
     let logind: LogindWatcher
@@ -44,7 +46,8 @@ public final class PresenceMonitor {
         self.logger = logger
         let id = environment["XDG_SESSION_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? "auto"
         logind = LogindWatcher(loop: loop, logger: logger, sessionID: id)
-        session = SessionWatcher(loop: loop, logger: logger, mutterIdleAfter: mutterIdleAfter)
+        session = SessionWatcher(loop: loop, logger: logger, mutterIdleAfter: mutterIdleAfter,
+                                 graphical: Self.isGraphical(environment))
         for watcher in [logind as Watcher, session] {
             watcher.report = { [unowned self] source, away, idleFor in self.onReport?(source, away, idleFor) }
             watcher.changed = { [unowned self] in self.watchersChanged() }
@@ -90,10 +93,20 @@ public final class PresenceMonitor {
         }
     }
 
+    /// Mutter and a screen saver exist only in a graphical session. Without any sign of one
+    /// (ssh, a container, a headless machine) the session bus is not asked: logind and the
+    /// clocks still work, and limberd carries no second D-Bus client for nothing. GNOME and
+    /// KDE import these variables into the systemd user manager before
+    /// graphical-session.target, which limber.service is tied to.
+    static func isGraphical(_ environment: [String: String]) -> Bool {
+        ["WAYLAND_DISPLAY", "DISPLAY", "XDG_CURRENT_DESKTOP"].contains { !(environment[$0] ?? "").isEmpty }
+    }
+
     private func watchersChanged() {
         if !announced, logind.probed, session.probed {
             announced = true
             logger.info("\(Self.describe(sources))")
+            onProbed?(Set(sources.filter { $0.via != nil }.map(\.source)))
         }
         onChange?()
     }
@@ -410,14 +423,25 @@ final class SessionWatcher: Watcher {
     private var screenSaverActive = false
     private var pending = 0
 
-    init(loop: EventLoop, logger: Logger, mutterIdleAfter: Duration) {
+    /// Whether the session looks graphical (see PresenceMonitor.isGraphical).
+    let graphical: Bool
+
+    init(loop: EventLoop, logger: Logger, mutterIdleAfter: Duration, graphical: Bool) {
         threshold = mutterIdleAfter
+        self.graphical = graphical
         super.init(loop: loop, logger: logger)
     }
 
-    override var complete: Bool { mutterLive && screenSaverLive }
+    override var complete: Bool { !graphical || (mutterLive && screenSaverLive) }
 
     override func start() {
+        guard graphical else {
+            mutterProblem = "no graphical session (WAYLAND_DISPLAY, DISPLAY and XDG_CURRENT_DESKTOP are unset)"
+            screenSaverProblem = mutterProblem
+            probed = true
+            changed()
+            return
+        }
         guard let b = connect(.session, onFailure: { e in
             mutterProblem = "no session bus: \(e.message)"
             screenSaverProblem = mutterProblem

@@ -211,12 +211,52 @@ final class BusConnection {
     /// session bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus). Authentication
     /// and Hello continue on the loop; calls made before they finish are queued.
     static func open(_ kind: Kind, loop: EventLoop) -> Result<BusConnection, BusError> {
+        if let path = missingSocket(kind) {
+            // Said without sd-bus: its first call pages in a few hundred KiB of libsystemd,
+            // which a machine without the bus (containers, the tests) need not carry.
+            return .failure(BusError(name: "errno", message: "\(path): \(String(cString: strerror(ENOENT)))"))
+        }
         var bus: OpaquePointer?
         let r = kind == .system ? sd_bus_open_system(&bus) : sd_bus_open_user(&bus)
         guard r >= 0, let bus else { return .failure(.errno(r)) }
         let connection = BusConnection(kind: kind, bus: bus, loop: loop)
         connection.rearm()
         return .success(connection)
+    }
+
+    /// The socket of a plain `unix:path=` bus address when it does not exist; nil when it
+    /// exists or the address is of another kind (sd-bus then decides).
+    static func missingSocket(_ kind: Kind) -> String? {
+        let variable = kind == .system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS"
+        let address: String
+        if let set = getenv(variable) {
+            address = String(cString: set)
+        } else if kind == .system {
+            address = "unix:path=/run/dbus/system_bus_socket"
+        } else {
+            return nil
+        }
+        guard let path = unixPath(address) else { return nil }
+        var st = stat()
+        return stat(path, &st) == 0 ? nil : path
+    }
+
+    /// The path of an address that is exactly one `unix:path=...` (with optional guid).
+    static func unixPath(_ address: String) -> String? {
+        guard !address.contains(";"), address.hasPrefix("unix:") else { return nil }
+        var path: String?
+        for pair in address.dropFirst("unix:".count).split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2 else { return nil }
+            switch kv[0] {
+            case "path": path = String(kv[1])
+            case "guid": break
+            default: return nil  // abstract, runtime, tmpdir...: sd-bus knows these
+            }
+        }
+        // D-Bus escapes bytes outside [-_/.\\0-9a-zA-Z] as %XX; such paths go to sd-bus.
+        guard let path, !path.contains("%") else { return nil }
+        return path
     }
 
     private init(kind: Kind, bus: OpaquePointer, loop: EventLoop) {

@@ -581,6 +581,19 @@ struct AwayRestore {
         #expect(breaks.map(\.length) == [.minutes(6) + .seconds(5)])
     }
 
+    @Test func aRestartedDaemonIsAwakeSoASleepItWasToldOfIsOver() throws {
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(10))
+        h.away(.sleep)  // PrepareForSleep(true), then the daemon is killed during the suspend
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.suspend(.minutes(20))
+        h.clock.advance(.seconds(3))
+        let (restored, effects) = Scheduler.restore(saved, settings: .fixed45, creditDowntime: true, at: h.clock.now)
+        #expect(!restored.status(at: h.clock.now).presence.isAway)
+        let breaks = effects.compactMap { if case .record(let r) = $0, r.outcome == .naturalBreak { r } else { nil } }
+        #expect(breaks.map(\.length) == [.minutes(20) + .seconds(3)])
+    }
+
     @Test func aCleanRestartForgetsTheAbsence() throws {
         var h = Harness(settings: .fixed45)
         h.away(.lock)
