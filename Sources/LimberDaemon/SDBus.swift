@@ -80,16 +80,16 @@ struct BusMessage {
             guard sd_bus_message_read_basic(pointer, type, &p) > 0, let p else { return nil }
             return .string(String(cString: p))
         default:
-            // One complete type: the peeked letter plus, for containers, their contents.
+            // One complete type: peek_type gives containers as 'a', 'r' (struct), 'e' (dict
+            // entry) or 'v' with their contents; skip wants the full signature.
             var signature = String(UnicodeScalar(UInt8(bitPattern: type)))
             if let contents {
                 let inner = String(cString: contents)
                 switch UInt8(bitPattern: type) {
                 case UInt8(ascii: "a"): signature += inner
-                case UInt8(ascii: "("): signature = "(" + inner + ")"
-                case UInt8(ascii: "{"): signature = "{" + inner + "}"
-                case UInt8(ascii: "v"): signature = "v"
-                default: break
+                case UInt8(ascii: "r"): signature = "(" + inner + ")"
+                case UInt8(ascii: "e"): signature = "{" + inner + "}"
+                default: break  // "v" skips as itself
                 }
             }
             return sd_bus_message_skip(pointer, signature) >= 0 ? .other : nil
@@ -118,12 +118,17 @@ struct BusMessage {
             guard let name = readString() else { return false }
             var type: CChar = 0
             var contents: UnsafePointer<CChar>?
-            guard sd_bus_message_peek_type(pointer, &type, &contents) > 0, let contents,
-                  sd_bus_message_enter_container(pointer, Self.code("v"), contents) > 0 else { return false }
-            let value = read() ?? .other
-            guard sd_bus_message_exit_container(pointer) >= 0,  // the variant
-                  sd_bus_message_exit_container(pointer) >= 0   // the dict entry
-            else { return false }
+            guard sd_bus_message_peek_type(pointer, &type, &contents) > 0, let contents else { return false }
+            var value = BusValue.other
+            if strlen(contents) == 1, "btuixsog".utf8.contains(UInt8(bitPattern: contents[0])) {
+                guard sd_bus_message_enter_container(pointer, Self.code("v"), contents) > 0 else { return false }
+                value = read() ?? .other
+                guard sd_bus_message_exit_container(pointer) >= 0 else { return false }
+            } else {
+                // A struct, array or nested variant (logind's User is "(uo)"): not ours to read.
+                guard sd_bus_message_skip(pointer, "v") >= 0 else { return false }
+            }
+            guard sd_bus_message_exit_container(pointer) >= 0 else { return false }  // the dict entry
             body(name, value)
         }
         return sd_bus_message_exit_container(pointer) >= 0

@@ -183,6 +183,43 @@ class Sources(IdleCase):
         self.assertRegex(out, r"Time away: watching .*lock.*logind session 2")
 
 
+class LockedAtStart(IdleCase):
+    def test_a_session_already_locked_and_idle_is_away_at_once(self):
+        # GetAll reads every property, the struct-valued User among them, to reach these.
+        self.lock()
+        self.idle_hint()
+        self.start_daemon()
+        s = self.wait_away()
+        self.assertEqual(s["presence"]["away_by"], ["logind_idle", "lock"])
+        self.lock(False)
+        self.idle_hint(False)
+        self.wait_away(False)
+
+
+class ScreenSaverProxy(IdleCase):
+    session_args = ("--mutter", "--screensaver-proxy")
+
+    def test_gnomes_proxy_is_not_a_source(self):
+        self.start_daemon()
+        s = self.wait_sources("mutter_idle")
+        saver = {x["name"]: x for x in s["presence"]["sources"]}["screensaver"]
+        self.assertFalse(saver["live"])
+        self.assertIn("does not report its state", saver["problem"])
+        self.assertIn("NotSupported", saver["problem"])
+
+
+class Invalidated(IdleCase):
+    def test_properties_sent_without_values_are_read(self):
+        self.start_daemon()
+        self.wait_sources("lock")
+        self.login.control("SetLockedHintQuietly", "boolean:true")
+        time.sleep(0.5)
+        self.assertEqual(self.presence()["state"], "present", "nothing said yet")
+        self.login.control("Invalidate")
+        s = self.wait_away()
+        self.assertEqual(s["presence"]["away_by"], ["lock"])
+
+
 class NoLogind(DaemonTestCase):
     """The harness default: DBUS_SYSTEM_BUS_ADDRESS names a socket that does not exist."""
 

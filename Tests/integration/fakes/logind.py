@@ -25,6 +25,7 @@ With --no-session every session lookup fails with org.freedesktop.login1.NoSessi
       SetIdleHint(b)           IdleHint (+ IdleSinceHint*, stamped now), PropertiesChanged
       SetLockedHint(b)         LockedHint, PropertiesChanged
       PrepareForSleep(b)       the manager's signal
+      SetLockedHintQuietly(b)  LockedHint, without a signal (for Invalidate)
       Invalidate()             PropertiesChanged naming IdleHint and LockedHint as
                                invalidated, without values (clients must read them)
       Calls() -> s             JSON array of the calls and signals recorded so far
@@ -178,6 +179,10 @@ class Control(dbus.service.Object):
     def PrepareForSleep(self, start):
         self.recorder.add({"signal": "PrepareForSleep", "args": [bool(start)]})
         self.manager.PrepareForSleep(dbus.Boolean(start))
+
+    @dbus.service.method(CONTROL, in_signature="b", out_signature="")
+    def SetLockedHintQuietly(self, locked):
+        self.session.props["LockedHint"] = dbus.Boolean(locked)
 
     @dbus.service.method(CONTROL, in_signature="", out_signature="")
     def Invalidate(self):
