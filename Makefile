@@ -27,7 +27,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
 	@echo "make test       install what the tests need, build, and run every test tier"
-	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing"
+	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing, history at scale"
 	@echo "make install    install limber, limberd and the user unit under PREFIX ($(PREFIX))"
 	@echo "make uninstall  undo make install (your config, state and history stay)"
 

@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "TOML"),
         .target(name: "LimberCore"),
         .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore"]),
+        // History statistics and their charts: events with local times in, numbers and text out.
+        .target(name: "LimberStats", dependencies: ["LimberCore"]),
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
         // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
@@ -44,7 +46,7 @@ let package = Package(
 
         .executableTarget(name: "limberd", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles"], swiftSettings: testing),
         .executableTarget(name: "limber",
-                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "LimberFiles", "JSON",
+                          dependencies: ["LimberProtocol", "LimberConfig", "LimberCore", "LimberFiles", "LimberStats", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
 
@@ -52,8 +54,10 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
         .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
+        .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
+        .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
         .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "JSON"]),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "LimberStats", "JSON"]),
     ]
 )

@@ -6,7 +6,9 @@ Each figure comes with a baseline measured in the same run:
     READY=1, g_main_loop_run), built here with gcc;
   - `limber status` against exec of /bin/true (the cost of starting any process).
 Targets from issue 2: RSS <= 12 MiB, no idle wakeups but watchdog pings, status <= 10 ms,
-READY=1 <= 50 ms. Issue 3: TOML 1 MiB <= 50 ms, 2 MiB about twice that.
+READY=1 <= 50 ms. Issue 3: TOML 1 MiB <= 50 ms, 2 MiB about twice that. Issue 5
+(Benchmarks/history_bench.py): limber stats over 100,000 events <= 200 ms, and limberd's
+start-up as fast with that history as without.
 """
 import argparse
 import json
@@ -122,7 +124,14 @@ def main():
     for p in (limberd, limber):
         if not os.access(p, os.X_OK):
             raise SystemExit(f"{p} is not built; run make release")
-    floor = build_floor(Path(harness.TempEnv("floor").root) / "floor")
+    floor_env = harness.TempEnv("floor")
+    try:
+        run(args, limberd, limber, build_floor(floor_env.root / "floor"))
+    finally:
+        floor_env.cleanup()
+
+
+def run(args, limberd, limber, floor):
     figures = {}
 
     def report(name, value, unit, baseline=None, target=None):
@@ -209,6 +218,10 @@ def main():
     if bench.exists() and decoder.exists():
         print()
         subprocess.run([sys.executable, str(bench), "--decoder", str(decoder), "--no-check"], check=False)
+
+    # History at scale (issue 5): 100,000 events for limber stats and limber history.
+    print()
+    subprocess.run([sys.executable, str(ROOT / "Benchmarks" / "history_bench.py"), "--bin", args.bin], check=False)
 
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

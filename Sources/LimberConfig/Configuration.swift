@@ -34,17 +34,35 @@ public struct NotificationSettings: Sendable, Equatable {
     public static let defaults = NotificationSettings()
 }
 
+/// What `limber stats` measures against.
+public struct StatsSettings: Sendable, Equatable {
+    /// The share of due reminders a day must see done to count towards a streak, 0.1 to 1.
+    public var goal: Double
+
+    /// Creates stats settings; the argument defaults to the built-in default.
+    public init(goal: Double = 0.8) {
+        self.goal = goal
+    }
+
+    /// The built-in defaults: a goal of 80%.
+    public static let defaults = StatsSettings()
+}
+
 /// The validated contents of limber's configuration file.
 public struct LimberConfiguration: Sendable, Equatable {
     /// Intervals, re-shows, snoozes and work hours: what the scheduler is told.
     public var schedule: ScheduleSettings
     /// How reminders are shown.
     public var notifications: NotificationSettings
+    /// What `limber stats` measures against.
+    public var stats: StatsSettings
 
     /// Creates a configuration; the arguments default to the built-in defaults.
-    public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults) {
+    public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults,
+                stats: StatsSettings = .defaults) {
         self.schedule = schedule
         self.notifications = notifications
+        self.stats = stats
     }
 
     /// The built-in defaults: what limberd uses without a configuration file.

@@ -56,6 +56,12 @@ urgency = "normal"
 # "never" (until answered or closed), or a duration from 1s to 1h.
 expire = "default"
 
+[stats]
+# 'limber stats' marks a day as meeting your goal when at least this share of the reminders
+# that came due were done, and counts such days in a row as your streak. A fraction from 0.1
+# to 1.0: 0.8 is 80%.
+goal = 0.8
+
 [idle]
 # Time away from the desk: the screen locked, no input for a while, the machine asleep.
 # While you are away active time stands still and no reminder is shown, shown again or

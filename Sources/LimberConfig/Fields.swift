@@ -129,6 +129,45 @@ extension Field {
     }
 }
 
+extension Field {
+    /// A fraction such as 0.8 within `range`; a percentage written another way gets a fix.
+    static func fraction(_ key: String, _ path: WritableKeyPath<LimberConfiguration, Double> & Sendable,
+                         in range: ClosedRange<Double>) -> Field {
+        Field(key: key,
+              read: { entry, reporter, configuration in
+                  let low = String(range.lowerBound), high = String(range.upperBound)
+                  var fix: Double?
+                  switch entry.value {
+                  case .float(let f) where f.isFinite:
+                      guard range.contains(f) else {
+                          var message = "\(key) must be between \(low) and \(high), found \(f)"
+                          if f > 1, f <= 100 { message += " (a percentage? write \(key) = \(f / 100))" }
+                          reporter.error(message, at: entry.valuePosition)
+                          return false
+                      }
+                      configuration[keyPath: path] = f
+                      return true
+                  case .integer(let n) where n >= 0 && n <= 100:
+                      fix = n <= 1 ? Double(n) : Double(n) / 100
+                  case .string(let s):
+                      let t = s.trimmingSpaces
+                      if t.hasSuffix("%"), let n = Double(String(t.dropLast()).trimmingSpaces) {
+                          fix = n / 100
+                      } else if let n = Double(t) {
+                          fix = n > 1 ? n / 100 : n
+                      }
+                  default:
+                      break
+                  }
+                  let example = fix.map { String($0) } ?? String(LimberConfiguration.defaults[keyPath: path])
+                  reporter.error("expected a fraction like 0.8 (for 80%), found \(entry.value.typeDescription) "
+                                 + "(write \(key) = \(example))", at: entry.valuePosition)
+                  return false
+              },
+              write: { String($0[keyPath: path]) })
+    }
+}
+
 enum Values {
     /// Reads a duration string; reports anything else with `expected` and a fix.
     ///

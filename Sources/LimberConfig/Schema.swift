@@ -86,6 +86,9 @@ enum Schema {
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
         ]),
+        .plain("stats", [
+            .fraction("goal", \.stats.goal, in: 0.1...1.0),
+        ]),
         .plain("idle", [
             .duration("natural_break", \.schedule.away.naturalBreak, in: .seconds(60) ... .seconds(2 * 3600)),
             .duration("routine_break", \.schedule.away.routineBreak, in: .seconds(60) ... .seconds(8 * 3600)),

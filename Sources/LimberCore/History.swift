@@ -13,6 +13,8 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case withdrawn
     case paused
     case resumed
+    /// A pain-journal entry (`limber journal`): a 0 to 10 level, not a schedule transition.
+    case pain
     /// Time away from the desk long enough to count as a break (`length`; `reason` lists the
     /// sources, e.g. "lock,sleep"). `kind` is what it restarted: posture, or routine (which
     /// covers the posture check); `promptID` the reminder on screen it answered, if any.
@@ -80,13 +82,23 @@ public struct DayCounts: Sendable, Equatable, Codable {
     }
 
     mutating func count(_ r: HistoryRecord) {
-        switch r.outcome {
+        count(r.outcome, early: r.early)
+    }
+
+    /// Counts one event of the day; events must come in the order they happened.
+    /// `limber stats` counts history with this too, so its days agree with `limber status`.
+    public mutating func count(_ outcome: Outcome, early: Bool) {
+        switch outcome {
         case .naturalBreak: naturalBreaks += 1
         case .shown: due += 1
         case .done:
             done += 1
-            if r.early { due += 1 }
-        case .snoozed: snoozed += 1
+            if early { due += 1 }
+        case .snoozed:
+            snoozed += 1
+            // A snoozed reminder comes back as a new showing: it is still one reminder due,
+            // so a reminder snoozed twice and then done counts as one due and one done.
+            due = max(0, due - 1)
         case .skipped: skipped += 1
         case .missed: missed += 1
         default: break

@@ -22,9 +22,15 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     /// When a pause ends, milliseconds since 1970 UTC.
     public var untilTs: Int64?
     public var reason: String?
+    /// Pain-journal entries (`outcome` `pain`): the level from 0 (none) to 10 (worst).
+    public var level: Int?
+    /// Pain-journal entries: noted before or after the routine, when the user said which.
+    public var phase: PainPhase?
+    /// Pain-journal entries: the user's own words.
+    public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case v, id, host, kind, outcome, at, ts, prompt, show, early, seconds, reason
+        case v, id, host, kind, outcome, at, ts, prompt, show, early, seconds, reason, level, phase, note
         case untilTs = "until_ts"
     }
 
@@ -45,6 +51,21 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         reason = r.reason
     }
 
+    /// A pain-journal entry at `ts` (milliseconds since 1970 UTC) with the user's UTC offset then.
+    public init(painLevel level: Int, phase: PainPhase?, note: String?, ts: Int64, utcOffsetSeconds: Int,
+                id: String, host: String) {
+        v = Self.schemaVersion
+        self.id = id
+        self.host = host
+        outcome = .pain
+        let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
+        at = LocalTime(wall: .seconds(seconds), utcOffsetSeconds: utcOffsetSeconds).iso8601(utcOffsetSeconds: utcOffsetSeconds)
+        self.ts = ts
+        self.level = level
+        self.phase = phase
+        self.note = note
+    }
+
     /// A history id: 12 hex digits of milliseconds (so ids sort by time) and 20 of randomness.
     public static func makeID(ts: Int64, random: UInt128) -> String {
         let time = String(UInt64(max(0, ts)) & 0xFFFF_FFFF_FFFF, radix: 16)
@@ -52,4 +73,10 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         return String(repeating: "0", count: 12 - time.count) + time
             + String(repeating: "0", count: 20 - rand.count) + rand
     }
+}
+
+/// When a pain level was noted, relative to the day's routine.
+public enum PainPhase: String, Codable, Sendable, CaseIterable {
+    case before
+    case after
 }

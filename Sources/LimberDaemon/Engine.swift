@@ -74,7 +74,7 @@ public final class Engine {
     let presenter: NotificationPresenter
     let systemd: SystemdNotifier
     let store: StateStore
-    let history: HistoryLog
+    let history: HistoryAppending
     let logger: Logger
     let host: String
     let bootID: String
@@ -99,9 +99,12 @@ public final class Engine {
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
+    /// Why the last dispatch could not write its history, if it could not: a request is then
+    /// not acknowledged as done, because the answer is not on disk.
+    var historyFailure: String?
 
     public init(settings: DaemonSettings, loop: EventLoop, clock: DaemonClock, presenter: NotificationPresenter,
-                systemd: SystemdNotifier, store: StateStore, history: HistoryLog, logger: Logger,
+                systemd: SystemdNotifier, store: StateStore, history: HistoryAppending, logger: Logger,
                 bootID: String = currentBootID(),
                 loadSettings: @escaping () -> Result<DaemonSettings, ConfigFailure>) {
         self.settings = settings
@@ -193,6 +196,7 @@ public final class Engine {
 
     @discardableResult
     func dispatch(_ event: Event) -> Transition {
+        historyFailure = nil
         let now = clock.now()
         let t = scheduler.handle(event, at: now)
         perform(t.effects, at: now)
@@ -242,6 +246,7 @@ public final class Engine {
             line.append(UInt8(ascii: "\n"))
             try history.append([line], durable: true)
         } catch {
+            historyFailure = "\(error)"
             logger.error("cannot append to the history file", metadata: ["error": "\(error)"])
         }
         if r.outcome != .shown, r.outcome != .reshown {
@@ -391,6 +396,12 @@ public final class Engine {
     }
 
     func reply(_ t: Transition) -> Response {
+        if let failure = historyFailure {
+            // The schedule moved on, but the history did not get it: say so rather than
+            // acknowledge an answer that a power cut would lose.
+            return .failure(.internal, "limberd took the answer but could not save it to the history file: "
+                            + failure)
+        }
         switch t.reply {
         case .ok(let message)?:
             return .success(message, status: report(at: clock.now()))

@@ -309,8 +309,14 @@ public final class StateStore {
 
 // MARK: - History log
 
+/// Where the daemon appends history lines; `HistoryLog` on disk, a stand-in in tests.
+public protocol HistoryAppending: AnyObject {
+    /// Appends complete lines; with `durable`, returns only once they are on disk.
+    func append(_ lines: [[UInt8]], durable: Bool) throws
+}
+
 /// The append-only history of one host: `history-<host>.jsonl`, one event per line.
-public final class HistoryLog {
+public final class HistoryLog: HistoryAppending {
     /// The history file.
     public let path: String
     private let fd: Int32
@@ -319,13 +325,22 @@ public final class HistoryLog {
     private var needsLeadingNewline: Bool
 
     /// Opens (creating if needed) the history file of `host` in `directory`.
+    ///
+    /// Only the last byte of an existing file is read: start-up costs the same with five years
+    /// of history as with none.
     public init(directory: String, host: String = HistoryLog.hostName()) throws {
         let dirFD = try PrivateDirectory.open(directory, createParents: true, allowSymlink: true)
-        close(dirFD)
+        defer { close(dirFD) }
         path = directory + "/history-" + Self.sanitize(host) + ".jsonl"
+        let existed = access(path, F_OK) == 0
         fd = openRetrying(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw PathError.system("open the history file", path, errno: errno) }
         do {
+            // A new file's name must be on disk too, or a power cut could lose the whole file
+            // along with the events fsync'ed into it.
+            if !existed, fsync(dirFD) != 0 {
+                throw PathError.system("flush the history folder to disk after creating", path, errno: errno)
+            }
             needsLeadingNewline = try Self.endsMidLine(fd, path: path)
         } catch {
             close(fd)
@@ -340,6 +355,12 @@ public final class HistoryLog {
     public func append(_ lines: [[UInt8]], durable: Bool) throws {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(lines.reduce(1) { $0 + $1.count + 1 })
+        // Other processes append to this file too (`limber journal` while limberd runs): one
+        // of them may have been killed mid-write since we last looked, so look again. Every
+        // writer writes whole lines in one O_APPEND write, so lines never interleave.
+        if !needsLeadingNewline, let midLine = try? Self.endsMidLine(fd, path: path) {
+            needsLeadingNewline = midLine
+        }
         if needsLeadingNewline { buffer.append(UInt8(ascii: "\n")) }
         var wroteAny = false
         for line in lines where !line.isEmpty {

@@ -15,13 +15,17 @@ struct Limber: ParsableCommand {
 
             Durations read like 90s, 5m, 1h30m.
 
-            Exit status: 0 ok; 1 'limber config' found errors in the file, or could not read
-            or write it; 2 bad usage; 3 limberd unreachable; 4 request refused (the message
-            says why).
+            'limber stats', 'limber history' and 'limber journal' work on the history files
+            in $XDG_STATE_HOME/limber and need no daemon.
+
+            Exit status: 0 ok; 1 'limber config' found errors in the file or could
+            not read or write it, or the history could not be read or the journal
+            written; 2 bad usage; 3 limberd unreachable; 4 request refused (the
+            message says why).
             """,
         version: "limber \(LimberVersion.current)",
         subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
-                      Reload.self, ConfigCommand.self],
+                      Reload.self, Stats.self, History.self, Journal.self, ConfigCommand.self],
         defaultSubcommand: Status.self)
 
     /// Exit statuses beyond argument-parser's own.

@@ -53,6 +53,9 @@ import Testing
             urgency = "normal"
             expire = "default"
 
+            [stats]
+            goal = 0.8
+
             [idle]
             natural_break = "5m"
             routine_break = "15m"

@@ -270,3 +270,62 @@ struct EngineFixture {
         }
     }
 }
+
+/// A history that can be told to fail, as a full or broken disk would.
+final class FlakyHistory: HistoryAppending {
+    var failing = false
+    var lines: [[UInt8]] = []
+    var durableFlags: [Bool] = []
+
+    func append(_ lines: [[UInt8]], durable: Bool) throws {
+        if failing {
+            throw PathError(path: "/state/history-testhost.jsonl", code: ENOSPC,
+                            message: "cannot append to the history file /state/history-testhost.jsonl: No space left on device")
+        }
+        self.lines += lines
+        durableFlags.append(durable)
+    }
+}
+
+@Suite(.serialized) struct EngineHistoryDurabilityTests {
+    func engine(_ f: EngineFixture, history: FlakyHistory) -> Engine {
+        Engine(settings: DaemonSettings(), loop: f.loop, clock: f.clock, presenter: f.presenter, systemd: SystemdNotifier(),
+               store: f.store, history: history, logger: Logger(label: "test"), bootID: "boot-1",
+               loadSettings: { .success(DaemonSettings()) })
+    }
+
+    @Test func everyAnswerIsWrittenDurablyBeforeItIsAcknowledged() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let history = FlakyHistory()
+            let e = engine(f, history: history)
+            e.start()
+            #expect(f.request(e, .now(.posture)).ok)
+            #expect(f.request(e, .done).ok)
+            #expect(f.request(e, .done).ok)  // early
+            let outcomes = try history.lines.map { try JSON.decode(HistoryEntry.self, from: $0).outcome }
+            #expect(outcomes == [.shown, .done, .done])
+            #expect(history.durableFlags == [true, true, true])
+        }
+    }
+
+    @Test func anAnswerThatCannotBeSavedIsNotAcknowledged() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let history = FlakyHistory()
+            let e = engine(f, history: history)
+            e.start()
+            #expect(f.request(e, .now(.posture)).ok)
+            history.failing = true
+            let done = f.request(e, .done)
+            #expect(!done.ok)
+            #expect(done.error?.code == .internal)
+            #expect(done.error?.message.contains("could not save it to the history file") == true)
+            #expect(done.error?.message.contains("No space left on device") == true)
+            // Requests that write nothing are unaffected, and the next good write is acknowledged.
+            #expect(f.request(e, .status).ok)
+            history.failing = false
+            #expect(f.request(e, .done).ok)
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Glibc
+
+/// Every host's history in the state folder, read back for `limber stats` and `limber history`.
+///
+/// Each machine appends to its own `history-<host>.jsonl`; a file-sync tool carries the other
+/// machines' files into the same folder (and sometimes a second copy of one, such as
+/// `history-laptop.sync-conflict-....jsonl`). Loading reads every `history-*.jsonl`, merges
+/// the events by time and keeps one event per id. Nothing here writes: the daemon and
+/// `limber journal` append through `HistoryLog`.
+public enum HistoryStore {
+    /// What loading found.
+    public struct Loaded: Sendable {
+        /// Every event, oldest first (ties in id order), each id once.
+        public var events: [HistoryEvent]
+        /// The files read, by name, in the order read.
+        public var files: [String]
+        /// Events dropped because another line (usually a copy of the file) had the same id.
+        public var duplicates: Int
+        /// Problems worth telling the user, one line each: "FILE:LINE: ...".
+        public var warnings: [String]
+
+        public init(events: [HistoryEvent] = [], files: [String] = [], duplicates: Int = 0, warnings: [String] = []) {
+            self.events = events
+            self.files = files
+            self.duplicates = duplicates
+            self.warnings = warnings
+        }
+    }
+
+    /// How many unreadable lines of one file are named one by one before the rest are counted.
+    public static let namedProblemsPerFile = 5
+
+    /// Whether `name` is a history file: `history-*.jsonl`, not hidden (sync tools keep their
+    /// temporary files hidden).
+    public static func isHistoryFileName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && name.hasPrefix("history-") && name.hasSuffix(".jsonl") && name.utf8.count > 14
+    }
+
+    /// Loads every history file in `directory`; a missing folder is an empty history.
+    public static func load(directory: String) throws -> Loaded {
+        var names: [String] = []
+        guard let dir = opendir(directory) else {
+            if errno == ENOENT { return Loaded() }
+            throw PathError.system("list the history folder", directory, errno: errno)
+        }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if isHistoryFileName(name) { names.append(name) }
+        }
+        closedir(dir)
+        names.sort()
+        var files: [(name: String, bytes: [UInt8])] = []
+        for name in names {
+            let path = directory + "/" + name
+            let fd = openRetrying(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                if errno == ENOENT { continue }  // removed since it was listed
+                throw PathError.system("open the history file", path, errno: errno)
+            }
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG { continue }
+            switch readWhole(fd) {
+            case .success(let bytes): files.append((name, bytes))
+            case .failure(let e): throw PathError.system("read the history file", path, errno: e.code)
+            }
+        }
+        return merge(files)
+    }
+
+    /// Reads a file into an array sized from fstat in one go (readAll's 64 KiB chunks cost a
+    /// copy of every byte); a file that grows meanwhile is read to its new end.
+    static func readWhole(_ fd: Int32) -> Result<[UInt8], PathErrno> {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(PathErrno(code: errno)) }
+        let size = max(0, Int(st.st_size))
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            var n = 0
+            while n < buffer.count {
+                let r = read(fd, buffer.baseAddress! + n, buffer.count - n)
+                if r > 0 {
+                    n += r
+                } else if r == 0 {
+                    break
+                } else if errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
+            count = n
+        }
+        if failure != 0 { return .failure(PathErrno(code: failure)) }
+        if bytes.count == size + 1 {
+            switch readAll(fd) {
+            case .success(let rest): bytes += rest
+            case .failure(let e): return .failure(e)
+            }
+        }
+        return .success(bytes)
+    }
+
+    /// Parses and merges files given as (name, content); the pure part of `load`.
+    public static func merge(_ files: [(name: String, bytes: [UInt8])]) -> Loaded {
+        var result = Loaded()
+        var perFile: [[HistoryEvent]] = []
+        for file in files {
+            result.files.append(file.name)
+            perFile.append(parse(file.bytes, name: file.name, warnings: &result.warnings))
+        }
+        var all: [HistoryEvent]
+        if perFile.count == 1 {
+            all = perFile[0]
+        } else {
+            all = []
+            all.reserveCapacity(perFile.reduce(0) { $0 + $1.count })
+            for events in perFile { all.append(contentsOf: events) }
+        }
+        if !isOrdered(all) {
+            all.sort(by: HistoryEvent.precedes)
+        }
+        // Same id, same event: keep the first. An id starts with its event's time in
+        // milliseconds and copies carry the same `ts`, so after ordering by (ts, id) copies are
+        // neighbours: no set of 100,000 ids is needed to find them.
+        // Compare in place: copying an event out of the array retains each of its strings,
+        // which for 100,000 events cost more than the comparisons.
+        let firstCopy = all.withUnsafeBufferPointer { b -> Int? in
+            var k = 1
+            while k < b.count {
+                if b[k].sameID(as: b[k - 1]) { return k }
+                k += 1
+            }
+            return nil
+        }
+        if let firstCopy {
+            var write = firstCopy
+            var read = firstCopy
+            while read < all.count {
+                if all[read].sameID(as: all[write - 1]) {
+                    result.duplicates += 1
+                } else {
+                    if write != read { all.swapAt(write, read) }
+                    write += 1
+                }
+                read += 1
+            }
+            all.removeSubrange(write...)
+        }
+        result.events = all
+        return result
+    }
+
+    private static func isOrdered(_ events: [HistoryEvent]) -> Bool {
+        events.withUnsafeBufferPointer { b in
+            var k = 1
+            while k < b.count {
+                if HistoryEvent.precedes(b[k], b[k - 1]) { return false }
+                k += 1
+            }
+            return true
+        }
+    }
+
+    /// The events of one file's bytes; unreadable lines become warnings naming `name:line`.
+    public static func parse(_ bytes: [UInt8], name: String, warnings: inout [String]) -> [HistoryEvent] {
+        var events: [HistoryEvent] = []
+        events.reserveCapacity(bytes.count / 140)
+        var problems = 0
+        var newer: (count: Int, version: Int, firstLine: Int)?
+        bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            var start = 0
+            var lineNumber = 0
+            while start < all.count {
+                lineNumber += 1
+                let end: Int
+                let terminated: Bool
+                if let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), all.count - start) {
+                    end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    terminated = true
+                } else {
+                    end = all.count
+                    terminated = false
+                }
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                start = end + 1
+                if isBlank(line) { continue }
+                switch HistoryEvent.parse(line) {
+                case .success(let e):
+                    events.append(e)
+                case .failure(let problem):
+                    if !terminated {
+                        // The write of the last line was cut short (power cut, crash, full
+                        // disk); the next append starts on a fresh line, so nothing else is lost.
+                        warnings.append("\(name):\(lineNumber): the last line is incomplete (cut off while it "
+                                        + "was being written, e.g. by a power cut); skipped it")
+                    } else if problem.truncated {
+                        // An earlier write cut short; a later append started a fresh line after it.
+                        problems += 1
+                        if problems <= namedProblemsPerFile {
+                            warnings.append("\(name):\(lineNumber): skipped an incomplete event (its write was cut "
+                                            + "short, e.g. by a power cut)")
+                        }
+                    } else if let v = problem.newerVersion {
+                        newer = newer.map { ($0.count + 1, max($0.version, v), $0.firstLine) } ?? (1, v, lineNumber)
+                    } else {
+                        problems += 1
+                        if problems <= namedProblemsPerFile {
+                            warnings.append("\(name):\(lineNumber): skipped a line that is not a history event: \(problem.reason)")
+                        }
+                    }
+                }
+            }
+        }
+        if problems > namedProblemsPerFile {
+            warnings.append("\(name): skipped \(problems - namedProblemsPerFile) more unreadable lines")
+        }
+        if let newer {
+            warnings.append("\(name):\(newer.firstLine): skipped \(newer.count) event\(newer.count == 1 ? "" : "s") "
+                            + "written by a newer limber (schema version \(newer.version)); update limber on this machine")
+        }
+        return events
+    }
+
+    private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in line where b != UInt8(ascii: " ") && b != UInt8(ascii: "\t") && b != UInt8(ascii: "\r") {
+            return false
+        }
+        return true
+    }
+}
