@@ -270,6 +270,10 @@ class Breaks(IdleCase):
         self.assertEqual(after["today"]["natural_breaks"], 1)
         self.assertEqual(after["presence"]["state"], "present")
         self.assertFalse(self.notifications.notify_calls(), "nothing was shown")
+        # limber history and limber stats read the same line.
+        self.assertRegex(self.cli_ok("history"), r"natural break \(\d+ min away\)")
+        stats = json.loads(self.cli_ok("stats", "--json"))
+        self.assertEqual(stats["totals"]["natural_breaks"], 1)
 
     def test_two_minutes_idle_neither_resets_nor_credits(self):
         self.start_daemon()
