@@ -248,7 +248,9 @@ final class BusConnection {
 
     /// The path of an address that is exactly one `unix:path=...` (with optional guid).
     static func unixPath(_ address: String) -> String? {
-        guard !address.contains(";"), address.hasPrefix("unix:") else { return nil }
+        // Byte checks, not String.contains(String): that one lives in _StringProcessing, whose
+        // code limberd otherwise never touches at start-up (each new code page is idle RSS).
+        guard !address.utf8.contains(UInt8(ascii: ";")), address.hasPrefix("unix:") else { return nil }
         var path: String?
         for pair in address.dropFirst("unix:".count).split(separator: ",") {
             let kv = pair.split(separator: "=", maxSplits: 1)
@@ -260,7 +262,7 @@ final class BusConnection {
             }
         }
         // D-Bus escapes bytes outside [-_/.\\0-9a-zA-Z] as %XX; such paths go to sd-bus.
-        guard let path, !path.contains("%") else { return nil }
+        guard let path, !path.utf8.contains(UInt8(ascii: "%")) else { return nil }
         return path
     }
 
