@@ -71,6 +71,40 @@ expire = "default"
 # to 1.0: 0.8 is 80%.
 goal = 0.8
 
+[idle]
+# Time away from the desk: the screen locked, no input for a while, the machine asleep.
+# While you are away active time stands still and no reminder is shown, shown again or
+# counted as missed.
+#
+# Time away of at least natural_break is a natural break: the posture interval starts over.
+# From routine_break on it starts the routine interval over too (natural_break up to 2h;
+# routine_break up to 8h and not below natural_break; make them equal to let every natural
+# break count as the routine). Shorter time away only stops active time.
+natural_break = "5m"
+routine_break = "15m"
+# A reminder that waited while you were away is shown this long after you are back (0s to
+# 10m), unless the time away was the break.
+grace = "30s"
+# On GNOME, limber asks Mutter to report you idle after this long without keyboard or mouse
+# input (10s to 1h). The time away is counted from your last input, so this only decides how
+# soon a break is noticed; too short, and reading at the desk stops active time.
+mutter_idle_after = "2m"
+#
+# What each source of time away does: "count" (stops active time; long enough, it is a
+# natural break), "pause" (stops active time, never a break) or "ignore" (not time away).
+#   logind_idle  the session's idle hint in logind, which the desktop sets after its own
+#                idle delay (GNOME's "blank screen" delay, swayidle's idlehint)
+#   lock         the screen is locked (logind's LockedHint)
+#   sleep        the machine is suspended (logind's PrepareForSleep; without logind, the
+#                clocks show it after the fact)
+#   mutter_idle  GNOME's idle monitor, after mutter_idle_after without input
+#   screensaver  org.freedesktop.ScreenSaver (KDE Plasma and others) is active
+logind_idle = "count"
+lock = "count"
+sleep = "count"
+mutter_idle = "count"
+screensaver = "count"
+
 [daily_routine]
 # A longer routine (10 to 20 minutes) once a day, at a time you choose: a reminder you can
 # start (limber then walks you through it), snooze or skip. Off until enabled = true.

@@ -101,6 +101,17 @@ enum Schema {
         .plain("stats", [
             .fraction("goal", \.stats.goal, in: 0.1...1.0),
         ]),
+        .plain("idle", [
+            .duration("natural_break", \.schedule.away.naturalBreak, in: .seconds(60) ... .seconds(2 * 3600)),
+            .duration("routine_break", \.schedule.away.routineBreak, in: .seconds(60) ... .seconds(8 * 3600)),
+            .duration("grace", \.schedule.away.grace, in: .zero ... .seconds(10 * 60)),
+            .duration("mutter_idle_after", \.schedule.away.mutterIdleAfter, in: .seconds(10) ... .seconds(3600)),
+            .choice("logind_idle", \.schedule.away.logindIdle, hints: policyHints),
+            .choice("lock", \.schedule.away.lock, hints: policyHints),
+            .choice("sleep", \.schedule.away.sleep, hints: policyHints),
+            .choice("mutter_idle", \.schedule.away.mutterIdle, hints: policyHints),
+            .choice("screensaver", \.schedule.away.screensaver, hints: policyHints),
+        ], check: checkBreakLengths),
     ] + CoachSchema.settings + [
         WorkHoursSchema.section,
     ] + CoachSchema.lists
@@ -109,6 +120,16 @@ enum Schema {
     /// further down, say); they run after every section, in this order.
     static let checks: [@Sendable (TOMLTable, inout Reporter, LimberConfiguration) -> Void] = [
         CoachSchema.checkReferences,
+    ]
+
+    /// What people are likely to write instead of a policy name.
+    static let policyHints = [
+        "true": "write \"count\" to count time away as a break, or \"ignore\"",
+        "false": "write \"ignore\" to leave this source out, or \"pause\"",
+        "off": "write \"ignore\" to leave this source out",
+        "on": "write \"count\"",
+        "yes": "write \"count\"",
+        "no": "write \"ignore\"",
     ]
 
     /// Reads the root table into `base`, reporting every problem.
@@ -257,6 +278,30 @@ enum Schema {
     }
 
     // MARK: Rules across keys
+
+    /// routine_break may not be below natural_break: a break that restarts the routine also
+    /// restarts the posture interval.
+    static func checkBreakLengths(_ read: ReadKeys, _ reporter: inout Reporter, _ c: LimberConfiguration) {
+        guard !read.rejected.contains("natural_break"), !read.rejected.contains("routine_break") else { return }
+        let natural = c.schedule.away.naturalBreak, routine = c.schedule.away.routineBreak
+        guard routine < natural else { return }
+        let naturalText = DurationText.format(natural), routineText = DurationText.format(routine)
+        switch (read.accepted["natural_break"], read.accepted["routine_break"]) {
+        case let (naturalEntry?, routineEntry?):
+            reporter.error("routine_break (\(routineText)) is below natural_break (\(naturalText)); make it at "
+                           + "least as long (equal: every natural break counts as the routine)",
+                           at: routineEntry.valuePosition,
+                           notes: [("natural_break is set here", naturalEntry.valuePosition)])
+        case let (naturalEntry?, nil):
+            reporter.error("natural_break (\(naturalText)) is above routine_break (\(routineText), the default); "
+                           + "set routine_break too", at: naturalEntry.valuePosition)
+        case let (nil, routineEntry?):
+            reporter.error("routine_break (\(routineText)) is below natural_break (\(naturalText), the default); "
+                           + "set natural_break too", at: routineEntry.valuePosition)
+        case (nil, nil):
+            break
+        }
+    }
 
     /// interval_min may not be above interval_max: point at both when both are written.
     static func checkPostureWindow(_ read: ReadKeys, _ reporter: inout Reporter, _ c: LimberConfiguration) {

@@ -15,6 +15,10 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case resumed
     /// A pain-journal entry (`limber journal`): a 0 to 10 level, not a schedule transition.
     case pain
+    /// Time away from the desk long enough to count as a break (`length`; `reason` lists the
+    /// sources, e.g. "lock,sleep"). `kind` is what it restarted: posture, or routine (which
+    /// covers the posture check); `promptID` the reminder on screen it answered, if any.
+    case naturalBreak = "natural-break"
 }
 
 /// One history record, without the id and host the engine adds when it writes it.
@@ -29,12 +33,14 @@ public struct HistoryRecord: Sendable, Equatable {
     public var early: Bool = false
     /// Which showing (1 is the first) for shown/reshown.
     public var show: Int?
-    /// The snooze length, or the pause length when it has one.
+    /// The snooze length, the pause length when it has one, or the counted time away of a
+    /// natural break.
     public var length: Duration?
     /// The wall time a pause ends.
     public var until: Duration?
     /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`,
-    /// `resume`; `guided` for a routine done step by step.
+    /// `resume`; for a natural break, the away sources that reported it, comma-separated;
+    /// `guided` for a routine done step by step.
     public var reason: String?
     /// The routine done, by its catalog id.
     public var routine: String?
@@ -56,8 +62,27 @@ public struct DayCounts: Sendable, Equatable, Codable {
     public var snoozed = 0
     public var skipped = 0
     public var missed = 0
+    /// Time away that counted as a break.
+    public var naturalBreaks = 0
 
     public init(day: LocalDate? = nil) { self.day = day }
+
+    enum CodingKeys: String, CodingKey {
+        case day, due, done, snoozed, skipped, missed
+        case naturalBreaks = "natural_breaks"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        day = try c.decodeIfPresent(LocalDate.self, forKey: .day)
+        due = try c.decode(Int.self, forKey: .due)
+        done = try c.decode(Int.self, forKey: .done)
+        snoozed = try c.decode(Int.self, forKey: .snoozed)
+        skipped = try c.decode(Int.self, forKey: .skipped)
+        missed = try c.decode(Int.self, forKey: .missed)
+        // State saved before natural breaks existed has none.
+        naturalBreaks = try c.decodeIfPresent(Int.self, forKey: .naturalBreaks) ?? 0
+    }
 
     mutating func count(_ r: HistoryRecord) {
         count(r.outcome, early: r.early)
@@ -67,6 +92,7 @@ public struct DayCounts: Sendable, Equatable, Codable {
     /// `limber stats` counts history with this too, so its days agree with `limber status`.
     public mutating func count(_ outcome: Outcome, early: Bool) {
         switch outcome {
+        case .naturalBreak: naturalBreaks += 1
         case .shown: due += 1
         case .done:
             done += 1

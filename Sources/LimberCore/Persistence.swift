@@ -34,6 +34,7 @@ extension PromptState: Codable {
     enum CodingKeys: String, CodingKey {
         case id, kind, shows, serial
         case firstShownWallMs = "first_shown_wall_ms", nextActionMonotonicMs = "next_action_monotonic_ms"
+        case held
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +44,7 @@ extension PromptState: Codable {
         serial = try c.decode(Int.self, forKey: .serial)
         firstShownWall = try c.decode(Millis.self, forKey: .firstShownWallMs).duration
         nextActionAt = try c.decode(Millis.self, forKey: .nextActionMonotonicMs).duration
+        held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -52,6 +54,7 @@ extension PromptState: Codable {
         try c.encode(serial, forKey: .serial)
         try c.encode(Millis(firstShownWall), forKey: .firstShownWallMs)
         try c.encode(Millis(nextActionAt), forKey: .nextActionMonotonicMs)
+        if held { try c.encode(held, forKey: .held) }
     }
 }
 
@@ -67,12 +70,45 @@ extension PauseState: Codable {
     }
 }
 
+extension AwayState: Codable {
+    enum CodingKeys: String, CodingKey {
+        case sources, seen
+        case sinceBootMs = "since_boot_ms", sinceWallMs = "since_wall_ms", sinceUTCOffset = "since_utc_offset"
+        case countedMs = "counted_ms", countingSinceMs = "counting_since_ms", countedUntilMs = "counted_until_ms"
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Sources a later version added and this one does not know are dropped.
+        sources = Set(try c.decode([String].self, forKey: .sources).compactMap(AwaySource.init(rawValue:)))
+        seen = Set(try c.decode([String].self, forKey: .seen).compactMap(AwaySource.init(rawValue:)))
+        sinceBoot = try c.decode(Millis.self, forKey: .sinceBootMs).duration
+        sinceWall = try c.decode(Millis.self, forKey: .sinceWallMs).duration
+        sinceUTCOffset = try c.decode(Int.self, forKey: .sinceUTCOffset)
+        counted = try c.decode(Millis.self, forKey: .countedMs).duration
+        countingSince = try c.decodeIfPresent(Millis.self, forKey: .countingSinceMs)?.duration
+        countedUntil = try c.decodeIfPresent(Millis.self, forKey: .countedUntilMs)?.duration
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sources.sorted().map(\.rawValue), forKey: .sources)
+        try c.encode(seen.sorted().map(\.rawValue), forKey: .seen)
+        try c.encode(Millis(sinceBoot), forKey: .sinceBootMs)
+        try c.encode(Millis(sinceWall), forKey: .sinceWallMs)
+        try c.encode(sinceUTCOffset, forKey: .sinceUTCOffset)
+        try c.encode(Millis(counted), forKey: .countedMs)
+        try c.encodeIfPresent(countingSince.map(Millis.init), forKey: .countingSinceMs)
+        try c.encodeIfPresent(countedUntil.map(Millis.init), forKey: .countedUntilMs)
+    }
+}
+
 extension SchedulerState: Codable {
     enum CodingKeys: String, CodingKey {
-        case posture, routine, prompt, pause, rng, today
+        case posture, routine, prompt, pause, rng, today, away
         case anchorMonotonicMs = "anchor_monotonic_ms", anchorWallMs = "anchor_wall_ms"
+        case anchorBoottimeMs = "anchor_boottime_ms"
         case anchorUTCOffset = "anchor_utc_offset", nextPromptID = "next_prompt_id"
         case postureSerial = "posture_serial", routineSerial = "routine_serial"
+        case presentSinceBootMs = "present_since_boot_ms", graceUntilMs = "grace_until_monotonic_ms"
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,6 +124,12 @@ extension SchedulerState: Codable {
         postureSerial = try c.decode(Int.self, forKey: .postureSerial)
         routineSerial = try c.decode(Int.self, forKey: .routineSerial)
         today = try c.decode(DayCounts.self, forKey: .today)
+        // Absent from state saved before limber knew about time away: no sleep is inferred
+        // from the first event after such a restore, and nobody is away.
+        anchorBoottime = try c.decodeIfPresent(Millis.self, forKey: .anchorBoottimeMs)?.duration
+        away = try c.decodeIfPresent(AwayState.self, forKey: .away)
+        presentSinceBoot = try c.decodeIfPresent(Millis.self, forKey: .presentSinceBootMs)?.duration ?? .zero
+        graceUntil = try c.decodeIfPresent(Millis.self, forKey: .graceUntilMs)?.duration
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -103,5 +145,9 @@ extension SchedulerState: Codable {
         try c.encode(postureSerial, forKey: .postureSerial)
         try c.encode(routineSerial, forKey: .routineSerial)
         try c.encode(today, forKey: .today)
+        try c.encodeIfPresent(anchorBoottime.map(Millis.init), forKey: .anchorBoottimeMs)
+        try c.encodeIfPresent(away, forKey: .away)
+        try c.encode(Millis(presentSinceBoot), forKey: .presentSinceBootMs)
+        try c.encodeIfPresent(graceUntil.map(Millis.init), forKey: .graceUntilMs)
     }
 }

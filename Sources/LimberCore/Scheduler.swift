@@ -77,6 +77,10 @@ public enum Event: Sendable, Equatable {
     case guideBegan
     /// The guided routine `routine` ended, every step done or stopped early.
     case guideEnded(completed: Bool, routine: String?)
+    /// A source reports the user away; they left `idleFor` ago (its idle threshold, or zero).
+    case awayBegan(AwaySource, idleFor: Duration)
+    /// A source reports the user back.
+    case awayEnded(AwaySource)
 }
 
 /// The result of handling an event.
@@ -101,31 +105,42 @@ public struct Scheduler: Sendable, Equatable {
             routine: .init(elapsed: .zero, interval: settings.routineInterval),
             rng: rng, anchorMonotonic: now.monotonic, anchorWall: now.wall,
             anchorUTCOffset: now.utcOffsetSeconds, today: DayCounts(day: now.local.date))
+        state.anchorBoottime = now.boottime
+        state.presentSinceBoot = now.boottime
     }
 
     /// A schedule restored from a saved state.
     ///
     /// `creditDowntime`: the previous daemon died without saving (no clean stop) in this same
     /// boot, so the saved monotonic anchor is still meaningful and the time since counts as
-    /// running. Otherwise the time the daemon was down does not count. A reminder that was on
-    /// screen is shown again in place.
+    /// running, and an away period it knew of continues (the desktop's sources report again
+    /// once they are reached). Otherwise the time the daemon was down does not count and
+    /// nothing of an absence is kept. A reminder that was on screen is shown again in place,
+    /// unless it waits for the user to come back.
     public static func restore(_ saved: SchedulerState, settings: ScheduleSettings, creditDowntime: Bool,
                                at now: Moment) -> (Scheduler, [Effect]) {
         var s = Scheduler(settings: settings, state: saved)
         var effects: [Effect] = []
         if creditDowntime, now.monotonic >= saved.anchorMonotonic {
             effects += s.advance(to: now)
+            // A daemon that runs is awake: a sleep logind reported to the last one is over.
+            effects += s.endAway(.sleep, at: now)
         } else {
             s.state.anchorMonotonic = now.monotonic
+            s.state.anchorBoottime = now.boottime
             s.state.anchorWall = now.wall
             s.state.anchorUTCOffset = now.utcOffsetSeconds
+            s.state.away = nil
+            s.state.graceUntil = nil
+            s.state.presentSinceBoot = now.boottime
             if var p = s.state.prompt {
                 p.nextActionAt = now.monotonic + settings.reshowDelay
+                p.held = false
                 s.state.prompt = p
             }
             effects += s.expirePause(at: now)
         }
-        if let p = s.state.prompt {
+        if let p = s.state.prompt, s.state.away == nil, !p.held {
             effects.append(.show(s.prompt(p, isRepeat: true)))
         }
         return (s, effects + s.evaluate(at: now))
@@ -147,6 +162,7 @@ public struct Scheduler: Sendable, Equatable {
             if let id, state.prompt?.id != id {
                 return t  // a stale notification: its reminder was already answered or withdrawn
             }
+            state.presentSinceBoot = max(state.presentSinceBoot, now.boottime)
             t.effects += answerPrompt(answer, at: now, reply: &t.reply)
         case .pauseRequested(let length):
             t.effects += pause(length, at: now, reply: &t.reply)
@@ -164,10 +180,15 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += dueNow(kind, at: now, reply: &t.reply)
         case .settingsReplaced(let new):
             settings = new
+            t.effects += reapplyPolicies(at: now)
         case .guideBegan:
             t.effects += beginGuide(at: now)
         case .guideEnded(let completed, let routine):
             t.effects += endGuide(completed: completed, routine: routine, at: now)
+        case .awayBegan(let source, let idleFor):
+            t.effects += beginAway(source, idleFor: idleFor, at: now)
+        case .awayEnded(let source):
+            t.effects += endAway(source, at: now)
         }
         t.effects += evaluate(at: now)
         return t
@@ -175,13 +196,18 @@ public struct Scheduler: Sendable, Equatable {
 
     // MARK: Time
 
-    /// Accrues active time from the anchor to `now` and ends a pause whose time has come.
+    /// Accrues active time from the anchor to `now`, ends a pause whose time has come, and
+    /// notices sleep that no source reported.
+    ///
+    /// Active time runs on CLOCK_MONOTONIC, so suspend, NTP steps and zone changes neither
+    /// add to an interval nor take from it; only the work-hours check reads the wall clock.
     mutating func advance(to now: Moment) -> [Effect] {
         var effects: [Effect] = []
         let last = LocalTime(wall: state.anchorWall, utcOffsetSeconds: state.anchorUTCOffset)
         let delta = max(.zero, now.monotonic - state.anchorMonotonic)
+        let slept = state.anchorBoottime.map { (now.boottime - now.monotonic) - ($0 - state.anchorMonotonic) }
         var active = Duration.zero
-        if delta > .zero {
+        if delta > .zero, state.away == nil {
             if let pause = state.pause {
                 if let until = pause.until, now.wall >= until {
                     // Credit only the part after the pause ended.
@@ -198,6 +224,7 @@ public struct Scheduler: Sendable, Equatable {
             state.routine.elapsed += active
         }
         state.anchorMonotonic = now.monotonic
+        state.anchorBoottime = now.boottime
         state.anchorWall = now.wall
         state.anchorUTCOffset = now.utcOffsetSeconds
         if state.today.day != now.local.date {
@@ -210,12 +237,15 @@ public struct Scheduler: Sendable, Equatable {
             r.reason = "work-hours"
             effects += [.withdraw(promptID: p.id), record(r)]
         }
+        if let slept {
+            effects += noticeSleep(slept, at: now)
+        }
         return effects
     }
 
     /// The part of `delta` (monotonic time between two local times) that was inside work hours.
     /// The engine wakes at each work-hours boundary, so one boundary at most lies between.
-    private func activeTime(_ delta: Duration, from last: LocalTime, to now: LocalTime) -> Duration {
+    func activeTime(_ delta: Duration, from last: LocalTime, to now: LocalTime) -> Duration {
         let hours = settings.workHours
         if hours.isAlways { return delta }
         if hours.contains(last) {
@@ -239,13 +269,25 @@ public struct Scheduler: Sendable, Equatable {
 
     /// Whether active time is accruing now.
     func isRunning(at now: Moment) -> Bool {
-        state.pause == nil && settings.workHours.contains(now.local)
+        state.pause == nil && state.away == nil && settings.workHours.contains(now.local)
     }
 
     /// Shows what came due, re-shows what is unanswered, and records what was missed.
+    ///
+    /// Nothing happens at an empty chair: while the user is away no reminder is shown, none
+    /// is re-shown and none is recorded as missed; after a return, the grace period passes
+    /// first.
     mutating func evaluate(at now: Moment) -> [Effect] {
         guard !state.guiding else { return [] }
         var effects: [Effect] = []
+        guard state.away == nil else { return effects }
+        if var p = state.prompt, p.held {
+            guard now.monotonic >= p.nextActionAt else { return effects }
+            p.held = false
+            p.nextActionAt = now.monotonic + settings.reshowDelay
+            state.prompt = p
+            return [.show(prompt(p, isRepeat: true))]
+        }
         if var p = state.prompt {
             if p.kind == .posture, state.routine.isDue, state.pause == nil {
                 // The routine came due too: one prompt, the routine, which counts as the check.
@@ -269,6 +311,8 @@ public struct Scheduler: Sendable, Equatable {
             return effects
         }
         guard isRunning(at: now) else { return effects }
+        if let grace = state.graceUntil, now.monotonic < grace { return effects }
+        state.graceUntil = nil
         if state.routine.isDue {
             effects += showNew(.routine, at: now)
         } else if state.posture.isDue {
@@ -417,7 +461,12 @@ public struct Scheduler: Sendable, Equatable {
                 message: "reminders are paused\(when); run 'limber resume' first"))
             return []
         }
-        if let p = state.prompt, p.kind == kind || p.kind == .routine {
+        if var p = state.prompt, p.kind == kind || p.kind == .routine {
+            if p.held {  // asked for, so no longer waiting for the grace period
+                p.held = false
+                p.nextActionAt = now.monotonic + settings.reshowDelay
+                state.prompt = p
+            }
             reply = .ok("the \(p.kind.displayName) is showing again")
             return [.show(prompt(p, isRepeat: true))]
         }
@@ -452,8 +501,12 @@ public struct Scheduler: Sendable, Equatable {
         let due = s.state.prompt.map {
             ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall)
         }
+        let presence = ScheduleStatus.Presence(
+            awayBy: s.state.away.map { $0.sources.sorted() } ?? [],
+            awaySince: s.state.away?.sinceWall,
+            lastActive: s.state.away?.sinceWall ?? now.wall)
         return ScheduleStatus(
-            mode: mode, due: due,
+            mode: mode, due: due, presence: presence,
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
@@ -463,24 +516,40 @@ public struct Scheduler: Sendable, Equatable {
     }
 
     /// How long until something needs the scheduler's attention, measured from `now`:
-    /// a reminder due, a re-show, the end of a pause, or a work-hours boundary.
-    public func nextWake(at now: Moment) -> Duration? {
+    /// a reminder due, a re-show, the end of a pause or of a grace period, or a work-hours
+    /// boundary.
+    ///
+    /// `utcOffsetAt` gives the zone's offset at a wall time (the engine reads the time-zone
+    /// database): a work-hours boundary past a DST change is then woken for at its local
+    /// time, not an hour early or late. Without it the current offset is assumed to hold.
+    public func nextWake(at now: Moment, utcOffsetAt: ((Duration) -> Int)? = nil) -> Duration? {
         var s = self
         _ = s.advance(to: now)
         var candidates: [Duration] = []
-        if let p = s.state.prompt, !s.state.guiding {
+        if let p = s.state.prompt, s.state.away == nil, !s.state.guiding {
             candidates.append(p.nextActionAt - now.monotonic)
+        }
+        if let grace = s.state.graceUntil, grace > now.monotonic, s.state.away == nil {
+            candidates.append(grace - now.monotonic)
         }
         if let pause = s.state.pause {
             if let until = pause.until { candidates.append(until - now.wall) }
         } else {
             if let change = s.settings.workHours.secondsUntilChange(from: now.local) {
-                candidates.append(.seconds(change))
+                var wait = Duration.seconds(change)
+                if let offset = utcOffsetAt?(now.wall + wait), offset != now.utcOffsetSeconds {
+                    // The clocks change before the boundary: the same local time comes
+                    // sooner (spring forward) or later (fall back) in real time.
+                    wait -= .seconds(offset - now.utcOffsetSeconds)
+                }
+                candidates.append(max(.seconds(1), wait))
             }
             if s.isRunning(at: now), !s.state.guiding {
+                // Nothing new is shown before a grace period ends.
+                let notBefore = s.state.graceUntil.map { max(.zero, $0 - now.monotonic) } ?? .zero
                 for kind in ReminderKind.allCases where s.state.prompt?.kind != kind {
                     if kind == .posture, s.state.prompt?.kind == .routine { continue }
-                    candidates.append(s.timer(kind).remaining)
+                    candidates.append(max(notBefore, s.timer(kind).remaining))
                 }
             }
         }

@@ -19,6 +19,9 @@ public struct PromptState: Sendable, Equatable {
     /// Monotonic time of the next re-show, or of recording it missed after the last showing.
     public var nextActionAt: Duration
     public var serial: Int
+    /// It waited while the user was away: at `nextActionAt` (the end of the grace period) it
+    /// is shown again in place, without counting as a re-show.
+    public var held = false
 }
 
 /// A pause; `until` nil means until resumed.
@@ -36,6 +39,9 @@ public struct SchedulerState: Sendable, Equatable {
     public var rng: SplitMix64
     /// Active time is accrued up to this point.
     public var anchorMonotonic: Duration
+    /// Boot time at the same point: (boottime − monotonic) growing between two events is
+    /// time asleep. Nil in state saved before limber knew about sleep.
+    public var anchorBoottime: Duration?
     public var anchorWall: Duration
     public var anchorUTCOffset: Int
     public var nextPromptID: UInt64 = 0
@@ -45,6 +51,13 @@ public struct SchedulerState: Sendable, Equatable {
     /// A guided routine is under way. Not saved: a restart ends the walkthrough, and a
     /// reminder it held is shown again.
     public var guiding = false
+    /// The user's current absence, if any.
+    public var away: AwayState?
+    /// Boot time of the last sign that the user was here: a return, an answer, the start.
+    /// An away period is never dated back before it.
+    public var presentSinceBoot: Duration = .zero
+    /// Monotonic time until which nothing new is shown after a return.
+    public var graceUntil: Duration?
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {

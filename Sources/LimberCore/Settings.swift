@@ -33,6 +33,8 @@ public struct ScheduleSettings: Sendable, Equatable {
     public var snoozeLimit: Int = 3
     /// When active time counts.
     public var workHours: WorkHours = .always
+    /// How time away from the desk (idle, locked, asleep) counts.
+    public var away = AwaySettings()
 
     public init() {}
 

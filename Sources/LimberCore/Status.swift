@@ -23,19 +23,38 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var interval: Duration
     }
 
+    /// Whether the user is at the desk, as the away sources tell.
+    public struct Presence: Sendable, Equatable {
+        /// Sources that report the user away now; empty when present.
+        public var awayBy: [AwaySource]
+        /// Wall time the absence began; nil when present.
+        public var awaySince: Duration?
+        /// Wall time the user was last seen active: now when present, else when they left.
+        public var lastActive: Duration
+
+        public var isAway: Bool { awaySince != nil }
+    }
+
     public var mode: Mode
     public var due: Due?
+    public var presence: Presence
     public var next: [Next]
     public var today: DayCounts
 
     /// One line: "posture check in 12 min, routine in 40 min", "posture check due (shown 2×)",
-    /// "paused until 14:30".
+    /// "paused until 14:30", "away since 12:05 (screen locked); the posture check waits".
     public func summary(at now: Moment) -> String {
         func clock(_ wall: Duration) -> String {
             let t = LocalTime(wall: wall, utcOffsetSeconds: now.utcOffsetSeconds)
             let days = t.date.daysSinceEpoch - now.local.date.daysSinceEpoch
             let day = days == 0 ? "" : days == 1 ? "tomorrow " : "\(t.weekday.shortName) "
             return day + t.clockText
+        }
+        if let since = presence.awaySince {
+            let waiting = due?.prompt.kind ?? next.first { $0.remaining == .zero }?.kind
+            let why = presence.awayBy.map(\.displayName).joined(separator: ", ")
+            return "away since " + clock(since) + (why.isEmpty ? "" : " (\(why))")
+                + (waiting.map { "; the \($0.displayName) waits" } ?? "")
         }
         if let due {
             let shown = due.prompt.show > 1 ? " (shown \(due.prompt.show)×)" : ""

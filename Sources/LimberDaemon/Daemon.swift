@@ -103,12 +103,23 @@ public enum Daemon {
         let notifier = Notifier(appName: "limber", logger: logger)
         var safetyNotice = true
         #if LIMBER_TESTING
-        // Testing aid: tests of other things need not count the first start's safety notice.
+        // Testing aid: tests of other things need not count the safety notice shown once.
         if environment["LIMBER_TEST_SAFETY_NOTICE"] == "off" { safetyNotice = false }
         #endif
-        let engine = Engine(settings: settings, loop: loop, clock: makeClock(environment, logger: logger),
+        let clock = makeClock(environment, logger: logger)
+        let engine = Engine(settings: settings, loop: loop, clock: clock,
                             presenter: notifier, systemd: systemd, store: store, history: history,
                             logger: logger, showsSafetyNotice: safetyNotice, loadSettings: { loadSettings(source, paths) })
+        let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
+                                       mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
+        engine.presence = presence
+        presence.onReport = { [unowned engine] source, away, idleFor in
+            engine.awayReported(source, away: away, idleFor: idleFor)
+        }
+        presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
+        engine.onReload = { [unowned presence] new in
+            presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
+        }
         let server: ControlServer
         do {
             server = try ControlServer(path: socketPath, loop: loop, logger: logger) { [unowned engine] line, _ in
@@ -129,6 +140,8 @@ public enum Daemon {
         loop.onSignal(SIGHUP) { engine.reload() }
 
         engine.start()
+        // After the restored schedule: the sources' first reports (async) then apply to it.
+        presence.start()
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
@@ -137,6 +150,7 @@ public enum Daemon {
         loop.run()
 
         engine.stop()
+        presence.stop()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

@@ -97,7 +97,15 @@ public final class Engine {
     /// Prompts this process has shown; others were shown by an earlier process.
     var shownHere: Set<UInt64> = []
     var wakeTimer: SourceID?
+    /// The wake-up on CLOCK_BOOTTIME (see BootAlarm); nil where timerfd is missing, and then
+    /// `wakeTimer` on the loop's monotonic clock stands in.
+    var wakeAlarm: BootAlarm?
+    var clockSteps: ClockStepWatch?
     var watchdogTimer: SourceID?
+    /// Who tells the engine the user is away or back; it also lists the sources for status.
+    public var presence: PresenceMonitor?
+    /// Called with the new settings after a successful reload.
+    public var onReload: ((DaemonSettings) -> Void)?
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
@@ -169,6 +177,14 @@ public final class Engine {
 
     /// Carries out what restoring asked for, saves, arms the timers and tells systemd.
     public func start() {
+        wakeAlarm = BootAlarm(loop: loop) { [unowned self] in
+            if !self.stopped { self.dispatch(.tick) }
+        }
+        clockSteps = ClockStepWatch(loop: loop) { [unowned self] in
+            guard !self.stopped else { return }
+            self.logger.info("the wall clock was set; work hours and pause ends are looked at again")
+            self.dispatch(.tick)
+        }
         let now = clock.now()
         perform(pendingRestore, at: now)
         pendingRestore = []
@@ -187,6 +203,8 @@ public final class Engine {
         guard !stopped else { return }
         stopped = true
         if let wakeTimer { loop.cancel(wakeTimer) }
+        wakeAlarm = nil
+        clockSteps = nil
         if let watchdogTimer { loop.cancel(watchdogTimer) }
         stopCoach()
         let now = clock.now()
@@ -278,15 +296,44 @@ public final class Engine {
         rescheduleCoach(at: now)
         if let wakeTimer { loop.cancel(wakeTimer) }
         wakeTimer = nil
-        guard !stopped, let wait = scheduler.nextWake(at: now) else { return }
+        wakeAlarm?.disarm()
+        let clock = self.clock
+        guard !stopped, let wait = scheduler.nextWake(at: now, utcOffsetAt: { clock.utcOffset(atWall: $0) }) else {
+            return
+        }
         // Round up to whole milliseconds so the timer never fires just before the due time.
         var real = clock.realDelay(wait)
         let ms = real.components.seconds * 1000 + (real.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         real = .milliseconds(max(1, ms))
-        wakeTimer = loop.after(real) { [unowned self] in
-            self.wakeTimer = nil
-            self.dispatch(.tick)
+        if let wakeAlarm {
+            wakeAlarm.arm(after: real)
+        } else {
+            wakeTimer = loop.after(real) { [unowned self] in
+                self.wakeTimer = nil
+                self.dispatch(.tick)
+            }
         }
+    }
+
+    // MARK: Presence
+
+    /// The sources answered for the first time: an absence restored from a killed daemon
+    /// that rests on a source no longer there would otherwise never end.
+    public func presenceProbed(live: Set<AwaySource>) {
+        guard !stopped, let away = scheduler.state.away else { return }
+        for source in away.sources.sorted() where !live.contains(source) {
+            dispatch(.awayEnded(source))
+        }
+    }
+
+    /// A source says the user is away (or back). `idleFor` is real time, as the desktop
+    /// measures it; the scheduler gets it in its own time.
+    public func awayReported(_ source: AwaySource, away: Bool, idleFor: Duration) {
+        guard !stopped else { return }
+        logger.debug("\(away ? "away" : "back"): \(source.rawValue)", metadata: [
+            "source": "\(source.rawValue)", "idle_for_ms": "\(idleFor.components.seconds * 1000 + idleFor.components.attoseconds / 1_000_000_000_000_000)",
+        ])
+        dispatch(away ? .awayBegan(source, idleFor: clock.schedulerDuration(idleFor)) : .awayEnded(source))
     }
 
     func armWatchdog(every interval: Duration) {
@@ -301,7 +348,7 @@ public final class Engine {
         let s = scheduler.status(at: now)
         var line: String
         switch s.mode {
-        case .active where s.due == nil:
+        case .active where s.due == nil && !s.presence.isAway:
             let parts = s.next.map { n -> String in
                 let at = now.wall + clock.realDelay(n.remaining)
                 return "\(n.kind.displayName) at \(LocalTime(wall: at, utcOffsetSeconds: now.utcOffsetSeconds).clockText)"
@@ -416,6 +463,7 @@ public final class Engine {
             settings = new
             coachSettingsReplaced(at: clock.now())
             dispatch(.settingsReplaced(new.schedule))
+            onReload?(new)
             let source = new.configPath.map { "from \($0)" } ?? "(no config file: built-in defaults)"
             logger.info("configuration reloaded \(source)")
             return .success("configuration reloaded \(source)", status: report(at: clock.now()))
@@ -454,8 +502,25 @@ public final class Engine {
         let t = s.today
         return StatusReport(
             state: state, pausedUntil: pausedUntil, due: due, next: next,
-            today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed),
+            today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed,
+                         naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
-            version: LimberVersion.current, pid: getpid(), configPath: settings.configPath, guide: guideReport)
+            version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
+            presence: presenceReport(s.presence), guide: guideReport)
+    }
+
+    func presenceReport(_ p: ScheduleStatus.Presence) -> StatusReport.Presence {
+        // Without a monitor (tests, or before it started) only the clocks are watched.
+        let infos = presence?.sources ?? AwaySource.allCases.map {
+            PresenceSourceInfo(source: $0, via: $0 == .sleep ? "clocks" : nil, problem: $0 == .sleep ? nil : "not watched")
+        }
+        let away = settings.schedule.away
+        return StatusReport.Presence(
+            state: p.isAway ? "away" : "present", awaySince: p.awaySince?.components.seconds,
+            lastActive: p.lastActive.components.seconds, awayBy: p.awayBy.map(\.rawValue),
+            sources: infos.map {
+                .init(name: $0.source.rawValue, live: $0.via != nil, policy: away.policy(for: $0.source).rawValue,
+                      via: $0.via, problem: $0.problem)
+            })
     }
 }

@@ -8,6 +8,15 @@ public protocol DaemonClock {
     func now() -> Moment
     /// Converts a delay in scheduler time to real time (differs only under the testing aid).
     func realDelay(_ schedulerDelay: Duration) -> Duration
+    /// Converts real time (an idle time a desktop service reports) to scheduler time.
+    func schedulerDuration(_ real: Duration) -> Duration
+    /// The local zone's UTC offset at a wall time: tells the scheduler where DST changes lie.
+    func utcOffset(atWall wall: Duration) -> Int
+}
+
+extension DaemonClock {
+    public func schedulerDuration(_ real: Duration) -> Duration { real }
+    public func utcOffset(atWall wall: Duration) -> Int { now().utcOffsetSeconds }
 }
 
 /// The machine's clocks: CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME and the local zone.
@@ -22,15 +31,22 @@ public struct SystemClock: DaemonClock {
 
     public func now() -> Moment {
         let wall = Self.read(CLOCK_REALTIME)
+        // glibc's localtime_r reads the zone once; tzset re-reads TZ and, when it changed,
+        // /etc/localtime (one stat per event), so a time-zone change is seen at once.
+        tzset()
+        return Moment(monotonic: Self.read(CLOCK_MONOTONIC), boottime: Self.read(CLOCK_BOOTTIME),
+                      wall: wall, utcOffsetSeconds: Self.offset(at: wall))
+    }
+
+    static func offset(at wall: Duration) -> Int {
         var t = time_t(wall.components.seconds)
         var parts = tm()
-        // localtime_r consults TZ and /etc/localtime on each call, so a zone change is seen at once.
-        let offset = localtime_r(&t, &parts) != nil ? parts.tm_gmtoff : 0
-        return Moment(monotonic: Self.read(CLOCK_MONOTONIC), boottime: Self.read(CLOCK_BOOTTIME),
-                      wall: wall, utcOffsetSeconds: offset)
+        return localtime_r(&t, &parts) != nil ? parts.tm_gmtoff : 0
     }
 
     public func realDelay(_ schedulerDelay: Duration) -> Duration { schedulerDelay }
+
+    public func utcOffset(atWall wall: Duration) -> Int { Self.offset(at: wall) }
 }
 
 #if LIMBER_TESTING
@@ -50,6 +66,10 @@ public struct ScaledClock: DaemonClock {
     }
 
     public func realDelay(_ schedulerDelay: Duration) -> Duration { schedulerDelay / scale }
+
+    public func schedulerDuration(_ real: Duration) -> Duration { real * scale }
+
+    public func utcOffset(atWall wall: Duration) -> Int { SystemClock.offset(at: wall) }
 }
 #endif
 

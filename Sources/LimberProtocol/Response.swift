@@ -92,8 +92,89 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// Today's answers (local day).
     public struct Counts: Codable, Sendable, Equatable {
         public var due = 0, done = 0, snoozed = 0, skipped = 0, missed = 0
-        public init(due: Int = 0, done: Int = 0, snoozed: Int = 0, skipped: Int = 0, missed: Int = 0) {
+        /// Time away that counted as a break.
+        public var naturalBreaks = 0
+        public init(due: Int = 0, done: Int = 0, snoozed: Int = 0, skipped: Int = 0, missed: Int = 0,
+                    naturalBreaks: Int = 0) {
             self.due = due; self.done = done; self.snoozed = snoozed; self.skipped = skipped; self.missed = missed
+            self.naturalBreaks = naturalBreaks
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case due, done, snoozed, skipped, missed
+            case naturalBreaks = "natural_breaks"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            due = try c.decode(Int.self, forKey: .due)
+            done = try c.decode(Int.self, forKey: .done)
+            snoozed = try c.decode(Int.self, forKey: .snoozed)
+            skipped = try c.decode(Int.self, forKey: .skipped)
+            missed = try c.decode(Int.self, forKey: .missed)
+            naturalBreaks = try c.decodeIfPresent(Int.self, forKey: .naturalBreaks) ?? 0  // older limberd
+        }
+    }
+
+    /// Whether the user is at the desk, and what limberd watches to know.
+    public struct Presence: Codable, Sendable, Equatable {
+        /// One source of time away.
+        public struct Source: Codable, Sendable, Equatable {
+            /// The config key: `logind_idle`, `lock`, `sleep`, `mutter_idle`, `screensaver`.
+            public var name: String
+            /// Whether limberd hears from it now.
+            public var live: Bool
+            /// `count`, `pause` or `ignore`, from the [idle] config section.
+            public var policy: String
+            /// Where its reports come from ("logind session 3", "clocks"); null when not live.
+            public var via: String?
+            /// Why it is not live; null when it is.
+            public var problem: String?
+
+            public init(name: String, live: Bool, policy: String, via: String?, problem: String?) {
+                self.name = name; self.live = live; self.policy = policy; self.via = via; self.problem = problem
+            }
+
+            public func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name)
+                try c.encode(live, forKey: .live)
+                try c.encode(policy, forKey: .policy)
+                try c.encode(via, forKey: .via)
+                try c.encode(problem, forKey: .problem)
+            }
+        }
+
+        /// `present` or `away`.
+        public var state: String
+        /// Wall time the absence began, seconds since 1970; null when present.
+        public var awaySince: Int64?
+        /// When the user was last seen active, seconds since 1970: now when present.
+        public var lastActive: Int64
+        /// The sources that report the user away now.
+        public var awayBy: [String]
+        /// Every source, live or not.
+        public var sources: [Source]
+
+        public init(state: String, awaySince: Int64?, lastActive: Int64, awayBy: [String], sources: [Source]) {
+            self.state = state; self.awaySince = awaySince; self.lastActive = lastActive
+            self.awayBy = awayBy; self.sources = sources
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case state, sources
+            case awaySince = "away_since"
+            case lastActive = "last_active"
+            case awayBy = "away_by"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(state, forKey: .state)
+            try c.encode(awaySince, forKey: .awaySince)
+            try c.encode(lastActive, forKey: .lastActive)
+            try c.encode(awayBy, forKey: .awayBy)
+            try c.encode(sources, forKey: .sources)
         }
     }
 
@@ -134,18 +215,21 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
     public var configPath: String?
+    /// Away or present, since when, and the sources; nil only from a limberd older than it.
+    public var presence: Presence?
     /// The guided routine under way, if any.
     public var guide: Guide?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
-                notifications: String, version: String, pid: Int32, configPath: String?, guide: Guide? = nil) {
+                notifications: String, version: String, pid: Int32, configPath: String?,
+                presence: Presence? = nil, guide: Guide? = nil) {
         self.state = state; self.pausedUntil = pausedUntil; self.due = due; self.next = next
         self.today = today; self.notifications = notifications; self.version = version
-        self.pid = pid; self.configPath = configPath; self.guide = guide
+        self.pid = pid; self.configPath = configPath; self.presence = presence; self.guide = guide
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid, guide
+        case state, due, next, today, notifications, version, pid, presence, guide
         case pausedUntil = "paused_until"
         case configPath = "config_path"
     }
@@ -162,6 +246,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try c.encode(version, forKey: .version)
         try c.encode(pid, forKey: .pid)
         try c.encode(configPath, forKey: .configPath)
+        try c.encode(presence, forKey: .presence)
         try c.encode(guide, forKey: .guide)
     }
 }

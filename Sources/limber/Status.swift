@@ -4,7 +4,7 @@ import LimberProtocol
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what is due, when the next reminders come, and today's answers.",
-        discussion: "With --json, prints the status object (fields: state, paused_until, due, next, today, notifications, version, pid, config_path).")
+        discussion: "With --json, prints the status object (fields: state, paused_until, due, next, today, notifications, version, pid, config_path, presence).")
 
     @OptionGroup var options: ConnectionOptions
 

@@ -45,6 +45,12 @@ enum StatusText {
             lines.append(g.waitsForNext ? "  Run 'limber next' (or press Next) when it is done; 'limber stop' ends the routine."
                          : "  It moves on by itself; 'limber next' moves on sooner, 'limber stop' ends the routine.")
         }
+        if let p = s.presence, p.state == "away" {
+            let why = p.awayBy.map { AwaySource(rawValue: $0)?.displayName ?? $0 }.joined(separator: ", ")
+            let since = p.awaySince ?? p.lastActive
+            lines.append("Last seen active \(when(since)); away since then\(why.isEmpty ? "" : " (\(why))").")
+            lines.append("  Reminders wait until you are back.")
+        }
         if let due = s.due {
             var extra = ["shown \(due.shown)×"]
             extra.append(due.snoozesLeft == 0 ? "no snoozes left" : "\(due.snoozesLeft) snooze\(due.snoozesLeft == 1 ? "" : "s") left")
@@ -69,10 +75,36 @@ enum StatusText {
             lines.append("Next \(label)  \(left)  (\(formatDuration(.seconds(n.elapsedSeconds))) of \(formatDuration(.seconds(n.intervalSeconds))) active time)")
         }
         let t = s.today
-        lines.append("Today: \(t.due) due, \(t.done) done, \(t.snoozed) snoozed, \(t.skipped) skipped, \(t.missed) missed.")
+        let breaks = t.naturalBreaks == 0 ? "" : ", \(t.naturalBreaks) natural break\(t.naturalBreaks == 1 ? "" : "s")"
+        lines.append("Today: \(t.due) due, \(t.done) done, \(t.snoozed) snoozed, \(t.skipped) skipped, \(t.missed) missed\(breaks).")
         if s.notifications == "unavailable" {
             lines.append("Notifications: no notification server answered; reminders show here until one does.")
         }
+        if let p = s.presence {
+            lines.append(sourcesLine(p.sources))
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "Time away: watching lock, logind_idle (logind session 2), sleep (clocks); not found:
+    /// mutter_idle, screensaver." Sources with another policy than count say so.
+    static func sourcesLine(_ sources: [StatusReport.Presence.Source]) -> String {
+        func name(_ s: StatusReport.Presence.Source) -> String {
+            s.policy == "count" ? s.name : s.name + (s.policy == "ignore" ? " [ignored]" : " [\(s.policy)]")
+        }
+        var groups: [(names: [String], via: String)] = []
+        for s in sources {
+            guard let via = s.via else { continue }
+            if let i = groups.firstIndex(where: { $0.via == via }) {
+                groups[i].names.append(name(s))
+            } else {
+                groups.append(([name(s)], via))
+            }
+        }
+        var line = "Time away: " + (groups.isEmpty ? "nothing to watch"
+            : "watching " + groups.map { "\($0.names.joined(separator: ", ")) (\($0.via))" }.joined(separator: ", "))
+        let missing = sources.filter { $0.via == nil }.map(name)
+        if !missing.isEmpty { line += "; not found: " + missing.joined(separator: ", ") }
+        return line + "."
     }
 }

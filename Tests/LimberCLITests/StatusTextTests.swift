@@ -65,3 +65,65 @@ struct FixedClock: LocalClock {
         #expect(throws: (any Error).self) { try parseDurationArgument("ten") }
     }
 }
+
+@Suite struct PresenceTextTests {
+    let clock = FixedClock()
+
+    func report(away: Bool) -> StatusReport {
+        let sources: [StatusReport.Presence.Source] = [
+            .init(name: "logind_idle", live: true, policy: "count", via: "logind session 2", problem: nil),
+            .init(name: "lock", live: true, policy: "pause", via: "logind session 2", problem: nil),
+            .init(name: "sleep", live: true, policy: "count", via: "logind, clocks", problem: nil),
+            .init(name: "mutter_idle", live: false, policy: "count", via: nil, problem: "no Mutter idle monitor"),
+            .init(name: "screensaver", live: false, policy: "ignore", via: nil, problem: "no screen saver"),
+        ]
+        let since = clock.nowSeconds - 25 * 60
+        return StatusReport(
+            state: "active", pausedUntil: nil, due: nil,
+            next: [.init(kind: .posture, inSeconds: 0, elapsedSeconds: 1800, intervalSeconds: 1800)],
+            today: .init(due: 1, done: 0, naturalBreaks: 2), notifications: "available", version: "0.1.0", pid: 1,
+            configPath: nil,
+            presence: .init(state: away ? "away" : "present", awaySince: away ? since : nil,
+                            lastActive: away ? since : clock.nowSeconds, awayBy: away ? ["lock", "sleep"] : [],
+                            sources: sources))
+    }
+
+    @Test func awaySaysSinceWhenAndWhy() {
+        let text = StatusText.render(report(away: true), clock: clock)
+        #expect(text.hasPrefix("""
+            Last seen active 09:35; away since then (screen locked, asleep).
+              Reminders wait until you are back.
+
+            """))
+        #expect(text.contains("Today: 1 due, 0 done, 0 snoozed, 0 skipped, 0 missed, 2 natural breaks.\n"))
+        #expect(text.hasSuffix("""
+            Time away: watching logind_idle, lock [pause] (logind session 2), sleep (logind, clocks); \
+            not found: mutter_idle, screensaver [ignored].
+
+            """))
+    }
+
+    @Test func presentSaysNothingOfAnAbsence() {
+        let text = StatusText.render(report(away: false), clock: clock)
+        #expect(!text.contains("Last seen active"))
+        #expect(text.contains("Time away: watching"))
+    }
+
+    @Test func presenceJSONHasEveryKey() throws {
+        let json = String(decoding: StatusJSON.encode(report(away: false)), as: UTF8.self)
+        #expect(json.contains(#""presence":{"away_by":[],"away_since":null,"last_active":"#))
+        #expect(json.contains(#"{"live":false,"name":"mutter_idle","policy":"count","problem":"no Mutter idle monitor","via":null}"#))
+        #expect(json.contains(#""natural_breaks":2"#))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for away in [true, false] {
+            #expect(StatusJSON.encode(report(away: away)) == [UInt8](try encoder.encode(report(away: away))))
+            #expect(try JSON.decode(StatusReport.self, from: StatusJSON.encode(report(away: away))) == report(away: away))
+        }
+        // A status from a limberd without presence still decodes.
+        let old = #"{"config_path":null,"due":null,"next":[],"notifications":"unknown","paused_until":null,"pid":1,"state":"active","today":{"done":0,"due":0,"missed":0,"skipped":0,"snoozed":0},"version":"0.1.0"}"#
+        let decoded = try JSON.decode(StatusReport.self, from: Array(old.utf8))
+        #expect(decoded.presence == nil)
+        #expect(decoded.today.naturalBreaks == 0)
+    }
+}

@@ -58,6 +58,17 @@ import Testing
             [stats]
             goal = 0.8
 
+            [idle]
+            natural_break = "5m"
+            routine_break = "15m"
+            grace = "30s"
+            mutter_idle_after = "2m"
+            logind_idle = "count"
+            lock = "count"
+            sleep = "count"
+            mutter_idle = "count"
+            screensaver = "count"
+
             [daily_routine]
             enabled = false
             at = "08:00"

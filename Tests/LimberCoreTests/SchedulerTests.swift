@@ -99,7 +99,10 @@ struct ComingDue {
     }
 
     @Test func suspendIsNotActiveTime() {
-        var h = Harness()
+        // With sleep = "pause": by default two hours asleep would be a natural break (AwayTests).
+        var s = ScheduleSettings()
+        s.away.sleep = .pause
+        var h = Harness(settings: s)
         h.run(for: .minutes(10))
         h.clock.suspend(.minutes(120))
         h.send(.tick)
