@@ -22,7 +22,7 @@ TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus pytho
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration check-warnings \
-        bench install uninstall clean
+        bench order-file install uninstall clean
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
@@ -55,7 +55,14 @@ build: deps
 # lld with packed relative relocations: the relocation table shrinks from 620 KB to 5 KB, so
 # start-up touches less of the binary (about 0.4 MiB less idle RSS, measured), and lld ignores
 # glibc's link-time .gnu.warning notes that FoundationEssentials' static archive triggers.
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+#
+# build-support/limberd.order lists the functions limberd runs (start-up, requests, timers,
+# notifications, presence), so lld links them next to each other: fewer 64 KiB fault-around
+# windows of the binary stay resident (idle RSS 12.1 -> about 10.5 MiB, measured). A stale
+# list is harmless; regenerate it with 'make order-file' when code paths change a lot.
+ORDER_FILE := build-support/limberd.order
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+                 $(if $(wildcard $(ORDER_FILE)),-Xlinker --symbol-ordering-file=$(ORDER_FILE) -Xlinker --no-warn-symbol-ordering)
 
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
@@ -88,6 +95,12 @@ integration:
 
 bench: test-deps release
 	$(PYTHON) Benchmarks/bench.py --bin $(RELEASE)
+
+# Profiles a release limberd under callgrind in a desktop-like sandbox and rewrites the list.
+order-file: test-deps release
+	@$(call apt_install,valgrind)
+	$(PYTHON) build-support/order_file.py --bin $(RELEASE)
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 install: release
 	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)"

@@ -179,10 +179,13 @@ def run(args, limberd, limber, floor):
         report("context switches / idle minute (all threads)", (after["limberd"] - before["limberd"]) * per_min,
                "", None)
         report("  C floor, same window", (after["floor"] - before["floor"]) * per_min, "", None)
-        pings = len(subjects[2].notify.values("WATCHDOG", since=mark["limberd+watchdog"]))
+        ping_times = [t for t, m in subjects[2].notify.timed_messages(mark["limberd+watchdog"]) if m.get("WATCHDOG") == "1"]
+        pings = len(ping_times)
+        spacing = statistics.median(b - a for a, b in zip(ping_times, ping_times[1:])) if len(ping_times) > 1 else 0
         report("  with WatchdogSec=60s: switches / minute",
                (after["limberd+watchdog"] - before["limberd+watchdog"]) * per_min, "", None)
         report("  with WatchdogSec=60s: WATCHDOG=1 / minute", pings * per_min, "", None)
+        report("  with WatchdogSec=60s: seconds between pings (median)", spacing, "s", None)
         figures["threads"] = {s.label: threads(s.process.pid) for s in subjects}
         print(f"{'threads':<42} limberd {figures['threads']['limberd']}, floor {figures['threads']['floor']}")
 
