@@ -183,7 +183,9 @@ extension Scheduler {
         state.graceUntil = now.monotonic + settings.away.grace
         var effects: [Effect] = []
         let counted = away.counted
-        if counted >= settings.away.naturalBreak {
+        // Time away during a guided routine is the routine itself (stretching away from the
+        // keyboard looks idle): it is recorded as the routine, not as a natural break.
+        if counted >= settings.away.naturalBreak, !state.guiding {
             let coversRoutine = counted >= settings.away.routineBreak
             restart(coversRoutine ? .routine : .posture)
             var r = HistoryRecord(outcome: .naturalBreak, kind: coversRoutine ? .routine : .posture,
@@ -251,5 +253,22 @@ extension Scheduler {
         recount(&away, at: now)
         state.away = away
         return away.sources.isEmpty ? returned(at: now) : []
+    }
+}
+
+extension Scheduler {
+    /// A guided routine ended while a source still reports the user away: the absence starts
+    /// over now, so staying away after the routine can still make a natural break, but the
+    /// minutes spent on the routine are not counted a second time.
+    mutating func restartAwayAfterGuide(at now: Moment) {
+        guard var away = state.away else { return }
+        let counting = away.sources.contains { settings.away.policy(for: $0) == .count }
+        away.sinceBoot = now.boottime
+        away.sinceWall = now.wall
+        away.sinceUTCOffset = now.utcOffsetSeconds
+        away.counted = .zero
+        away.countingSince = counting ? now.boottime : nil
+        away.countedUntil = now.boottime
+        state.away = away
     }
 }

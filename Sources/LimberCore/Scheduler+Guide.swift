@@ -12,6 +12,7 @@ extension Scheduler {
 
     mutating func endGuide(completed: Bool, routine: String?, at now: Moment) -> [Effect] {
         state.guiding = false
+        restartAwayAfterGuide(at: now)
         guard completed else {
             guard var p = state.prompt else { return [] }
             p.nextActionAt = now.monotonic + settings.reshowDelay

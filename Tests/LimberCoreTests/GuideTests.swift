@@ -88,3 +88,45 @@ struct GuideTests {
         #expect(effects.contains { if case .show(let p) = $0 { p.kind == .routine && p.isRepeat } else { false } })
     }
 }
+
+/// A guided routine done away from the keyboard looks like idle time: it must count as the
+/// routine, once, and not also as a natural break.
+@Suite("guided routine and time away")
+struct GuideAndAway {
+    @Test func idleDuringAGuidedRoutineIsNotANaturalBreak() {
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(10))
+        h.send(.guideBegan)
+        h.away(.logindIdle)
+        h.run(for: .minutes(8))  // longer than the natural break, all spent on the routine
+        h.back(.logindIdle)
+        #expect(h.naturalBreaks.isEmpty)
+        h.send(.guideEnded(completed: true, routine: "desk-reset"))
+        #expect(h.records.filter { $0.outcome == .done }.count == 1)
+        #expect(h.naturalBreaks.isEmpty)
+    }
+
+    @Test func stayingAwayAfterTheRoutineCountsFromItsEnd() {
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(10))
+        h.send(.guideBegan)
+        h.away(.lock)
+        h.run(for: .minutes(8))
+        h.send(.guideEnded(completed: true, routine: "desk-reset"))  // the timers finished it
+        h.run(for: .minutes(6))  // still locked, now really away
+        h.back(.lock)
+        #expect(h.naturalBreaks.count == 1)
+        #expect(h.naturalBreaks.first?.length == .minutes(6), "only the time after the routine")
+    }
+
+    @Test func aShortAbsenceAfterTheRoutineIsNoBreak() {
+        var h = Harness(settings: .fixed45)
+        h.send(.guideBegan)
+        h.away(.logindIdle)
+        h.run(for: .minutes(12))
+        h.send(.guideEnded(completed: true, routine: "x"))
+        h.run(for: .minutes(2))
+        h.back(.logindIdle)
+        #expect(h.naturalBreaks.isEmpty)
+    }
+}
