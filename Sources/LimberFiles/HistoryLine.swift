@@ -26,6 +26,8 @@ public struct HistoryEvent: Sendable, Equatable {
     public var seconds: Int64?
     public var untilTs: Int64?
     public var reason: String?
+    /// The catalog id of the routine a `done` was for.
+    public var routine: String?
     public var level: Int?
     public var phase: String?
     public var note: String?
@@ -40,11 +42,11 @@ public struct HistoryEvent: Sendable, Equatable {
 
     public init(v: Int = 1, id: String, host: String, outcome: String, ts: Int64, at: String? = nil,
                 kind: String? = nil, prompt: UInt64? = nil, show: Int? = nil, early: Bool = false,
-                seconds: Int64? = nil, untilTs: Int64? = nil, reason: String? = nil, level: Int? = nil,
-                phase: String? = nil, note: String? = nil) {
+                seconds: Int64? = nil, untilTs: Int64? = nil, reason: String? = nil, routine: String? = nil,
+                level: Int? = nil, phase: String? = nil, note: String? = nil) {
         self.v = v; self.host = host; self.outcome = outcome; self.ts = ts
         self.kind = kind; self.prompt = prompt; self.show = show; self.early = early
-        self.seconds = seconds; self.untilTs = untilTs; self.reason = reason
+        self.seconds = seconds; self.untilTs = untilTs; self.reason = reason; self.routine = routine
         self.level = level; self.phase = phase; self.note = note
         idBits = 0
         self.id = id
@@ -136,7 +138,7 @@ public struct HistoryEvent: Sendable, Equatable {
     public static func == (a: HistoryEvent, b: HistoryEvent) -> Bool {
         a.v == b.v && a.ts == b.ts && a.host == b.host && a.outcome == b.outcome && a.kind == b.kind
             && a.prompt == b.prompt && a.show == b.show && a.early == b.early && a.seconds == b.seconds
-            && a.untilTs == b.untilTs && a.reason == b.reason && a.level == b.level && a.phase == b.phase
+            && a.untilTs == b.untilTs && a.reason == b.reason && a.routine == b.routine && a.level == b.level && a.phase == b.phase
             && a.note == b.note && a.id == b.id && a.at == b.at
     }
 
@@ -323,7 +325,7 @@ public struct HistoryLineError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 private enum Key {
-    case v, id, host, outcome, ts, at, kind, prompt, show, early, seconds, untilTs, reason, level, phase, note
+    case v, id, host, outcome, ts, at, kind, prompt, show, early, seconds, untilTs, reason, routine, level, phase, note
     case other
 }
 
@@ -399,6 +401,7 @@ private struct LineScanner {
                 case .seconds: e.seconds = try optionalInteger(value, "seconds")
                 case .untilTs: e.untilTs = try optionalInteger(value, "until_ts")
                 case .reason: e.reason = try optionalString(value, "reason")
+                case .routine: e.routine = try optionalString(value, "routine")
                 case .level: e.level = try optionalInteger(value, "level").map { Int($0) }
                 case .phase: e.phase = try optionalString(value, "phase")
                 case .note: e.note = try optionalString(value, "note")
@@ -533,7 +536,7 @@ private struct LineScanner {
         case 4: return eq("host") ? .host : eq("kind") ? .kind : eq("show") ? .show : eq("note") ? .note : .other
         case 5: return eq("early") ? .early : eq("level") ? .level : eq("phase") ? .phase : .other
         case 6: return eq("prompt") ? .prompt : eq("reason") ? .reason : .other
-        case 7: return eq("outcome") ? .outcome : eq("seconds") ? .seconds : .other
+        case 7: return eq("outcome") ? .outcome : eq("seconds") ? .seconds : eq("routine") ? .routine : .other
         case 8: return eq("until_ts") ? .untilTs : .other
         default: return .other
         }

@@ -17,7 +17,7 @@ struct History: ParsableCommand {
             duplicates_dropped, warnings: [text]}. Each event has every key, null
             when it does not apply: v, id, host, outcome, kind, at (local time
             with offset, as written), ts (ms since 1970 UTC), prompt, show, early,
-            seconds, until_ts, reason, level, phase, note.
+            seconds, until_ts, reason, routine, level, phase, note.
 
             --csv prints the same fields as CSV (RFC 4180: a header line, CRLF line
             ends, fields with commas, quotes or line breaks quoted).
@@ -124,7 +124,7 @@ struct OutputBuffer {
 /// The three forms of `limber history`.
 enum HistoryExport {
     static let fields = ["id", "host", "at", "ts", "outcome", "kind", "prompt", "show", "early", "seconds",
-                         "until_ts", "reason", "level", "phase", "note"]
+                         "until_ts", "reason", "routine", "level", "phase", "note"]
 
     // MARK: JSON
 
@@ -185,6 +185,7 @@ enum HistoryExport {
         key(",\"prompt\":")
         if let p = e.prompt { appendDecimal(p, to: &b) } else { key("null") }
         key(",\"reason\":"); string(e.reason)
+        key(",\"routine\":"); string(e.routine)
         key(",\"seconds\":"); number(e.seconds)
         key(",\"show\":"); number(e.show)
         key(",\"ts\":"); number(e.ts)
@@ -278,6 +279,7 @@ enum HistoryExport {
         number(e.seconds)
         number(e.untilTs)
         text(e.reason)
+        text(e.routine)
         number(e.level)
         text(e.phase)
         if let note = e.note { appendCSVField(note, to: &b) }
@@ -333,7 +335,8 @@ enum HistoryExport {
         switch e.outcome {
         case Outcome.shown.rawValue: return "\(what) shown"
         case Outcome.reshown.rawValue: return "\(what) shown again" + (e.show.map { " (showing \($0))" } ?? "")
-        case Outcome.done.rawValue: return "\(what) done" + (e.early ? " early" : "")
+        case Outcome.done.rawValue:
+            return "\(what) done" + (e.early ? " early" : "") + (e.routine.map { " (\($0)" + (e.reason == "guided" ? ", guided)" : ")") } ?? "")
         case Outcome.snoozed.rawValue: return "\(what) snoozed" + (length(e.seconds).map { " for \($0)" } ?? "")
         case Outcome.skipped.rawValue: return "\(what) skipped"
         case Outcome.missed.rawValue: return "\(what) missed"

@@ -168,7 +168,7 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
     @Test func jsonEventsHaveEveryKeyInOrder() throws {
         let text = HistoryExport.eventJSON(bare)
         #expect(text == #"{"at":null,"early":false,"host":"laptop","id":"x","kind":"posture","level":null,"note":null,"#
-                + #""outcome":"snoozed","phase":null,"prompt":9,"reason":null,"seconds":300,"show":null,"ts":-5,"#
+                + #""outcome":"snoozed","phase":null,"prompt":9,"reason":null,"routine":null,"seconds":300,"show":null,"ts":-5,"#
                 + #""until_ts":null,"v":1}"#)
         let withNote = HistoryExport.eventJSON(full)
         #expect(withNote.contains(#""note":"a, \"b\"\nc""#))
@@ -176,6 +176,18 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
         // What it writes, the reader reads back as the same event.
         #expect(try HistoryEvent.parse(Array(withNote.utf8)).get() == full)
         #expect(try HistoryEvent.parse(Array(text.utf8)).get() == bare)
+    }
+
+    @Test func aGuidedRoutineKeepsItsIDThroughEveryFormat() throws {
+        let done = HistoryEvent(id: "y", host: "desk", outcome: "done", ts: 1, kind: "routine", reason: "guided",
+                                routine: "desk-reset")
+        let json = HistoryExport.eventJSON(done)
+        #expect(json.contains(#""routine":"desk-reset""#))
+        #expect(try HistoryEvent.parse(Array(json.utf8)).get() == done)
+        var csv: [UInt8] = []
+        HistoryExport.csvRow(done, into: &csv)
+        #expect(String(decoding: csv, as: UTF8.self).contains(",guided,desk-reset,"))
+        #expect(HistoryExport.describe(done) == "routine done (desk-reset, guided)")
     }
 
     @Test func jsonStringsEscapeControlCharacters() {
@@ -187,11 +199,11 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
         HistoryExport.csvRow(full, into: &out)
         HistoryExport.csvRow(bare, into: &out)
         #expect(HistoryExport.fields.joined(separator: ",")
-                == "id,host,at,ts,outcome,kind,prompt,show,early,seconds,until_ts,reason,level,phase,note")
+                == "id,host,at,ts,outcome,kind,prompt,show,early,seconds,until_ts,reason,routine,level,phase,note")
         #expect(String(decoding: out, as: UTF8.self) == """
-            0192aaaabbbbccccddddeeeeffff0000,desk,2026-11-18T12:06:40+01:00,1795000000123,pain,,,,false,,,,4,after,"a, ""b""
+            0192aaaabbbbccccddddeeeeffff0000,desk,2026-11-18T12:06:40+01:00,1795000000123,pain,,,,false,,,,,4,after,"a, ""b""
             c"\r
-            x,laptop,,-5,snoozed,posture,9,,false,300,,,,,\r
+            x,laptop,,-5,snoozed,posture,9,,false,300,,,,,,\r
 
             """)
         #expect(HistoryExport.csvField("plain") == "plain")

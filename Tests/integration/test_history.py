@@ -240,7 +240,7 @@ class Reading(CLITestCase):
         self.assertIn("No history yet", out)
         self.assertIn(f"history-{host_name()}.jsonl", out)
         self.assertEqual(self.cli_bytes("history", "--csv"),
-                         (0, b"id,host,at,ts,outcome,kind,prompt,show,early,seconds,until_ts,reason,level,phase,note\r\n"))
+                         (0, b"id,host,at,ts,outcome,kind,prompt,show,early,seconds,until_ts,reason,routine,level,phase,note\r\n"))
         data = self.cli_json("stats", "--json")
         self.assertEqual(data["history"]["events"], 0)
         self.assertEqual(data["totals"]["due"], 0)
@@ -468,7 +468,7 @@ DAY_KEYS = {"date", "weekday", "due", "done", "snoozed", "skipped", "missed", "n
 PAIN_KEYS = {"schema", "from", "to", "days", "entries", "average", "before_average", "after_average",
              "first_week_average", "second_week_average", "summary", "warnings"}
 EVENT_KEYS = {"v", "id", "host", "outcome", "kind", "at", "ts", "prompt", "show", "early", "seconds", "until_ts",
-              "reason", "level", "phase", "note"}
+              "reason", "routine", "level", "phase", "note"}
 
 
 class Schemas(CLITestCase):
