@@ -127,28 +127,19 @@ public struct StatusReport: Codable, Sendable, Equatable {
             /// `count`, `pause` or `ignore`, from the [idle] config section.
             public var policy: String
             /// Where its reports come from ("logind session 3", "clocks"); null when not live.
-            public var via: String?
+            @Nullable public var via: String?
             /// Why it is not live; null when it is.
-            public var problem: String?
+            @Nullable public var problem: String?
 
             public init(name: String, live: Bool, policy: String, via: String?, problem: String?) {
                 self.name = name; self.live = live; self.policy = policy; self.via = via; self.problem = problem
-            }
-
-            public func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(name, forKey: .name)
-                try c.encode(live, forKey: .live)
-                try c.encode(policy, forKey: .policy)
-                try c.encode(via, forKey: .via)
-                try c.encode(problem, forKey: .problem)
             }
         }
 
         /// `present` or `away`.
         public var state: String
         /// Wall time the absence began, seconds since 1970; null when present.
-        public var awaySince: Int64?
+        @Nullable public var awaySince: Int64?
         /// When the user was last seen active, seconds since 1970: now when present.
         public var lastActive: Int64
         /// The sources that report the user away now.
@@ -166,15 +157,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
             case awaySince = "away_since"
             case lastActive = "last_active"
             case awayBy = "away_by"
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(state, forKey: .state)
-            try c.encode(awaySince, forKey: .awaySince)
-            try c.encode(lastActive, forKey: .lastActive)
-            try c.encode(awayBy, forKey: .awayBy)
-            try c.encode(sources, forKey: .sources)
         }
     }
 
@@ -205,8 +187,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// `active`, `paused` or `off-hours` (outside work hours).
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
-    public var pausedUntil: Int64?
-    public var due: Due?
+    @Nullable public var pausedUntil: Int64?
+    @Nullable public var due: Due?
     public var next: [Next]
     public var today: Counts
     /// `available`, `unavailable` or `unknown`: whether a notification server answered last time.
@@ -214,11 +196,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var version: String
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
-    public var configPath: String?
+    @Nullable public var configPath: String?
     /// Away or present, since when, and the sources; nil only from a limberd older than it.
-    public var presence: Presence?
+    @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
-    public var guide: Guide?
+    @Nullable public var guide: Guide?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
                 notifications: String, version: String, pid: Int32, configPath: String?,
@@ -232,21 +214,5 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case state, due, next, today, notifications, version, pid, presence, guide
         case pausedUntil = "paused_until"
         case configPath = "config_path"
-    }
-
-    // Every field is always present (null when empty), so `limber status --json` has one schema.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(state, forKey: .state)
-        try c.encode(pausedUntil, forKey: .pausedUntil)
-        try c.encode(due, forKey: .due)
-        try c.encode(next, forKey: .next)
-        try c.encode(today, forKey: .today)
-        try c.encode(notifications, forKey: .notifications)
-        try c.encode(version, forKey: .version)
-        try c.encode(pid, forKey: .pid)
-        try c.encode(configPath, forKey: .configPath)
-        try c.encode(presence, forKey: .presence)
-        try c.encode(guide, forKey: .guide)
     }
 }

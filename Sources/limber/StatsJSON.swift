@@ -4,59 +4,36 @@ import LimberFiles
 import LimberStats
 
 // The --json schemas of `limber stats` and `limber stats pain`. Every key is always present
-// (null when there is no value); `schema` changes only when a key changes meaning or goes away.
+// (null when there is no value: `@Nullable`); `schema` changes only when a key changes meaning
+// or goes away.
 // Averages are rounded to 2 decimals, adherence to 4.
 
 /// `limber stats --json`.
 struct BreakStatsJSON: Encodable {
     static let schema = 1
+    let schema = BreakStatsJSON.schema
 
     struct Day: Encodable {
         var date: String
         var weekday: String
         var due, done, snoozed, skipped, missed, naturalBreaks: Int
-        var adherence: Double?
-        var metGoal: Bool?
+        @Nullable var adherence: Double?
+        @Nullable var metGoal: Bool?
 
         enum CodingKeys: String, CodingKey {
             case date, weekday, due, done, snoozed, skipped, missed, adherence
             case naturalBreaks = "natural_breaks"
             case metGoal = "met_goal"
         }
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(date, forKey: .date)
-            try c.encode(weekday, forKey: .weekday)
-            try c.encode(due, forKey: .due)
-            try c.encode(done, forKey: .done)
-            try c.encode(snoozed, forKey: .snoozed)
-            try c.encode(skipped, forKey: .skipped)
-            try c.encode(missed, forKey: .missed)
-            try c.encode(naturalBreaks, forKey: .naturalBreaks)
-            try c.encode(adherence, forKey: .adherence)
-            try c.encode(metGoal, forKey: .metGoal)
-        }
     }
 
     struct Totals: Encodable {
         var due, done, snoozed, skipped, missed, naturalBreaks: Int
-        var adherence: Double?
+        @Nullable var adherence: Double?
 
         enum CodingKeys: String, CodingKey {
             case due, done, snoozed, skipped, missed, adherence
             case naturalBreaks = "natural_breaks"
-        }
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(due, forKey: .due)
-            try c.encode(done, forKey: .done)
-            try c.encode(snoozed, forKey: .snoozed)
-            try c.encode(skipped, forKey: .skipped)
-            try c.encode(missed, forKey: .missed)
-            try c.encode(naturalBreaks, forKey: .naturalBreaks)
-            try c.encode(adherence, forKey: .adherence)
         }
     }
 
@@ -67,7 +44,7 @@ struct BreakStatsJSON: Encodable {
 
     struct History: Encodable {
         var events: Int
-        var firstDay: String?
+        @Nullable var firstDay: String?
         var daysOfUse: Int
         var files: [String]
         var duplicatesDropped: Int
@@ -78,18 +55,9 @@ struct BreakStatsJSON: Encodable {
             case daysOfUse = "days_of_use"
             case duplicatesDropped = "duplicates_dropped"
         }
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(events, forKey: .events)
-            try c.encode(firstDay, forKey: .firstDay)
-            try c.encode(daysOfUse, forKey: .daysOfUse)
-            try c.encode(files, forKey: .files)
-            try c.encode(duplicatesDropped, forKey: .duplicatesDropped)
-        }
     }
 
-    struct ReviewJSON: Encodable {
+    struct ReviewJSON: Codable {
         var weeks: Int
         var message: String
     }
@@ -103,7 +71,7 @@ struct BreakStatsJSON: Encodable {
     var skippedByHour: [Int]
     var missedByHour: [Int]
     var history: History
-    var review: ReviewJSON?
+    @Nullable var review: ReviewJSON?
     var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -132,45 +100,20 @@ struct BreakStatsJSON: Encodable {
         review = s.review.map { ReviewJSON(weeks: $0.weeks, message: $0.message) }
         self.warnings = warnings
     }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.schema, forKey: .schema)
-        try c.encode(from, forKey: .from)
-        try c.encode(to, forKey: .to)
-        try c.encode(goal, forKey: .goal)
-        try c.encode(days, forKey: .days)
-        try c.encode(totals, forKey: .totals)
-        try c.encode(streak, forKey: .streak)
-        try c.encode(skippedByHour, forKey: .skippedByHour)
-        try c.encode(missedByHour, forKey: .missedByHour)
-        try c.encode(history, forKey: .history)
-        try c.encode(review, forKey: .review)
-        try c.encode(warnings, forKey: .warnings)
-    }
 }
 
 /// `limber stats pain --json`.
 struct PainStatsJSON: Encodable {
     static let schema = 1
+    let schema = PainStatsJSON.schema
 
     struct Day: Encodable {
         var date: String
         var weekday: String
         var levels: [Int]
-        var average: Double?
-        var before: Double?
-        var after: Double?
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(date, forKey: .date)
-            try c.encode(weekday, forKey: .weekday)
-            try c.encode(levels, forKey: .levels)
-            try c.encode(average, forKey: .average)
-            try c.encode(before, forKey: .before)
-            try c.encode(after, forKey: .after)
-        }
+        @Nullable var average: Double?
+        @Nullable var before: Double?
+        @Nullable var after: Double?
 
         enum CodingKeys: String, CodingKey { case date, weekday, levels, average, before, after }
     }
@@ -179,11 +122,11 @@ struct PainStatsJSON: Encodable {
     var to: String
     var days: [Day]
     var entries: Int
-    var average: Double?
-    var beforeAverage: Double?
-    var afterAverage: Double?
-    var firstWeekAverage: Double?
-    var secondWeekAverage: Double?
+    @Nullable var average: Double?
+    @Nullable var beforeAverage: Double?
+    @Nullable var afterAverage: Double?
+    @Nullable var firstWeekAverage: Double?
+    @Nullable var secondWeekAverage: Double?
     var summary: String
     var warnings: [String]
 
@@ -211,22 +154,6 @@ struct PainStatsJSON: Encodable {
         secondWeekAverage = s.secondHalfAverage.map { round($0, 2) }
         summary = s.summary
         self.warnings = warnings
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.schema, forKey: .schema)
-        try c.encode(from, forKey: .from)
-        try c.encode(to, forKey: .to)
-        try c.encode(days, forKey: .days)
-        try c.encode(entries, forKey: .entries)
-        try c.encode(average, forKey: .average)
-        try c.encode(beforeAverage, forKey: .beforeAverage)
-        try c.encode(afterAverage, forKey: .afterAverage)
-        try c.encode(firstWeekAverage, forKey: .firstWeekAverage)
-        try c.encode(secondWeekAverage, forKey: .secondWeekAverage)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(warnings, forKey: .warnings)
     }
 }
 
