@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import harness
 import history_gen
-from harness import DaemonTestCase, wait_until
+from harness import DaemonTestCase
 
 harness.require_binaries()
 

@@ -8,8 +8,6 @@ natural break is 5 s, and "[idle] grace = 3m" is 3 s.
 
 import json
 import os
-import re
-import signal
 import subprocess
 import time
 import unittest

@@ -37,7 +37,6 @@ it owns both names and exits 1 if org.freedesktop.login1 is taken.
 
 import argparse
 import json
-import signal
 import sys
 import time
 
@@ -45,6 +44,8 @@ import dbus
 import dbus.service
 from dbus.mainloop.glib import DBusGMainLoop
 from gi.repository import GLib
+
+from common import Recorder, own_names, serve
 
 NAME = "org.freedesktop.login1"
 MANAGER_PATH = "/org/freedesktop/login1"
@@ -59,19 +60,6 @@ CONTROL_PATH = "/org/limber/TestLogind"
 
 def usec(clock):
     return dbus.UInt64(int(time.clock_gettime(clock) * 1_000_000))
-
-
-class Recorder:
-    def __init__(self, path):
-        self.entries = []
-        self.file = open(path, "a", encoding="utf-8") if path else None
-
-    def add(self, entry):
-        entry = dict(entry, seq=len(self.entries) + 1, time=time.time(), mono=time.monotonic())
-        self.entries.append(entry)
-        if self.file:
-            self.file.write(json.dumps(entry, sort_keys=True) + "\n")
-            self.file.flush()
 
 
 class Session(dbus.service.Object):
@@ -212,15 +200,9 @@ def main():
     manager = Manager(bus, recorder, has_session=not args.no_session)
     control = Control(bus, manager, session, recorder, loop)
 
-    for name in (NAME, CONTROL):
-        if bus.request_name(name, dbus.bus.NAME_FLAG_DO_NOT_QUEUE) != dbus.bus.REQUEST_NAME_REPLY_PRIMARY_OWNER:
-            print(f"logind fake: {name} is already owned on {args.address}", file=sys.stderr)
-            return 1
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
-    print("ready", flush=True)
-    loop.run()
+    if not own_names(bus, (NAME, CONTROL), "logind fake", args.address):
+        return 1
+    serve(loop)
     del control
     return 0
 

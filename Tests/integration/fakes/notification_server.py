@@ -35,14 +35,14 @@ Record line shapes:
 import argparse
 import json
 import os
-import signal
 import sys
-import time
 
 import dbus
 import dbus.service
 from dbus.mainloop.glib import DBusGMainLoop
 from gi.repository import GLib
+
+from common import Recorder, own_names, serve
 
 NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -89,22 +89,6 @@ def plain(value):
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return repr(value)
-
-
-class Recorder:
-    def __init__(self, path):
-        self.entries = []
-        self.file = open(path, "a", encoding="utf-8") if path else None
-
-    def add(self, entry):
-        entry = dict(entry)
-        entry["seq"] = len(self.entries) + 1
-        entry["time"] = time.time()
-        entry["mono"] = time.monotonic()
-        self.entries.append(entry)
-        if self.file:
-            self.file.write(json.dumps(entry, sort_keys=True) + "\n")
-            self.file.flush()
 
 
 class Notifications(dbus.service.Object):
@@ -244,18 +228,10 @@ def main():
     notifications = Notifications(bus, recorder)
     control = Control(bus, notifications, recorder, loop)
 
-    for name in (NOTIFICATIONS_NAME, CONTROL_NAME):
-        reply = bus.request_name(name, dbus.bus.NAME_FLAG_DO_NOT_QUEUE)
-        if reply != dbus.bus.REQUEST_NAME_REPLY_PRIMARY_OWNER:
-            print(f"notification_server: {name} is already owned on {address}; refusing to "
-                  f"run next to another server", file=sys.stderr)
-            return 1
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
-
-    print("ready", flush=True)
-    loop.run()
+    if not own_names(bus, (NOTIFICATIONS_NAME, CONTROL_NAME), "notification_server", address,
+                     "; refusing to run next to another server"):
+        return 1
+    serve(loop)
     del control
     return 0
 

@@ -35,7 +35,6 @@ owns its names.
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 
@@ -44,24 +43,13 @@ import dbus.service
 from dbus.mainloop.glib import DBusGMainLoop
 from gi.repository import GLib
 
+from common import Recorder, own_names, serve
+
 MUTTER = "org.gnome.Mutter.IdleMonitor"
 MUTTER_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 SAVER = "org.freedesktop.ScreenSaver"
 CONTROL = "org.limber.TestIdle"
 CONTROL_PATH = "/org/limber/TestIdle"
-
-
-class Recorder:
-    def __init__(self, path):
-        self.entries = []
-        self.file = open(path, "a", encoding="utf-8") if path else None
-
-    def add(self, entry):
-        entry = dict(entry, seq=len(self.entries) + 1, time=time.time(), mono=time.monotonic())
-        self.entries.append(entry)
-        if self.file:
-            self.file.write(json.dumps(entry, sort_keys=True) + "\n")
-            self.file.flush()
 
 
 class IdleMonitor(dbus.service.Object):
@@ -211,15 +199,9 @@ def main():
     control = Control(bus, monitor, savers, recorder, loop)
 
     names = [CONTROL] + ([MUTTER] if monitor else []) + ([SAVER] if savers else [])
-    for name in names:
-        if bus.request_name(name, dbus.bus.NAME_FLAG_DO_NOT_QUEUE) != dbus.bus.REQUEST_NAME_REPLY_PRIMARY_OWNER:
-            print(f"session_idle: {name} is already owned on {address}", file=sys.stderr)
-            return 1
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, lambda *_: (loop.quit(), False)[1])
-    print("ready", flush=True)
-    loop.run()
+    if not own_names(bus, names, "session_idle", address):
+        return 1
+    serve(loop)
     del control
     return 0
 
