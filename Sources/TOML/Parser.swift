@@ -641,10 +641,10 @@ struct Parser {
         let b = at(i)
         switch b {
         case UInt8(ascii: "\""):
-            if at(i + 1) == b && at(i + 2) == b { return .string(try parseMultilineBasicString()) }
+            if at(i + 1) == b && at(i + 2) == b { return .string(try parseMultilineString(quote: b)) }
             return .string(try parseBasicString())
         case UInt8(ascii: "'"):
-            if at(i + 1) == b && at(i + 2) == b { return .string(try parseMultilineLiteralString()) }
+            if at(i + 1) == b && at(i + 2) == b { return .string(try parseMultilineString(quote: b)) }
             return .string(try parseLiteralString())
         case UInt8(ascii: "["):
             return try parseArray(depth: depth)

@@ -180,8 +180,10 @@ extension Parser {
         return count
     }
 
-    /// """...""" with `i` at the first quote.
-    mutating func parseMultilineBasicString() throws(TOMLError) -> String {
+    /// """...""" or '''...''' with `i` at the first quote: the basic form reads escapes, the
+    /// literal form takes every byte as written; both turn CRLF into LF.
+    mutating func parseMultilineString(quote: UInt8) throws(TOMLError) -> String {
+        let literal = quote == UInt8(ascii: "'")
         let open = i
         i += 3
         skipFirstLineEnd()
@@ -190,7 +192,7 @@ extension Parser {
         while i < end {
             let b = bytes[i]
             switch b {
-            case UInt8(ascii: "\""):
+            case quote:
                 if at(i + 1) == b && at(i + 2) == b {
                     let count = try closingQuoteRun(b)
                     scratch.append(contentsOf: bytes[run..<i])
@@ -199,7 +201,7 @@ extension Parser {
                     return String(decoding: scratch, as: UTF8.self)
                 }
                 i += 1
-            case UInt8(ascii: "\\"):
+            case UInt8(ascii: "\\") where !literal:
                 scratch.append(contentsOf: bytes[run..<i])
                 try appendEscape(open: open, multiline: true)
                 run = i
@@ -214,11 +216,11 @@ extension Parser {
                 startLine()
                 run = i
             default:
-                if isForbiddenControl(b) { throw stringControlError(open: open, literal: false, multiline: true) }
+                if isForbiddenControl(b) { throw stringControlError(open: open, literal: literal, multiline: true) }
                 i += 1
             }
         }
-        throw unterminated(open: open, literal: false, multiline: true)
+        throw unterminated(open: open, literal: literal, multiline: true)
     }
 
     /// '...' with `i` at the opening quote.
@@ -237,42 +239,5 @@ extension Parser {
             i += 1
         }
         throw unterminated(open: open, literal: true, multiline: false)
-    }
-
-    /// '''...''' with `i` at the first quote.
-    mutating func parseMultilineLiteralString() throws(TOMLError) -> String {
-        let open = i
-        i += 3
-        skipFirstLineEnd()
-        scratch.removeAll(keepingCapacity: true)
-        var run = i
-        while i < end {
-            let b = bytes[i]
-            switch b {
-            case UInt8(ascii: "'"):
-                if at(i + 1) == b && at(i + 2) == b {
-                    let count = try closingQuoteRun(b)
-                    scratch.append(contentsOf: bytes[run..<i])
-                    for _ in 3..<count { scratch.append(b) }
-                    i += count
-                    return String(decoding: scratch, as: UTF8.self)
-                }
-                i += 1
-            case UInt8(ascii: "\n"):
-                i += 1
-                startLine()
-            case UInt8(ascii: "\r"):
-                guard at(i + 1) == UInt8(ascii: "\n") else { throw bareCarriageReturn(at: i) }
-                scratch.append(contentsOf: bytes[run..<i])
-                scratch.append(UInt8(ascii: "\n"))
-                i += 2
-                startLine()
-                run = i
-            default:
-                if isForbiddenControl(b) { throw stringControlError(open: open, literal: true, multiline: true) }
-                i += 1
-            }
-        }
-        throw unterminated(open: open, literal: true, multiline: true)
     }
 }
