@@ -53,7 +53,7 @@ public enum Daemon {
                 return 0
             case "--config":
                 guard let path = args.popFirst() else {
-                    writeError("limberd: --config needs a path\n\(usage)")
+                    printError("limberd: --config needs a path\n\(usage)")
                     return 2
                 }
                 source = .file(path)
@@ -63,7 +63,7 @@ public enum Daemon {
                 if arg.hasPrefix("--config=") {
                     source = .file(String(arg.dropFirst("--config=".count)))
                 } else {
-                    writeError("limberd: unknown argument '\(arg)'\n\(usage)")
+                    printError("limberd: unknown argument '\(arg)'\n\(usage)")
                     return 2
                 }
             }
@@ -81,7 +81,7 @@ public enum Daemon {
         switch loadSettings(source, paths) {
         case .success(let s): settings = s
         case .failure(let f):
-            for d in f.diagnostics { writeError(d) }
+            for d in f.diagnostics { printError(d) }
             logger.critical("\(f.summary); fix it and start limberd again (check it with 'limber config check')")
             return exitConfig
         }
@@ -167,14 +167,3 @@ public enum Daemon {
     }
 }
 
-/// Writes a line to standard error (diagnostics a person reads, whatever the log goes to).
-func writeError(_ text: String) {
-    let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
-    var written = 0
-    while written < line.count {
-        let n = line[written...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        guard n > 0 else { return }
-        written += n
-    }
-}

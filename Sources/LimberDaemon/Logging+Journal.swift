@@ -1,4 +1,5 @@
 import CSystemd
+import LimberFiles
 import Logging
 
 #if canImport(Glibc)
@@ -236,20 +237,7 @@ public struct StderrLogHandler: LogHandler {
     }
 
     static func write(_ line: String, to fd: Int32) {
-        var bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw in
-                Glibc.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-            }
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return  // nowhere left to report a failing stderr
-            }
-        }
+        _ = writeAll(fd, Array(line.utf8))  // a failing stderr leaves nowhere to report it
     }
 }
 

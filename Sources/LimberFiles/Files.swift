@@ -60,6 +60,11 @@ package func parentDirectory(of path: String) -> String {
 
 // MARK: - Low-level IO
 
+/// Writes a line to standard error: diagnostics a person reads, whatever the log goes to.
+package func printError(_ text: String) {
+    _ = writeAll(STDERR_FILENO, Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
 /// Writes every byte, retrying short writes and EINTR; returns 0 or the errno that stopped it.
 package func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
     var offset = 0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberFiles
 import LimberProtocol
 #if canImport(Glibc)
 import Glibc
@@ -55,14 +56,3 @@ struct Limber: ParsableCommand {
     }
 }
 
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
-    var written = 0
-    while written < line.count {
-        let n = line[written...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        guard n > 0 else { return }
-        written += n
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberFiles
 import LimberProtocol
 
 struct Status: ParsableCommand {
