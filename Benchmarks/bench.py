@@ -11,9 +11,7 @@ READY=1 <= 50 ms. Issue 3: TOML 1 MiB <= 50 ms, 2 MiB about twice that. Issue 5
 start-up as fast with that history as without.
 """
 import argparse
-import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -24,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 import harness  # noqa: E402
+from figures import Figures, median_ms  # noqa: E402
 
 
 def task_switches(pid):
@@ -98,10 +97,6 @@ class Subject:
         self.tenv.cleanup()
 
 
-def median_ms(values):
-    return statistics.median(values) * 1000
-
-
 def build_floor(out):
     cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libnotify", "libsystemd"],
                             capture_output=True, text=True, check=True).stdout.split()
@@ -132,17 +127,8 @@ def main():
 
 
 def run(args, limberd, limber, floor):
-    figures = {}
-
-    def report(name, value, unit, baseline=None, target=None):
-        figures[name] = {"value": round(value, 3), "unit": unit, "baseline": baseline and round(baseline, 3),
-                         "target": target}
-        line = f"{name:<42} {value:>9.2f} {unit:<6}"
-        if baseline:
-            line += f" baseline {baseline:>8.2f} ({value / baseline:4.1f}x)"
-        if target is not None:
-            line += f"   target <= {target} {'ok' if value <= target else 'OVER'}"
-        print(line, flush=True)
+    figures = Figures()
+    report = figures.report
 
     print(f"limberd {os.path.getsize(limberd) / 2**20:.1f} MiB, limber {os.path.getsize(limber) / 2**20:.1f} MiB "
           f"(static Swift standard library)\n")
@@ -186,8 +172,8 @@ def run(args, limberd, limber, floor):
                (after["limberd+watchdog"] - before["limberd+watchdog"]) * per_min, "", None)
         report("  with WatchdogSec=60s: WATCHDOG=1 / minute", pings * per_min, "", None)
         report("  with WatchdogSec=60s: seconds between pings (median)", spacing, "s", None)
-        figures["threads"] = {s.label: threads(s.process.pid) for s in subjects}
-        print(f"{'threads':<42} limberd {figures['threads']['limberd']}, floor {figures['threads']['floor']}")
+        figures.all["threads"] = {s.label: threads(s.process.pid) for s in subjects}
+        print(f"{'threads':<42} limberd {figures.all['threads']['limberd']}, floor {figures.all['threads']['floor']}")
 
         # limber status round trip against the idle daemon.
         s = subjects[0]
@@ -226,8 +212,7 @@ def run(args, limberd, limber, floor):
     print()
     subprocess.run([sys.executable, str(ROOT / "Benchmarks" / "history_bench.py"), "--bin", args.bin], check=False)
 
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
+    figures.save(args.json)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import json
 import os
 import resource
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 import harness  # noqa: E402
+from figures import Figures, median_ms  # noqa: E402
 import history_gen  # noqa: E402
 
 
@@ -73,10 +73,6 @@ def timed_pipeline(argv, env):
     return elapsed, int(out.split()[0])
 
 
-def median_ms(values):
-    return statistics.median(values) * 1000
-
-
 def ready_time(limberd, tenv, bus, notify):
     mark = notify.mark()
     env = dict(tenv.env, **bus.env, **notify.env)
@@ -105,17 +101,8 @@ def main():
     for p in (limber, limberd):
         if not os.access(p, os.X_OK):
             raise SystemExit(f"{p} is not built; run make release")
-    figures = {}
-
-    def report(name, value, unit, baseline=None, target=None):
-        figures[name] = {"value": round(value, 3), "unit": unit, "baseline": baseline and round(baseline, 3),
-                         "target": target}
-        line = f"{name:<42} {value:>9.2f} {unit:<6}"
-        if baseline:
-            line += f" baseline {baseline:>8.2f} ({value / baseline:4.1f}x)"
-        if target is not None:
-            line += f"   target <= {target} {'ok' if value <= target else 'OVER'}"
-        print(line, flush=True)
+    figures = Figures()
+    report = figures.report
 
     big, empty = harness.TempEnv("hbench"), harness.TempEnv("hbench0")
     try:
@@ -177,8 +164,7 @@ def main():
     finally:
         big.cleanup()
         empty.cleanup()
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
+    figures.save(args.json)
 
 
 if __name__ == "__main__":
