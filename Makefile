@@ -17,12 +17,12 @@ DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
-TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux
+TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps test-deps build release run test unit-test conformance integration check-warnings \
-        bench order-file install uninstall clean
+.PHONY: help deps test-deps build release run test unit-test conformance integration \
+        bench order-file install uninstall clean build-checks
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
@@ -78,7 +78,14 @@ run: release
 	fi; \
 	exec $(RELEASE)/limberd --defaults
 
-test: test-deps build unit-test conformance integration
+test: test-deps build unit-test conformance integration build-checks
+
+# Checks of what is built rather than how it behaves: CNotify's hand-written declarations
+# against the installed glib/libnotify headers, and the release binaries (they run, and the
+# debug-only testing aids are not in them).
+build-checks: release
+	Tests/integration/check_cnotify_shim.sh
+	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
 
 unit-test:
 	$(SWIFT) test --skip-build
