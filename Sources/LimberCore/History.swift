@@ -38,9 +38,9 @@ public struct HistoryRecord: Sendable, Equatable {
     public var length: Duration?
     /// The wall time a pause ends.
     public var until: Duration?
-    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `pause-ended`,
-    /// `resume`; for a natural break, the away sources that reported it, comma-separated;
-    /// `guided` for a routine done step by step.
+    /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `replaced` (by
+    /// the routine, which covers it), `pause-ended`, `resume`; for a natural break, the away
+    /// sources that reported it, comma-separated; `guided` for a routine done step by step.
     public var reason: String?
     /// The routine done, by its catalog id.
     public var routine: String?
@@ -104,6 +104,11 @@ public struct DayCounts: Sendable, Equatable, Codable {
             due = max(0, due - 1)
         case .skipped: skipped += 1
         case .missed: missed += 1
+        case .withdrawn:
+            // Taken off screen unanswered (a pause, the end of work hours, a routine shown in
+            // its place): when it comes back it is a new showing of the same reminder, so
+            // pausing and resuming does not count it again.
+            due = max(0, due - 1)
         default: break
         }
     }

@@ -291,8 +291,7 @@ public struct Scheduler: Sendable, Equatable {
         if var p = state.prompt {
             if p.kind == .posture, state.routine.isDue, state.pause == nil {
                 // The routine came due too: one prompt, the routine, which counts as the check.
-                effects.append(.withdraw(promptID: p.id))
-                state.prompt = nil
+                effects += replace(p, at: now)
                 effects += showNew(.routine, at: now)
                 return effects
             }
@@ -337,6 +336,15 @@ public struct Scheduler: Sendable, Equatable {
         Prompt(id: p.id, kind: p.kind, show: p.shows, isFinal: p.shows > settings.reshowCount,
                snoozesLeft: max(0, settings.snoozeLimit - timer(p.kind).snoozes),
                serial: p.serial, isRepeat: isRepeat)
+    }
+
+    /// Takes a posture check off screen for the routine shown in its place (the routine covers
+    /// it), recorded as withdrawn so that the day counts one reminder due, not two.
+    private mutating func replace(_ p: PromptState, at now: Moment) -> [Effect] {
+        state.prompt = nil
+        var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
+        r.reason = "replaced"
+        return [.withdraw(promptID: p.id), record(r)]
     }
 
     /// Ends a prompt with `outcome`: records it and restarts the interval(s) it covers.
@@ -475,8 +483,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         var effects: [Effect] = []
         if let p = state.prompt {  // a posture check is showing and a routine was asked for
-            effects.append(.withdraw(promptID: p.id))
-            state.prompt = nil
+            effects += replace(p, at: now)
         }
         effects += showNew(kind, at: now)
         reply = .ok("\(kind.displayName) due now")

@@ -96,6 +96,9 @@ struct ComingDue {
         #expect(h.withdrawn == [posture.id])
         #expect(h.shows.last?.kind == .routine)
         #expect(h.status.due?.prompt.kind == .routine)
+        #expect(h.outcomes == [.shown, .withdrawn, .shown])
+        #expect(h.records[1].reason == "replaced" && h.records[1].promptID == posture.id)
+        #expect(h.status.today.due == 1, "the routine stands in for the posture check: one reminder due")
     }
 
     @Test func suspendIsNotActiveTime() {
@@ -282,6 +285,9 @@ struct Answers {
         h.send(.dueNowRequested(.routine))
         #expect(h.shows.last?.kind == .routine)
         #expect(h.withdrawn == [h.shows[0].id])
+        #expect(h.outcomes == [.shown, .withdrawn, .shown])
+        #expect(h.records[1].reason == "replaced")
+        #expect(h.status.today.due == 1)
     }
 }
 
@@ -309,6 +315,21 @@ struct PauseResume {
         #expect(h.outcomes.first == .resumed)
         // The posture check that was due is shown again on resume.
         #expect(h.shows.map(\.kind) == [.posture])
+    }
+
+    @Test func pausingAndResumingADueReminderCountsItOnce() {
+        var h = Harness()
+        h.send(.dueNowRequested(.posture))
+        for _ in 0..<5 {
+            h.send(.pauseRequested(.indefinitely))
+            h.clock.advance(.seconds(30))
+            h.send(.resumeRequested)
+            h.send(.tick)
+        }
+        #expect(h.shows.count == 6, "shown again after every resume")
+        #expect(h.status.today.due == 1, "still one reminder due")
+        h.send(.answered(.done, promptID: nil))
+        #expect(h.status.today.done == 1 && h.status.today.due == 1)
     }
 
     @Test func timedPauseEndsByItselfAndCreditsOnlyTheTimeAfter() {

@@ -40,19 +40,21 @@ func day(_ day: String, due n: Int, done: Int) -> [StatsEvent] {
             // done before it came due
             ev("done", "2026-03-10 15:00", early: true),
             ev(naturalBreakOutcome, "2026-03-10 16:00"),
-            // not breaks: pauses, withdrawals, journal entries, outcomes from a newer limber
-            ev("paused", "2026-03-10 12:00"), ev("withdrawn", "2026-03-10 12:00"), ev("resumed", "2026-03-10 13:00"),
+            // paused with one showing, which is shown again on resume: one reminder, one done
+            ev("shown", "2026-03-10 12:00"), ev("paused", "2026-03-10 12:05"), ev("withdrawn", "2026-03-10 12:05"),
+            ev("resumed", "2026-03-10 13:00"), ev("shown", "2026-03-10 13:00"), ev("done", "2026-03-10 13:01"),
+            // not breaks: journal entries, outcomes from a newer limber
             ev("pain", "2026-03-10 13:00", level: 5), ev("teleported", "2026-03-10 13:00"),
         ]
         let s = BreakStats.compute(events, today: date("2026-03-10"), dayCount: 1, goal: 0.8)
         let d = s.days[0]
-        #expect(d.due == 5)
-        #expect(d.done == 3)
+        #expect(d.due == 6)
+        #expect(d.done == 4)
         #expect(d.snoozed == 2)
         #expect(d.skipped == 1)
         #expect(d.missed == 1)
         #expect(d.naturalBreaks == 1)
-        #expect(d.adherence == 0.6)
+        #expect(d.adherence == 4.0 / 6.0)
         #expect(s.skippedByHour[14] == 1)
         #expect(s.missedByHour[11] == 1)
         #expect(s.skippedByHour.reduce(0, +) == 1)
