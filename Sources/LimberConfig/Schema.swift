@@ -89,7 +89,7 @@ enum Schema {
         .plain("reminders", [
             .duration("reshow_after", \.schedule.reshowDelay, in: .seconds(60) ... .seconds(3600)),
             .integer("reshow_count", \.schedule.reshowCount, in: 0...5),
-            .duration("snooze_default", \.schedule.snoozeDefault, in: .seconds(60) ... .seconds(2 * 3600)),
+            .duration("snooze_default", \.schedule.snoozeDefault, in: ScheduleSettings.snoozeRange),
             .integer("snooze_limit", \.schedule.snoozeLimit, in: 0...10),
         ]),
         .plain("notifications", [

@@ -29,6 +29,8 @@ public struct Refusal: Error, Sendable, Equatable {
     public enum Code: String, Sendable {
         case nothingDue = "nothing-due"
         case snoozeLimit = "snooze-limit"
+        /// A snooze shorter or longer than `ScheduleSettings.snoozeRange`.
+        case snoozeLength = "snooze-length"
         case paused = "paused"
         case notPaused = "not-paused"
     }
@@ -391,6 +393,10 @@ public struct Scheduler: Sendable, Equatable {
             reply = .ok("\(p.kind.displayName) \(answer == .done ? "done" : "skipped"); " + nextSummary(at: now))
             return effects
         case .snooze(let length):
+            if let length, !ScheduleSettings.snoozeRange.contains(length) {
+                reply = .refused(Refusal(code: .snoozeLength, message: Self.snoozeLengthProblem(length)))
+                return []
+            }
             let used = timer(p.kind).snoozes
             guard used < settings.snoozeLimit else {
                 reply = .refused(Refusal(code: .snoozeLimit, message:
@@ -414,6 +420,15 @@ public struct Scheduler: Sendable, Equatable {
                         + (left == 0 ? "; that was the last snooze for it" : " (\(left) snooze\(left == 1 ? "" : "s") left)"))
             return [.withdraw(promptID: p.id), record(r)]
         }
+    }
+
+    /// Why a snooze of `length` is refused, and what to do instead.
+    public static func snoozeLengthProblem(_ length: Duration) -> String {
+        let range = ScheduleSettings.snoozeRange
+        return "a snooze lasts \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), "
+            + "not \(DurationText.format(length)); "
+            + (length > range.upperBound ? "to stop reminders for longer, run 'limber pause \(DurationText.format(length))'"
+                                          : "for a shorter break, answer with 'limber done' when you are back")
     }
 
     private mutating func doneEarly(at now: Moment, reply: inout Reply?) -> [Effect] {

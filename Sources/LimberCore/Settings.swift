@@ -29,6 +29,8 @@ public struct ScheduleSettings: Sendable, Equatable {
     public var reshowCount: Int = 2
     /// `snooze` without a length.
     public var snoozeDefault: Duration = .seconds(5 * 60)
+    /// How long a snooze may be, given or by default: longer is a pause, not a snooze.
+    public static let snoozeRange: ClosedRange<Duration> = .seconds(60) ... .seconds(2 * 3600)
     /// Snoozes allowed per reminder.
     public var snoozeLimit: Int = 3
     /// When active time counts.

@@ -444,6 +444,7 @@ public final class Engine {
             let code: ErrorCode = switch r.code {
             case .nothingDue: .nothingDue
             case .snoozeLimit: .snoozeLimit
+            case .snoozeLength: .snoozeLength
             case .paused: .paused
             case .notPaused: .notPaused
             }

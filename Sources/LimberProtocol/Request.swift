@@ -77,6 +77,8 @@ public enum ErrorCode: String, Codable, Sendable {
     case timeout = "timeout"
     case nothingDue = "nothing-due"
     case snoozeLimit = "snooze-limit"
+    /// A snooze outside 1m to 2h.
+    case snoozeLength = "snooze-length"
     case paused = "paused"
     case notPaused = "not-paused"
     case alreadyDue = "already-due"

@@ -4,10 +4,20 @@ import LimberProtocol
 
 /// Reads a duration argument like `5m` into whole seconds.
 func parseDurationArgument(_ text: String) throws -> Int {
+    if let problem = DurationText.problem(text) { throw ValidationError(problem) }
     guard let d = DurationText.parse(text), d > .zero else {
-        throw ValidationError("'\(text)' is not \(DurationText.expectation)")
+        throw ValidationError("'\(text)' is no time at all; give a length like 5m")
     }
     return Int(d.components.seconds)
+}
+
+/// A snooze length: a duration within `ScheduleSettings.snoozeRange`.
+func parseSnoozeArgument(_ text: String) throws -> Int {
+    let seconds = try parseDurationArgument(text)
+    guard ScheduleSettings.snoozeRange.contains(.seconds(seconds)) else {
+        throw ValidationError(Scheduler.snoozeLengthProblem(.seconds(seconds)))
+    }
+    return seconds
 }
 
 struct Done: ParsableCommand {
@@ -24,8 +34,8 @@ struct Snooze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put the due reminder off for a while (default 5m; at most 3 times per reminder).")
 
-    @Argument(help: ArgumentHelp("How long, like 90s, 5m or 1h30m.", valueName: "duration"),
-              transform: parseDurationArgument)
+    @Argument(help: ArgumentHelp("How long, from 1m to 2h, like 90s, 10m or 1h30m.", valueName: "duration"),
+              transform: parseSnoozeArgument)
     var seconds: Int?
 
     @OptionGroup var options: ConnectionOptions

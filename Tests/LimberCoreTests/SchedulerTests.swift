@@ -199,6 +199,24 @@ struct Answers {
         #expect(h.shows.map(\.kind) == [.routine])
     }
 
+    @Test(arguments: [(Int64(59), "for a shorter break"), (Int64(7201), "run 'limber pause 2h1s'"),
+                      (Int64(1) << 60, "run 'limber pause")])
+    func aSnoozeOutsideOneMinuteToTwoHoursIsRefused(seconds: Int64, advice: String) {
+        var h = Harness()
+        h.send(.dueNowRequested(.posture))
+        let before = h.scheduler.state
+        guard case .refused(let r) = h.send(.answered(.snooze(.seconds(seconds)), promptID: nil)).reply else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(r.code == .snoozeLength)
+        #expect(r.message.hasPrefix("a snooze lasts 1m to 2h"))
+        #expect(r.message.contains(advice))
+        #expect(h.scheduler.state == before, "nothing changed")
+        h.send(.answered(.snooze(.minutes(120)), promptID: nil))
+        #expect(h.next(.posture).remaining == .minutes(120), "2h itself is allowed")
+    }
+
     @Test func snoozeTakesALength() {
         var h = Harness()
         h.send(.dueNowRequested(.posture))

@@ -85,9 +85,11 @@ class Startup(DaemonTestCase):
     def test_bad_usage_exits_2(self):
         self.start_daemon()
         for args in (("snooze", "banana"), ("now", "lunch"), ("pause", "--until", "25:00"),
-                     ("frobnicate",)):
+                     ("frobnicate",), ("snooze", "3h"), ("pause", "0s")):
             rc, out, err = self.cli(*args)
             self.assertEqual(rc, 2, f"limber {' '.join(args)}\n" + output(out, err))
+        rc, out, err = self.cli("snooze", "3h")
+        self.assertIn("a snooze lasts 1m to 2h, not 3h; to stop reminders for longer, run 'limber pause 3h'", err)
 
     def test_files_sockets_and_modes(self):
         self.start_daemon()
