@@ -75,11 +75,11 @@ public struct DayCounts: Sendable, Equatable, Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         day = try c.decodeIfPresent(LocalDate.self, forKey: .day)
-        due = try c.decode(Int.self, forKey: .due)
-        done = try c.decode(Int.self, forKey: .done)
-        snoozed = try c.decode(Int.self, forKey: .snoozed)
-        skipped = try c.decode(Int.self, forKey: .skipped)
-        missed = try c.decode(Int.self, forKey: .missed)
+        due = try c.decodeCount(forKey: .due)
+        done = try c.decodeCount(forKey: .done)
+        snoozed = try c.decodeCount(forKey: .snoozed)
+        skipped = try c.decodeCount(forKey: .skipped)
+        missed = try c.decodeCount(forKey: .missed)
         // State saved before natural breaks existed has none.
         naturalBreaks = try c.decodeIfPresent(Int.self, forKey: .naturalBreaks) ?? 0
     }

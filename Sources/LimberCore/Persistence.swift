@@ -4,10 +4,21 @@
 private struct Millis: Codable, Equatable {
     var value: Int64
     init(_ d: Duration) {
-        value = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        // Saturates rather than traps: a value this far out is refused when read back, so the
+        // next start sets the file aside instead of crashing on it.
+        let (ms, overflow) = d.components.seconds.multipliedReportingOverflow(by: 1000)
+        value = overflow ? (d < .zero ? .min : .max) : ms + d.components.attoseconds / 1_000_000_000_000_000
     }
     var duration: Duration { .milliseconds(value) }
-    init(from decoder: Decoder) throws { value = try decoder.singleValueContainer().decode(Int64.self) }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        value = try c.decode(Int64.self)
+        // About 31,700 years either way: far more than any time limber keeps, and far enough
+        // from Int64's ends that no sum or conversion of saved values can overflow.
+        guard (-1_000_000_000_000_000...1_000_000_000_000_000).contains(value) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(value) ms is out of range")
+        }
+    }
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(value)
@@ -20,7 +31,7 @@ extension ReminderTimer: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         elapsed = try c.decode(Millis.self, forKey: .elapsedMs).duration
         interval = try c.decode(Millis.self, forKey: .intervalMs).duration
-        snoozes = try c.decode(Int.self, forKey: .snoozes)
+        snoozes = try c.decodeCount(forKey: .snoozes)
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -40,8 +51,8 @@ extension PromptState: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(UInt64.self, forKey: .id)
         kind = try c.decode(ReminderKind.self, forKey: .kind)
-        shows = try c.decode(Int.self, forKey: .shows)
-        serial = try c.decode(Int.self, forKey: .serial)
+        shows = try c.decodeCount(forKey: .shows)
+        serial = try c.decodeCount(forKey: .serial)
         firstShownWall = try c.decode(Millis.self, forKey: .firstShownWallMs).duration
         nextActionAt = try c.decode(Millis.self, forKey: .nextActionMonotonicMs).duration
         held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false
@@ -83,7 +94,7 @@ extension AwayState: Codable {
         seen = Set(try c.decode([String].self, forKey: .seen).compactMap(AwaySource.init(rawValue:)))
         sinceBoot = try c.decode(Millis.self, forKey: .sinceBootMs).duration
         sinceWall = try c.decode(Millis.self, forKey: .sinceWallMs).duration
-        sinceUTCOffset = try c.decode(Int.self, forKey: .sinceUTCOffset)
+        sinceUTCOffset = try c.decodeOffset(forKey: .sinceUTCOffset)
         counted = try c.decode(Millis.self, forKey: .countedMs).duration
         countingSince = try c.decodeIfPresent(Millis.self, forKey: .countingSinceMs)?.duration
         countedUntil = try c.decodeIfPresent(Millis.self, forKey: .countedUntilMs)?.duration
@@ -119,10 +130,13 @@ extension SchedulerState: Codable {
         rng = try c.decode(SplitMix64.self, forKey: .rng)
         anchorMonotonic = try c.decode(Millis.self, forKey: .anchorMonotonicMs).duration
         anchorWall = try c.decode(Millis.self, forKey: .anchorWallMs).duration
-        anchorUTCOffset = try c.decode(Int.self, forKey: .anchorUTCOffset)
+        anchorUTCOffset = try c.decodeOffset(forKey: .anchorUTCOffset)
         nextPromptID = try c.decode(UInt64.self, forKey: .nextPromptID)
-        postureSerial = try c.decode(Int.self, forKey: .postureSerial)
-        routineSerial = try c.decode(Int.self, forKey: .routineSerial)
+        guard nextPromptID < 1 << 53 else {
+            throw DecodingError.dataCorruptedError(forKey: .nextPromptID, in: c, debugDescription: "out of range")
+        }
+        postureSerial = try c.decodeCount(forKey: .postureSerial)
+        routineSerial = try c.decodeCount(forKey: .routineSerial)
         today = try c.decode(DayCounts.self, forKey: .today)
         // Absent from state saved before limber knew about time away: no sleep is inferred
         // from the first event after such a restore, and nobody is away.
@@ -149,5 +163,27 @@ extension SchedulerState: Codable {
         try c.encodeIfPresent(away, forKey: .away)
         try c.encode(Millis(presentSinceBoot), forKey: .presentSinceBootMs)
         try c.encodeIfPresent(graceUntil.map(Millis.init), forKey: .graceUntilMs)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A count in saved state (shows, snoozes, serials, today's counts): 0 to a billion, or
+    /// the file is unreadable (set aside, fresh start), never a value that traps later.
+    func decodeCount(forKey key: Key) throws -> Int {
+        try decodeInt(forKey: key, in: 0...1_000_000_000)
+    }
+
+    /// A UTC offset in seconds: within a day either way.
+    func decodeOffset(forKey key: Key) throws -> Int {
+        try decodeInt(forKey: key, in: -86_400...86_400)
+    }
+
+    private func decodeInt(forKey key: Key, in range: ClosedRange<Int>) throws -> Int {
+        let n = try decode(Int.self, forKey: key)
+        guard range.contains(n) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self,
+                                                   debugDescription: "\(n) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return n
     }
 }

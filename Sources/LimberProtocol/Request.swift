@@ -49,6 +49,10 @@ public enum Request: Sendable, Equatable {
         }
     }
 
+    /// The longest snooze or pause a request may ask for, in seconds: 115 days, as the CLI's
+    /// durations (longer values would only push times out of any useful range).
+    public static let maxSeconds = 10_000_000
+
     /// Every command this build understands, for error messages.
     public static let commands = ["status", "snooze", "done", "skip", "pause", "resume", "now", "reload", "start",
                                   "next", "stop"]
@@ -131,6 +135,9 @@ extension Request {
         func positive(_ s: Int?) -> Result<Int?, RequestError> {
             guard let s else { return .success(nil) }
             guard s > 0 else { return .failure(RequestError(.badRequest, "'seconds' must be positive, got \(s)")) }
+            guard s <= maxSeconds else {
+                return .failure(RequestError(.badRequest, "'seconds' must be at most \(maxSeconds) (115 days), got \(s)"))
+            }
             return .success(s)
         }
         switch cmd {

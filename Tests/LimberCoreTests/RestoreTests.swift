@@ -61,6 +61,29 @@ struct Restore {
         }
     }
 
+    /// A state file with values no limberd writes (hand-edited, or damaged) is refused as a
+    /// whole, so limberd sets it aside and starts afresh instead of trapping on it later.
+    @Test(arguments: [("\"elapsed_ms\":", "-9223372036854775807,"), ("\"next_prompt_id\":", "18446744073709551615,"),
+                      ("\"snoozes\":", "-9223372036854775808,"), ("\"anchor_utc_offset\":", "999999,"),
+                      ("\"due\":", "-1,")])
+    func outOfRangeValuesMakeTheStateUnreadable(key: String, value: String) throws {
+        var h = Harness()
+        h.send(.dueNowRequested(.posture))
+        let text = String(decoding: try JSON.encode(h.scheduler.state), as: UTF8.self)
+        #expect(try JSON.decode(SchedulerState.self, from: Array(text.utf8)) == h.scheduler.state)
+        let range = try #require(text.range(of: key))
+        let end = try #require(text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == "}" }))
+        let damaged = text[..<range.upperBound] + value.dropLast() + text[end...]
+        #expect(throws: DecodingError.self) { try JSON.decode(SchedulerState.self, from: Array(damaged.utf8)) }
+    }
+
+    @Test func aSnoozeFarOutSavesWithoutTrappingAndIsRefusedOnReading() throws {
+        var state = Harness().scheduler.state
+        state.posture.elapsed = .seconds(-(Int64(1) << 60))
+        let bytes = try JSON.encode(state)  // used to trap converting to milliseconds
+        #expect(throws: DecodingError.self) { try JSON.decode(SchedulerState.self, from: bytes) }
+    }
+
     @Test func cleanRestartKeepsElapsedTimeAndDoesNotCountTheDowntime() throws {
         var h = Harness()
         h.run(for: .minutes(20))
