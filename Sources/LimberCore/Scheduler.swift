@@ -141,6 +141,14 @@ public struct Scheduler: Sendable, Equatable {
                 s.state.prompt = p
             }
             effects += s.expirePause(at: now)
+            // Back outside work hours (the next morning, say): the reminder left on screen
+            // waits for work to start, as if work hours had ended while limberd ran.
+            if let p = s.state.prompt, !settings.workHours.contains(now.local) {
+                s.state.prompt = nil
+                var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
+                r.reason = "work-hours"
+                effects += [.withdraw(promptID: p.id), s.record(r)]
+            }
         }
         if let p = s.state.prompt, s.state.away == nil, !p.held {
             effects.append(.show(s.prompt(p, isRepeat: true)))
@@ -216,7 +224,7 @@ public struct Scheduler: Sendable, Equatable {
                     active = min(delta, now.wall - until)
                 }
             } else {
-                active = activeTime(delta, from: last, to: now.local)
+                active = activeTime(delta, from: last, to: now.local, slept: max(.zero, slept ?? .zero))
             }
         }
         let wasInWork = settings.workHours.contains(last)
@@ -247,7 +255,10 @@ public struct Scheduler: Sendable, Equatable {
 
     /// The part of `delta` (monotonic time between two local times) that was inside work hours.
     /// The engine wakes at each work-hours boundary, so one boundary at most lies between.
-    func activeTime(_ delta: Duration, from last: LocalTime, to now: LocalTime) -> Duration {
+    /// `slept`: the machine was asleep for this long in between; the engine notices a wake-up
+    /// at once, so the sleep is taken to have ended at `now` (a suspend from before the start
+    /// of work hours to after it leaves no awake time inside them).
+    func activeTime(_ delta: Duration, from last: LocalTime, to now: LocalTime, slept: Duration = .zero) -> Duration {
         let hours = settings.workHours
         if hours.isAlways { return delta }
         if hours.contains(last) {
@@ -256,7 +267,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         if hours.contains(now) {
             guard let since = hours.secondsSinceChange(at: now) else { return delta }
-            return min(delta, .seconds(since))
+            return min(delta, max(.zero, .seconds(since) - slept))
         }
         return .zero
     }

@@ -121,6 +121,30 @@ struct Restore {
         #expect(t.effects.contains { if case .show(let p) = $0 { return p.id == first.id && p.show == 2 } else { return false } })
     }
 
+    @Test func aReminderLeftAtTheEndOfWorkWaitsForWorkToStartAgain() throws {
+        let settings = WorkHoursRules.weekdays9to17
+        var h = Harness(settings: settings)
+        h.clock.setLocal(hour: 16, minute: 50)
+        h.scheduler = Scheduler(settings: settings, seed: 1, at: h.clock.now)
+        h.send(.dueNowRequested(.posture))
+        let id = h.shows[0].id
+        let saved = try roundTrip(h.scheduler.state)
+        h.clock.advance(.seconds(15 * 3600 + 10 * 60))  // clean stop; next start Tuesday 08:00
+        #expect(h.clock.now.local.clockText == "08:00")
+        let (restored, effects) = Scheduler.restore(saved, settings: settings, creditDowntime: false, at: h.clock.now)
+        #expect(!effects.contains { if case .show = $0 { true } else { false } }, "not shown before work starts")
+        #expect(effects.contains(.withdraw(promptID: id)))
+        #expect(effects.contains { if case .record(let r) = $0 { r.outcome == .withdrawn && r.reason == "work-hours" } else { false } })
+        // At 09:00 it is shown again as a new showing of the due reminder, once.
+        h.scheduler = restored
+        h.clear()
+        h.run(for: .minutes(61))
+        #expect(h.clock.now.local.clockText == "09:01")
+        #expect(h.shows.map(\.kind) == [.posture])
+        #expect(h.outcomes == [.shown])
+        #expect(h.status.today.due == 1)
+    }
+
     @Test func aPauseThatEndedWhileTheDaemonWasDownEnds() throws {
         var h = Harness()
         h.send(.pauseRequested(.duration(.minutes(10))))

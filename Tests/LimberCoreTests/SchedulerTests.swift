@@ -404,6 +404,20 @@ struct WorkHoursRules {
         #expect(h.next(.routine).elapsed == .minutes(25))
     }
 
+    @Test func aSuspendFromBeforeWorkToAfterItsStartCreditsNothingFromBefore() {
+        var h = Harness(settings: Self.weekdays9to17)
+        h.clock.setLocal(hour: 7)
+        h.scheduler = Scheduler(settings: Self.weekdays9to17, seed: 1, at: h.clock.now)
+        h.clock.advance(.minutes(60))   // awake 07:00 -> 08:00, no tick in between
+        h.clock.suspend(.minutes(90))   // asleep 08:00 -> 09:30, seen only in the clocks
+        h.send(.tick)
+        #expect(h.clock.now.local.clockText == "09:30")
+        #expect(h.next(.routine).elapsed == .zero, "all the awake time was before 09:00")
+        h.clock.advance(.minutes(10))
+        h.send(.tick)
+        #expect(h.next(.routine).elapsed == .minutes(10))
+    }
+
     @Test func nextWakeIncludesTheWorkBoundaries() {
         var h = Harness(settings: Self.weekdays9to17)
         h.clock.setLocal(hour: 7)
