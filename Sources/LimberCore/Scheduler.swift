@@ -58,8 +58,11 @@ public enum Answer: Sendable, Equatable {
 public enum PauseLength: Sendable, Equatable {
     case indefinitely
     case duration(Duration)
-    /// Until the next time the local clock shows hour:minute.
+    /// Until the next time the local clock shows hour:minute, taking the current UTC offset
+    /// to hold until then (tests; the engine resolves it with `Scheduler.nextWall`).
     case until(hour: Int, minute: Int)
+    /// Until a wall time, and the UTC offset in force then (for saying it in local time).
+    case untilWall(Duration, utcOffsetSeconds: Int)
 }
 
 /// Past-tense facts the scheduler reacts to.
@@ -455,16 +458,16 @@ public struct Scheduler: Sendable, Equatable {
     private mutating func pause(_ length: PauseLength, at now: Moment, reply: inout Reply?) -> [Effect] {
         var effects: [Effect] = []
         let until: Duration?
+        var endOffset = now.utcOffsetSeconds
         switch length {
         case .indefinitely:
             until = nil
         case .duration(let d):
             until = now.wall + d
         case .until(let hour, let minute):
-            let local = now.local
-            var ahead = hour * 3600 + minute * 60 - local.secondOfDay
-            if ahead <= 0 { ahead += 86_400 }
-            until = now.wall + .seconds(ahead)
+            (until, endOffset) = Self.nextWall(hour: hour, minute: minute, after: now)
+        case .untilWall(let wall, let offset):
+            (until, endOffset) = (wall, offset)
         }
         state.pause = PauseState(until: until)
         if let p = state.prompt {
@@ -478,7 +481,7 @@ public struct Scheduler: Sendable, Equatable {
         if case .duration(let d) = length { r.length = d }
         effects.append(record(r))
         if let until {
-            let end = LocalTime(wall: until, utcOffsetSeconds: now.utcOffsetSeconds)
+            let end = LocalTime(wall: until, utcOffsetSeconds: endOffset)
             let day = end.date == now.local.date ? "" : (end.date.daysSinceEpoch - now.local.date.daysSinceEpoch == 1
                 ? "tomorrow " : "\(end.date) ")
             reply = .ok("reminders paused until \(day)\(end.clockText); 'limber resume' resumes them sooner")
@@ -486,6 +489,23 @@ public struct Scheduler: Sendable, Equatable {
             reply = .ok("reminders paused until you run 'limber resume'")
         }
         return effects
+    }
+
+    /// The next wall time after `now` at which the local clock shows hour:minute, and the UTC
+    /// offset then. `utcOffsetAt` gives the zone's offset at a wall time (the engine reads the
+    /// time-zone database), so across a DST change 08:00 is still 08:00 on the clock.
+    public static func nextWall(hour: Int, minute: Int, after now: Moment,
+                                utcOffsetAt: ((Duration) -> Int)? = nil) -> (wall: Duration, utcOffsetSeconds: Int) {
+        var ahead = hour * 3600 + minute * 60 - now.local.secondOfDay
+        if ahead <= 0 { ahead += 86_400 }
+        var wall = now.wall + .seconds(ahead)
+        guard let offset = utcOffsetAt?(wall), offset != now.utcOffsetSeconds else {
+            return (wall, now.utcOffsetSeconds)
+        }
+        // The clocks change in between: the same local time comes sooner (spring forward) or
+        // later (fall back) in real time.
+        wall -= .seconds(offset - now.utcOffsetSeconds)
+        return (wall, utcOffsetAt?(wall) ?? offset)
     }
 
     private mutating func dueNow(_ kind: ReminderKind, at now: Moment, reply: inout Reply?) -> [Effect] {

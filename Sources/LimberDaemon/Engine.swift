@@ -410,7 +410,9 @@ public final class Engine {
             if let seconds {
                 length = .duration(.seconds(seconds))
             } else if let until, let t = LocalClockTime(parsing: until) {
-                length = .until(hour: t.hour, minute: t.minute)
+                let end = Scheduler.nextWall(hour: t.hour, minute: t.minute, after: clock.now(),
+                                             utcOffsetAt: { [clock] in clock.utcOffset(atWall: $0) })
+                length = .untilWall(end.wall, utcOffsetSeconds: end.utcOffsetSeconds)
             } else {
                 length = .indefinitely
             }

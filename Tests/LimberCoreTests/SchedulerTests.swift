@@ -371,6 +371,34 @@ struct PauseResume {
         #expect(t2.reply == .ok("reminders paused until tomorrow 08:00; 'limber resume' resumes them sooner"))
     }
 
+    /// Europe/Berlin: CET (+1) to CEST (+2) at 01:00 UTC on 2026-03-29, back at 01:00 UTC on 2026-10-25.
+    static func berlin(_ wall: Duration) -> Int {
+        let spring = Duration.seconds(LocalDate(year: 2026, month: 3, day: 29).daysSinceEpoch * 86_400 + 3600)
+        let autumn = Duration.seconds(LocalDate(year: 2026, month: 10, day: 25).daysSinceEpoch * 86_400 + 3600)
+        return wall >= spring && wall < autumn ? 7200 : 3600
+    }
+
+    @Test(arguments: [(2026, 3, 28, 3600, 7200), (2026, 10, 24, 7200, 3600)])
+    func pauseUntilEightIsEightOnTheClockAcrossADSTChange(year: Int, month: Int, day: Int, before: Int, after: Int) {
+        var clock = TestClock()
+        clock.offset = before
+        // 23:00 local on the Saturday night before the change.
+        clock.wall = .seconds(LocalDate(year: year, month: month, day: day).daysSinceEpoch * 86_400 + Int64(23 * 3600 - before))
+        #expect(Self.berlin(clock.wall) == before)
+        let end = Scheduler.nextWall(hour: 8, minute: 0, after: clock.now, utcOffsetAt: Self.berlin)
+        #expect(end.utcOffsetSeconds == after)
+        #expect(LocalTime(wall: end.wall, utcOffsetSeconds: after).clockText == "08:00")
+        #expect(end.wall - clock.wall == .seconds(9 * 3600 - (after - before)), "8 h or 10 h of real time")
+        var h = Harness()
+        h.clock = clock
+        h.scheduler = Scheduler(settings: .defaults, seed: 1, at: clock.now)
+        let t = h.send(.pauseRequested(.untilWall(end.wall, utcOffsetSeconds: end.utcOffsetSeconds)))
+        #expect(t.reply == .ok("reminders paused until tomorrow 08:00; 'limber resume' resumes them sooner"))
+        #expect(h.status.mode == .paused(until: end.wall))
+        // Without a zone database the current offset is assumed to hold, as before.
+        #expect(Scheduler.nextWall(hour: 8, minute: 0, after: clock.now).wall - clock.wall == .seconds(9 * 3600))
+    }
+
     @Test func resumeWhenNotPausedIsRefused() {
         var h = Harness()
         guard case .refused(let r) = h.send(.resumeRequested).reply else { Issue.record(); return }
