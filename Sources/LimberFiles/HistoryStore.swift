@@ -36,7 +36,8 @@ public enum HistoryStore {
         !name.hasPrefix(".") && name.hasPrefix("history-") && name.hasSuffix(".jsonl") && name.utf8.count > 14
     }
 
-    /// Loads every history file in `directory`; a missing folder is an empty history.
+    /// Loads every history file in `directory`; a missing folder is an empty history, a
+    /// history file that cannot be read (a folder of that name included) an error.
     public static func load(directory: String) throws -> Loaded {
         var names: [String] = []
         guard let dir = opendir(directory) else {
@@ -60,8 +61,15 @@ public enum HistoryStore {
                 throw PathError.system("open the history file", path, errno: errno)
             }
             defer { close(fd) }
+            // A folder (or a device) by that name cannot be read as history; skipping it would
+            // report "no history yet" about a history that is there but out of reach.
             var st = stat()
-            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG { continue }
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+                if (st.st_mode & S_IFMT) == S_IFDIR {
+                    throw PathError.system("read the history file", path, errno: EISDIR)
+                }
+                throw PathError(path: path, message: "cannot read the history file \(path): it is not a regular file")
+            }
             switch readWhole(fd) {
             case .success(let bytes): files.append((name, bytes))
             case .failure(let e): throw PathError.system("read the history file", path, errno: e.code)

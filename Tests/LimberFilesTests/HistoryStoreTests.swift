@@ -182,6 +182,17 @@ func hexID(_ n: Int, ts: Int64 = 1_795_000_000_000) -> String {
         #expect(loaded.warnings.isEmpty)
     }
 
+    @Test func aHistoryFileThatCannotBeReadIsAnErrorNotAnEmptyHistory() throws {
+        try withFolder { folder in
+            writeFile(folder + "/history-desk.jsonl", try daemonLine(.done, wall: 1_795_000_000, id: hexID(1)) + "\n")
+            #expect(mkdir(folder + "/history-laptop.jsonl", 0o700) == 0)
+            let error = try #require(throws: PathError.self) { try HistoryStore.load(directory: folder) }
+            #expect(error.path == folder + "/history-laptop.jsonl")
+            #expect(error.code == EISDIR)
+            #expect(error.message.hasPrefix("cannot read the history file \(folder)/history-laptop.jsonl: Is a directory"))
+        }
+    }
+
     @Test func aTornLastLineIsSkippedWithOneWarningAndNothingElseIsLost() throws {
         try withFolder { folder in
             let good = try (0..<3).map { try daemonLine(.done, wall: 1_795_000_000 + Int64($0), id: hexID($0)) }

@@ -254,6 +254,16 @@ class Reading(CLITestCase):
             self.assertEqual(rc, 1, f"limber {' '.join(args)}\n" + output(out, err))
             self.assertIn(str(self.tenv.state_dir), err)
 
+    def test_a_history_file_that_cannot_be_read_exits_1_and_names_it(self):
+        # A folder where the file should be: readable by no one, root included.
+        path = self.history_file(host_name())
+        path.mkdir()
+        for args in (("stats",), ("stats", "--json"), ("history",), ("history", "--csv"), ("stats", "pain")):
+            rc, out, err = self.cli(*args)
+            self.assertEqual(rc, 1, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertIn(f"{path}: Is a directory", err)
+            self.assertNotIn("No history yet", out)
+
     def test_bad_usage_exits_2(self):
         for args in (("stats", "--week", "--month"), ("stats", "--days", "0"), ("history", "--since", "May"),
                      ("history", "--json", "--csv"), ("journal", "11"), ("journal", "-1"),
