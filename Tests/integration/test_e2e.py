@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import stat
+import subprocess
 import time
 import unittest
 
@@ -81,6 +82,16 @@ class Startup(DaemonTestCase):
             self.assertGreater(n["interval_seconds"], 0)
         for key in ("due", "done", "snoozed", "skipped", "missed"):
             self.assertEqual(s["today"].get(key), 0, f"today: {s['today']}")
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_status_that_cannot_be_written_exits_1_and_says_why(self):
+        self.start_daemon()
+        for args in (("status",), ("status", "--json"), ()):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([harness.LIMBER, *args], env=self.tenv.env, stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=15, stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 1, f"limber {' '.join(args)} > /dev/full\nstderr: {r.stderr!r}")
+            self.assertEqual(r.stderr, "limber: cannot write the output: No space left on device\n")
 
     def test_bad_usage_exits_2(self):
         self.start_daemon()
