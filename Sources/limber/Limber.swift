@@ -38,6 +38,16 @@ struct Limber: ParsableCommand {
         static let refused: Int32 = 4
     }
 
+    /// Bad usage that a command finds only while running (an unknown id): prints the message
+    /// with the command's own usage line, as argument-parser does for what it finds itself
+    /// (a ValidationError thrown from run() would show the top-level usage instead); exit 2.
+    static func usageError(_ message: String, command: ParsableCommand.Type, name: String) -> ExitCode {
+        printError("limber: " + message)
+        printError("Usage: " + usageString(for: command))
+        printError("  See 'limber \(name) --help' for more information.")
+        return ExitCode(Exit.usage)
+    }
+
     static func main() {
         Glibc.exit(flushOutput(status: runCommandLine()))
     }

@@ -41,6 +41,19 @@ class WithoutDaemon(unittest.TestCase):
         self.assertEqual(rc, 0, output(out, err))
         self.assertTrue(out.strip(), "limber --version printed nothing")
 
+    def test_an_unknown_id_to_show_is_bad_usage_of_that_command(self):
+        for args, message in (
+                (("routines", "show", "desk-rest"), "limber: there is no routine 'desk-rest'; did you mean desk-reset?"),
+                (("routines", "show", "nonexistent"), "limber: there is no routine 'nonexistent'; 'limber routines' lists them"),
+                (("exercises", "show", "nope"), "limber: there is no exercise 'nope'; 'limber exercises' lists them")):
+            rc, out, err = self.tenv.cli(*args)
+            self.assertEqual(rc, 2, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertEqual(out, "")
+            lines = err.splitlines()
+            self.assertEqual(lines[0], message)
+            self.assertTrue(lines[1].startswith(f"Usage: limber {args[0]} show <id> "), err)
+            self.assertEqual(lines[2:], [f"  See 'limber {args[0]} show --help' for more information."])
+
     def test_unreachable_daemon_exits_3_and_says_how_to_fix(self):
         rc, out, err = self.tenv.cli("status")
         self.assertEqual(rc, 3, "exit 3 means 'daemon unreachable'\n" + output(out, err))
