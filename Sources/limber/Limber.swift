@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberConfig
 import LimberFiles
 import LimberProtocol
 #if canImport(Glibc)
@@ -54,6 +55,10 @@ struct Limber: ParsableCommand {
 
     /// Parses the arguments and runs the command; the exit status.
     static func runCommandLine() -> Int32 {
+        if let message = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            return Exit.usage
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -70,6 +75,30 @@ struct Limber: ParsableCommand {
             if !message.isEmpty { printError(message) }
             return Exit.usage
         }
+    }
+
+    /// The commands' names and aliases, and argument-parser's own `help`.
+    static var commandNames: [String] {
+        ["help"] + configuration.subcommands.flatMap { command in
+            // argument-parser names a command after its type, in lower case, unless told otherwise.
+            [command.configuration.commandName ?? String(describing: command).lowercased()]
+                + command.configuration.aliases
+        }
+    }
+
+    /// What to say when the first argument names no command, or nil when it does or is an
+    /// option. argument-parser would take the word for an argument of the default command,
+    /// status, and answer "Unexpected argument 'stauts'" with status's usage.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let word = arguments.first, !word.hasPrefix("-"), !commandNames.contains(word) else { return nil }
+        var message = "limber: unknown command '\(word)'"
+        var close = Suggest.closest(to: word, in: commandNames)
+        // Two letters swapped ('stauts' for 'status') is a likelier slip than a letter too many
+        // ('stauts' for 'stats'), though both are one edit away.
+        let swapped = close.filter { $0.sorted() == word.sorted() }
+        if !swapped.isEmpty { close = swapped }
+        if !close.isEmpty { message += "; did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?" }
+        return message + "\nSee 'limber --help'."
     }
 
     /// Flushes standard output and reports output that could not be written (a full disk,

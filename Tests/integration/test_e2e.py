@@ -54,6 +54,13 @@ class WithoutDaemon(unittest.TestCase):
             self.assertTrue(lines[1].startswith(f"Usage: limber {args[0]} show <id> "), err)
             self.assertEqual(lines[2:], [f"  See 'limber {args[0]} show --help' for more information."])
 
+    def test_a_mistyped_command_is_named_with_a_suggestion(self):
+        for args, said in ((("stauts",), "limber: unknown command 'stauts'; did you mean 'status'?\n"),
+                           (("frobnicate", "--json"), "limber: unknown command 'frobnicate'\n")):
+            rc, out, err = self.tenv.cli(*args)
+            self.assertEqual(rc, 2, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertEqual((out, err), ("", said + "See 'limber --help'.\n"))
+
     def test_unreachable_daemon_exits_3_and_says_how_to_fix(self):
         rc, out, err = self.tenv.cli("status")
         self.assertEqual(rc, 3, "exit 3 means 'daemon unreachable'\n" + output(out, err))
@@ -78,6 +85,9 @@ class Startup(DaemonTestCase):
 
     def test_status_plain_and_json(self):
         self.start_daemon()
+        # With no command, or options alone, limber runs status.
+        self.assertIn("posture", self.cli_ok().lower())
+        self.assertEqual(json.loads(self.cli_ok("--json"))["state"], "active")
         rc, out, err = self.cli("status")
         self.assertEqual(rc, 0, output(out, err))
         self.assertTrue(out.strip(), "limber status printed nothing")
