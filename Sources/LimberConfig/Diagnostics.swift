@@ -93,14 +93,14 @@ struct Reporter {
     }
 }
 
-/// "Did you mean" suggestions.
-enum Suggest {
+/// "Did you mean" suggestions (the CLI's too).
+package enum Suggest {
     /// The candidates closest to `word` (several when they tie), when they are close enough
     /// to be a likely typo; empty otherwise.
     ///
     /// Case and '-' versus '_' are ignored; a candidate also matches when one of the two is a
     /// prefix of the other and the shorter has at least three characters ("monday" -> "mon").
-    static func closest(to word: String, in candidates: [String]) -> [String] {
+    package static func closest(to word: String, in candidates: [String]) -> [String] {
         let w = normalized(word)
         var best: [String] = []
         var bestDistance = Int.max

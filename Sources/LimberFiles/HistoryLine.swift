@@ -123,13 +123,6 @@ public struct HistoryEvent: Sendable, Equatable {
     /// (never for the ones limber writes).
     public var hasUnusualIDOrAt: Bool { idText != nil || atText != nil }
 
-    /// Orders events by time, then id (ids of one millisecond in text order).
-    public static func precedes(_ a: HistoryEvent, _ b: HistoryEvent) -> Bool {
-        if a.ts != b.ts { return a.ts < b.ts }
-        if a.idText == nil, b.idText == nil { return a.idBits < b.idBits }
-        return a.id < b.id
-    }
-
     /// Whether the two have the same id.
     public func sameID(as other: HistoryEvent) -> Bool {
         idText == nil && other.idText == nil ? idBits == other.idBits : id == other.id

@@ -10,7 +10,7 @@ import Glibc
 public enum HistoryStore {
     /// What loading found.
     public struct Loaded: Sendable {
-        /// Every event, oldest first (ties in id order), each id once.
+        /// Every event, oldest first (ties in the order written), each id once.
         public var events: [HistoryEvent]
         /// The files read, by name, in the order read.
         public var files: [String]
@@ -36,7 +36,8 @@ public enum HistoryStore {
         !name.hasPrefix(".") && name.hasPrefix("history-") && name.hasSuffix(".jsonl") && name.utf8.count > 14
     }
 
-    /// Loads every history file in `directory`; a missing folder is an empty history.
+    /// Loads every history file in `directory`; a missing folder is an empty history, a
+    /// history file that cannot be read (a folder of that name included) an error.
     public static func load(directory: String) throws -> Loaded {
         var names: [String] = []
         guard let dir = opendir(directory) else {
@@ -60,8 +61,15 @@ public enum HistoryStore {
                 throw PathError.system("open the history file", path, errno: errno)
             }
             defer { close(fd) }
+            // A folder (or a device) by that name cannot be read as history; skipping it would
+            // report "no history yet" about a history that is there but out of reach.
             var st = stat()
-            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG { continue }
+            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+                if (st.st_mode & S_IFMT) == S_IFDIR {
+                    throw PathError.system("read the history file", path, errno: EISDIR)
+                }
+                throw PathError(path: path, message: "cannot read the history file \(path): it is not a regular file")
+            }
             switch readWhole(fd) {
             case .success(let bytes): files.append((name, bytes))
             case .failure(let e): throw PathError.system("read the history file", path, errno: e.code)
@@ -119,32 +127,27 @@ public enum HistoryStore {
             for events in perFile { all.append(contentsOf: events) }
         }
         if !isOrdered(all) {
-            all.sort(by: HistoryEvent.precedes)
+            // Stably, by time alone: events of one millisecond stay in the order they were
+            // written in (limberd writes "reminders resumed" before the reminder it then shows,
+            // and the random part of their ids says nothing about that). The files are in name
+            // order, so ties between files go to the first by name.
+            var keys = all.withUnsafeBufferPointer { b in b.indices.map { (ts: b[$0].ts, index: $0) } }
+            keys.sort { $0.ts != $1.ts ? $0.ts < $1.ts : $0.index < $1.index }
+            all = all.withUnsafeBufferPointer { b in keys.map { b[$0.index] } }
         }
-        // Same id, same event: keep the first. An id starts with its event's time in
-        // milliseconds and copies carry the same `ts`, so after ordering by (ts, id) copies are
-        // neighbours: no set of 100,000 ids is needed to find them.
-        // Compare in place: copying an event out of the array retains each of its strings,
-        // which for 100,000 events cost more than the comparisons.
-        let firstCopy = all.withUnsafeBufferPointer { b -> Int? in
-            var k = 1
-            while k < b.count {
-                if b[k].sameID(as: b[k - 1]) { return k }
-                k += 1
-            }
-            return nil
-        }
-        if let firstCopy {
-            var write = firstCopy
-            var read = firstCopy
-            while read < all.count {
-                if all[read].sameID(as: all[write - 1]) {
-                    result.duplicates += 1
+        // Same id, same event: keep the first.
+        let copies = all.withUnsafeBufferPointer(copyIndices)
+        if let first = copies.first {
+            result.duplicates = copies.count
+            var write = first
+            var next = 0
+            for read in first..<all.count {
+                if next < copies.count, copies[next] == read {
+                    next += 1
                 } else {
-                    if write != read { all.swapAt(write, read) }
+                    all.swapAt(write, read)
                     write += 1
                 }
-                read += 1
             }
             all.removeSubrange(write...)
         }
@@ -152,11 +155,40 @@ public enum HistoryStore {
         return result
     }
 
+    /// The indices of the events that repeat the id of an earlier one, in order.
+    ///
+    /// An id starts with its event's time in milliseconds and copies carry the same `ts`, so
+    /// in events ordered by time a copy is among the few events of its millisecond: no set
+    /// of 100,000 ids is needed to find them. Only a long run of one time (times not written
+    /// by limber) gets a set of its own.
+    /// Compare in place: copying an event out of the array retains each of its strings,
+    /// which for 100,000 events cost more than the comparisons.
+    private static func copyIndices(_ b: UnsafeBufferPointer<HistoryEvent>) -> [Int] {
+        var copies: [Int] = []
+        var runStart = 0
+        var longRun: Set<String> = []
+        for k in b.indices {
+            if b[k].ts != b[runStart].ts {
+                runStart = k
+                longRun.removeAll()
+            }
+            let isCopy: Bool
+            if k - runStart <= 32 {
+                isCopy = (runStart..<k).contains { b[$0].sameID(as: b[k]) }
+            } else {
+                if longRun.isEmpty { for j in runStart..<k { longRun.insert(b[j].id) } }
+                isCopy = !longRun.insert(b[k].id).inserted
+            }
+            if isCopy { copies.append(k) }
+        }
+        return copies
+    }
+
     private static func isOrdered(_ events: [HistoryEvent]) -> Bool {
         events.withUnsafeBufferPointer { b in
             var k = 1
             while k < b.count {
-                if HistoryEvent.precedes(b[k], b[k - 1]) { return false }
+                if b[k].ts < b[k - 1].ts { return false }
                 k += 1
             }
             return true

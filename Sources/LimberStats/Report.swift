@@ -66,9 +66,10 @@ public enum StatsReport {
         } else {
             summary = "Nothing came due in these days; "
         }
-        summary += "goal \(percent(s.goal)) a day (✓). "
-        summary += "Streak: \(days(s.currentStreak)), best \(days(s.bestStreak))."
+        // The ✓ is the chart's legend: on its own after the goal it read as "goal met".
+        summary += "goal \(percent(s.goal)) a day; ✓ marks a day that met it."
         lines += wrap(summary, width: w, visibleExtra: 0)
+        lines += wrap("Streak: \(days(s.currentStreak)), best \(days(s.bestStreak)).", width: w, visibleExtra: 0)
         if s.totals.naturalBreaks > 0 {
             lines += wrap("Natural breaks: \(s.totals.naturalBreaks) (away from the desk long enough to count as one).",
                           width: w, visibleExtra: 0)

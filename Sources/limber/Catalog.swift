@@ -76,7 +76,8 @@ struct Routines: ParsableCommand {
             let view = CatalogView.load(options, paths: .current)
             if let w = view.warning { printError(w) }
             guard let r = view.catalog.routine(id).flatMap(view.catalog.resolve) else {
-                throw ValidationError(CatalogText.unknown("routine", id, among: view.catalog.routines.map(\.id)))
+                throw Limber.usageError(CatalogText.unknown("routine", id, among: view.catalog.routines.map(\.id)),
+                                        command: Self.self, name: "routines show")
             }
             print(options.json ? CatalogText.json(CatalogText.RoutineJSON(r, view.settings.setup, full: true))
                   : CatalogText.routine(r, view.settings.setup), terminator: "")
@@ -121,7 +122,8 @@ struct Exercises: ParsableCommand {
             let view = CatalogView.load(options, paths: .current)
             if let w = view.warning { printError(w) }
             guard let e = view.catalog.exercise(id) else {
-                throw ValidationError(CatalogText.unknown("exercise", id, among: view.catalog.exercises.map(\.id)))
+                throw Limber.usageError(CatalogText.unknown("exercise", id, among: view.catalog.exercises.map(\.id)),
+                                        command: Self.self, name: "exercises show")
             }
             print(options.json ? CatalogText.json(CatalogText.ExerciseJSON(e)) : CatalogText.exercise(e, dose: e.dose),
                   terminator: "")
@@ -185,7 +187,9 @@ struct About: ParsableCommand {
 /// The catalog commands' text and JSON, as pure functions.
 enum CatalogText {
     static func unknown(_ what: String, _ id: String, among ids: [String]) -> String {
-        let close = ids.filter { $0.hasPrefix(id) || id.hasPrefix($0) || $0.contains(id) }
+        var close = ids.filter { $0.hasPrefix(id) || id.hasPrefix($0) || $0.contains(id) }
+        // And typos, as limberd suggests them for 'limber start desk-rest'.
+        close += Suggest.closest(to: id, in: ids).filter { !close.contains($0) }
         let hint = close.isEmpty ? "'limber \(what == "routine" ? "routines" : "exercises")' lists them"
             : "did you mean \(close.prefix(3).joined(separator: " or "))?"
         return "there is no \(what) '\(id)'; \(hint)"

@@ -99,7 +99,6 @@ struct History: ParsableCommand {
 /// Standard output in large writes: an export of 100,000 events should not cost 100,000 writes.
 struct OutputBuffer {
     var bytes: [UInt8] = []
-    let fd: Int32 = 1
 
     init() { bytes.reserveCapacity(1 << 16) }
 
@@ -116,7 +115,7 @@ struct OutputBuffer {
 
     mutating func flush() {
         guard !bytes.isEmpty else { return }
-        _ = writeAll(fd, bytes)
+        Limber.writeOutput(bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 }

@@ -77,6 +77,11 @@ import Testing
                 == "there is no routine 'desk'; did you mean desk-reset?")
         #expect(CatalogText.unknown("routine", "zzz", among: ["desk-reset"])
                 == "there is no routine 'zzz'; 'limber routines' lists them")
+        // Typos too, as limberd suggests for 'limber start desk-rest'.
+        #expect(CatalogText.unknown("routine", "desk-rest", among: BuiltInCatalog.catalog.routines.map(\.id))
+                == "there is no routine 'desk-rest'; did you mean desk-reset?")
+        #expect(CatalogText.unknown("exercise", "cat-cwo", among: BuiltInCatalog.catalog.exercises.map(\.id))
+                == "there is no exercise 'cat-cwo'; did you mean cat-cow?")
     }
 
     @Test func aboutShowsEveryRedFlag() {

@@ -182,6 +182,17 @@ func hexID(_ n: Int, ts: Int64 = 1_795_000_000_000) -> String {
         #expect(loaded.warnings.isEmpty)
     }
 
+    @Test func aHistoryFileThatCannotBeReadIsAnErrorNotAnEmptyHistory() throws {
+        try withFolder { folder in
+            writeFile(folder + "/history-desk.jsonl", try daemonLine(.done, wall: 1_795_000_000, id: hexID(1)) + "\n")
+            #expect(mkdir(folder + "/history-laptop.jsonl", 0o700) == 0)
+            let error = try #require(throws: PathError.self) { try HistoryStore.load(directory: folder) }
+            #expect(error.path == folder + "/history-laptop.jsonl")
+            #expect(error.code == EISDIR)
+            #expect(error.message.hasPrefix("cannot read the history file \(folder)/history-laptop.jsonl: Is a directory"))
+        }
+    }
+
     @Test func aTornLastLineIsSkippedWithOneWarningAndNothingElseIsLost() throws {
         try withFolder { folder in
             let good = try (0..<3).map { try daemonLine(.done, wall: 1_795_000_000 + Int64($0), id: hexID($0)) }
@@ -255,6 +266,40 @@ func hexID(_ n: Int, ts: Int64 = 1_795_000_000_000) -> String {
             #expect(Set(loaded.events.map(\.id)).count == 4)
             #expect(loaded.warnings.isEmpty)
         }
+    }
+
+    @Test func eventsOfTheSameMillisecondKeepTheOrderTheyWereWrittenIn() throws {
+        try withFolder { folder in
+            // limberd resumes the reminders and shows the routine that was waiting in the same
+            // millisecond; the random part of the ids orders them the other way round.
+            let t: Int64 = 1_795_000_000
+            let resumed = try daemonLine(.resumed, kind: nil, wall: t, id: hexID(9, ts: t * 1000), prompt: nil)
+            let shown = try daemonLine(.shown, kind: .routine, wall: t, id: hexID(1, ts: t * 1000))
+            let done = try daemonLine(.done, kind: .routine, wall: t + 60, id: hexID(5, ts: (t + 60) * 1000))
+            writeFile(folder + "/history-desk.jsonl", [resumed, shown, done].joined(separator: "\n") + "\n")
+            #expect(try HistoryStore.load(directory: folder).events.map(\.outcome) == ["resumed", "shown", "done"])
+
+            // Merged with another host (which needs sorting) and with a copy of desk's file:
+            // ties still in desk's order, the copies of both events of that millisecond dropped.
+            let laptop = try daemonLine(.skipped, wall: t - 60, id: hexID(3, ts: (t - 60) * 1000), host: "laptop")
+            writeFile(folder + "/history-laptop.jsonl", laptop + "\n")
+            writeFile(folder + "/history-desk.sync-conflict-20261118-101010-ABCDEFG.jsonl",
+                      [resumed, shown].joined(separator: "\n") + "\n")
+            let loaded = try HistoryStore.load(directory: folder)
+            #expect(loaded.events.map(\.outcome) == ["skipped", "resumed", "shown", "done"])
+            #expect(loaded.duplicates == 2)
+        }
+    }
+
+    @Test func manyEventsOfOneTimeKeepTheirOrderAndLoseTheirCopies() throws {
+        // Not what limberd writes, but a hand-made file may give every line the same time.
+        let lines = try (0..<50).map { n in
+            try daemonLine(n % 2 == 0 ? .shown : .done, wall: 1_795_000_000, id: hexID(50 - n), prompt: UInt64(n))
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let loaded = HistoryStore.merge([("history-a.jsonl", Array(text.utf8)), ("history-b.jsonl", Array(text.utf8))])
+        #expect(loaded.events.map(\.prompt) == (0..<50).map { UInt64($0) })
+        #expect(loaded.duplicates == 50)
     }
 
     @Test func historyFileNames() {

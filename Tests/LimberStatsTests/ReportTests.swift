@@ -41,7 +41,8 @@ func twoWeeksOfBreaks() -> [StatsEvent] {
             Sun 03-15    0     0        0        0       0        0                      –
             Total       89    73        1       16       1        1  █████████████▏    82% ✓
 
-            Done 73 of 89 due (82%); goal 80% a day (✓). Streak: 0 days, best 3 days.
+            Done 73 of 89 due (82%); goal 80% a day; ✓ marks a day that met it.
+            Streak: 0 days, best 3 days.
             Natural breaks: 1 (away from the desk long enough to count as one).
 
             Skipped or missed by hour of day (most often 13:00-14:00: 7 of 17)

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import stat
+import subprocess
 import time
 import unittest
 
@@ -40,6 +41,26 @@ class WithoutDaemon(unittest.TestCase):
         self.assertEqual(rc, 0, output(out, err))
         self.assertTrue(out.strip(), "limber --version printed nothing")
 
+    def test_an_unknown_id_to_show_is_bad_usage_of_that_command(self):
+        for args, message in (
+                (("routines", "show", "desk-rest"), "limber: there is no routine 'desk-rest'; did you mean desk-reset?"),
+                (("routines", "show", "nonexistent"), "limber: there is no routine 'nonexistent'; 'limber routines' lists them"),
+                (("exercises", "show", "nope"), "limber: there is no exercise 'nope'; 'limber exercises' lists them")):
+            rc, out, err = self.tenv.cli(*args)
+            self.assertEqual(rc, 2, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertEqual(out, "")
+            lines = err.splitlines()
+            self.assertEqual(lines[0], message)
+            self.assertTrue(lines[1].startswith(f"Usage: limber {args[0]} show <id> "), err)
+            self.assertEqual(lines[2:], [f"  See 'limber {args[0]} show --help' for more information."])
+
+    def test_a_mistyped_command_is_named_with_a_suggestion(self):
+        for args, said in ((("stauts",), "limber: unknown command 'stauts'; did you mean 'status'?\n"),
+                           (("frobnicate", "--json"), "limber: unknown command 'frobnicate'\n")):
+            rc, out, err = self.tenv.cli(*args)
+            self.assertEqual(rc, 2, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertEqual((out, err), ("", said + "See 'limber --help'.\n"))
+
     def test_unreachable_daemon_exits_3_and_says_how_to_fix(self):
         rc, out, err = self.tenv.cli("status")
         self.assertEqual(rc, 3, "exit 3 means 'daemon unreachable'\n" + output(out, err))
@@ -64,6 +85,9 @@ class Startup(DaemonTestCase):
 
     def test_status_plain_and_json(self):
         self.start_daemon()
+        # With no command, or options alone, limber runs status.
+        self.assertIn("posture", self.cli_ok().lower())
+        self.assertEqual(json.loads(self.cli_ok("--json"))["state"], "active")
         rc, out, err = self.cli("status")
         self.assertEqual(rc, 0, output(out, err))
         self.assertTrue(out.strip(), "limber status printed nothing")
@@ -81,6 +105,16 @@ class Startup(DaemonTestCase):
             self.assertGreater(n["interval_seconds"], 0)
         for key in ("due", "done", "snoozed", "skipped", "missed"):
             self.assertEqual(s["today"].get(key), 0, f"today: {s['today']}")
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_status_that_cannot_be_written_exits_1_and_says_why(self):
+        self.start_daemon()
+        for args in (("status",), ("status", "--json"), ()):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([harness.LIMBER, *args], env=self.tenv.env, stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=15, stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 1, f"limber {' '.join(args)} > /dev/full\nstderr: {r.stderr!r}")
+            self.assertEqual(r.stderr, "limber: cannot write the output: No space left on device\n")
 
     def test_bad_usage_exits_2(self):
         self.start_daemon()

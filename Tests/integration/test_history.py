@@ -254,6 +254,32 @@ class Reading(CLITestCase):
             self.assertEqual(rc, 1, f"limber {' '.join(args)}\n" + output(out, err))
             self.assertIn(str(self.tenv.state_dir), err)
 
+    def test_a_history_file_that_cannot_be_read_exits_1_and_names_it(self):
+        # A folder where the file should be: readable by no one, root included.
+        path = self.history_file(host_name())
+        path.mkdir()
+        for args in (("stats",), ("stats", "--json"), ("history",), ("history", "--csv"), ("stats", "pain")):
+            rc, out, err = self.cli(*args)
+            self.assertEqual(rc, 1, f"limber {' '.join(args)}\n" + output(out, err))
+            self.assertIn(f"{path}: Is a directory", err)
+            self.assertNotIn("No history yet", out)
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_output_that_cannot_be_written_exits_1_and_says_why(self):
+        s = Script()
+        for n in range(2000):  # more than one 64 KiB write of CSV
+            s.add("shown", datetime.datetime(2025, 6, 2, 9, tzinfo=BERLIN) + datetime.timedelta(minutes=n),
+                  kind="posture", prompt=n)
+        s.write(self.history_file())
+        for args in (("history", "--csv"), ("history", "--json"), ("history",), ("stats", "--json"),
+                     ("stats",), ("stats", "--days", "3660"), ("stats", "pain"), ("--help",)):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([harness.LIMBER, *args], env=self.tenv.env, stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=30, stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 1, f"limber {' '.join(args)} > /dev/full\nstderr: {r.stderr!r}")
+            self.assertEqual(r.stderr.splitlines()[-1:], ["limber: cannot write the output: No space left on device"],
+                             f"limber {' '.join(args)} > /dev/full")
+
     def test_bad_usage_exits_2(self):
         for args in (("stats", "--week", "--month"), ("stats", "--days", "0"), ("history", "--since", "May"),
                      ("history", "--json", "--csv"), ("journal", "11"), ("journal", "-1"),
