@@ -157,3 +157,34 @@ class UnitFile(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+AUTOSTART = harness.REPO / "systemd" / "limber-autostart.desktop"
+
+
+class AutostartEntry(unittest.TestCase):
+    """systemd/limber-autostart.desktop: valid, and it starts the unit with the session's
+    variables handed to the user manager (test_user_manager.py runs it for real)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.entry = dict(parse_unit(AUTOSTART.read_text())["Desktop Entry"])
+
+    def test_validates(self):
+        harness.require_commands("desktop-file-validate")
+        r = subprocess.run(["desktop-file-validate", str(AUTOSTART)], capture_output=True, text=True, timeout=30)
+        self.assertEqual((r.returncode, r.stdout + r.stderr), (0, ""))
+
+    def test_starts_the_unit_with_the_session_environment(self):
+        exec_line = self.entry["Exec"]
+        self.assertTrue(exec_line.endswith('exec systemctl --user start limber.service"'), exec_line)
+        imported = re.search(r"systemctl --user import-environment ([A-Z_ ]+);", exec_line)
+        self.assertIsNotNone(imported, exec_line)
+        for var in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_CURRENT_DESKTOP"):
+            self.assertIn(var, imported.group(1).split())
+
+    def test_systemd_sessions_skip_it(self):
+        # GNOME and KDE start limber through graphical-session.target already.
+        self.assertEqual(self.entry.get("X-GNOME-HiddenUnderSystemd"), "true")
+        self.assertEqual(self.entry.get("X-systemd-skip"), "true")
+        self.assertEqual(self.entry.get("Type"), "Application")

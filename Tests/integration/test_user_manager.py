@@ -7,7 +7,8 @@ Each mode checks: the session target starts and stops limber; `systemctl --user 
 0700 state folder; reload (RELOADING=1 then READY=1 from the same main PID); kill -9 ->
 restart; watchdog (WatchdogSec=2s drop-in + SIGSTOP) -> killed and restarted; an invalid
 config -> exit 78 and no restart; stop; XDG_STATE_HOME pointing at a folder that does not
-exist yet. Needs root, systemd, dbus-daemon, util-linux's unshare/setpriv and a cgroup file
+exist yet; the XDG autostart entry, run as sway would, hands the session's variables to the
+manager and starts limber with them. Needs root, systemd, dbus-daemon, util-linux's unshare/setpriv and a cgroup file
 system it can create folders in; otherwise it skips and says why.
 """
 
@@ -28,7 +29,7 @@ LIMBER = harness.LIMBER
 
 EXPECTED = ["install", "session-start", "session-stop", "start", "notification", "history", "state-folder-0700",
             "reload", "kill9-restart", "watchdog", "bad-config-78", "start-after-fix", "stop",
-            "moved-state-start", "moved-state-history"]
+            "moved-state-start", "moved-state-history", "autostart"]
 
 
 def cgroup_hierarchies():
@@ -99,6 +100,7 @@ class UserManager(unittest.TestCase):
         for src in (harness.LIMBERD, LIMBER):
             shutil.copy2(src, work / "in" / os.path.basename(src))
         shutil.copy2(harness.REPO / "systemd" / "limber.service", work / "in")
+        shutil.copy2(harness.REPO / "systemd" / "limber-autostart.desktop", work / "in")
         shutil.copy2(harness.REPO / "config" / "limber.toml", work / "in")
         for name in ("notification_server.py", "common.py"):
             shutil.copy2(HERE / "fakes" / name, work / "fakes")

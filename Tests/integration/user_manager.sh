@@ -302,6 +302,22 @@ checks_state() {
   uq 'timeout 30 systemctl --user stop limber; systemctl --user unset-environment XDG_STATE_HOME' >/dev/null
 }
 
+checks_autostart() {
+  # A session without graphical-session.target (sway here) runs the XDG autostart entry: it
+  # must hand the session's variables to the manager and start limber with them.
+  uq "mkdir -p ~/.config/autostart && install -m 0644 $W/in/limber-autostart.desktop ~/.config/autostart/" >/dev/null
+  local exec; exec=$(sed -n 's/^Exec=//p' $W/in/limber-autostart.desktop)
+  [ "$(prop ActiveState)" != active ] || uq 'systemctl --user stop limber' >/dev/null
+  uq "export WAYLAND_DISPLAY=wayland-42 XDG_CURRENT_DESKTOP=sway XDG_SESSION_TYPE=wayland; $exec" > $LOGS/autostart.log
+  local rc=$?
+  waitu 15 "$(isactive)"; local a=$?
+  local pid; pid=$(prop MainPID)
+  local seen=""; pidok "$pid" && seen=$(tr '\0' '\n' < /proc/$pid/environ | grep -E '^(WAYLAND_DISPLAY|XDG_CURRENT_DESKTOP)=' | sort | tr '\n' ' ')
+  [ $rc = 0 ] && [ $a = 0 ] && [ "$seen" = "WAYLAND_DISPLAY=wayland-42 XDG_CURRENT_DESKTOP=sway " ]
+  check autostart $? "rc=$rc $(uq "$SHOW") limberd sees: $seen $(head -3 $LOGS/autostart.log | tr '\n' ' ')"
+  uq 'timeout 30 systemctl --user stop limber' >/dev/null
+}
+
 inner() {
   trap inner_teardown EXIT; trap 'exit 143' TERM INT HUP
   inner_setup
@@ -313,6 +329,7 @@ inner() {
   checks_working
   checks_failures
   checks_state
+  checks_autostart
   echo "DONE"
 }
 
