@@ -318,6 +318,19 @@ checks_autostart() {
   uq 'timeout 30 systemctl --user stop limber' >/dev/null
 }
 
+checks_no_landlock() {
+  # A kernel without Landlock, as the unit's seccomp filter can make it look (ENOSYS): limberd
+  # says so once and works unconfined.
+  dropin 60-no-landlock '[Service]\nSystemCallFilter=~landlock_create_ruleset:ENOSYS\n' >/dev/null
+  local c; c=$(cursor)
+  uq 'timeout 30 systemctl --user start limber' >/dev/null; local rc=$?
+  local state; state=$(uq 'limber status --json' | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin)["sandbox"]; print(s["state"], s["problem"])' 2>&1)
+  local n; n=$(jlimber "$c" | grep -c 'has no Landlock')
+  [ $rc = 0 ] && [ "$(prop ActiveState)" = active ] && [[ "$state" == "unavailable this kernel has no Landlock"* ]] && [ "$n" = 1 ]
+  check no-landlock $? "rc=$rc status: $state; log lines: $n"
+  uq 'timeout 30 systemctl --user stop limber; rm ~/.config/systemd/user/limber.service.d/60-no-landlock.conf; systemctl --user daemon-reload' >/dev/null
+}
+
 inner() {
   trap inner_teardown EXIT; trap 'exit 143' TERM INT HUP
   inner_setup
@@ -330,6 +343,7 @@ inner() {
   checks_failures
   checks_state
   checks_autostart
+  checks_no_landlock
   echo "DONE"
 }
 
