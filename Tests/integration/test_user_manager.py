@@ -108,10 +108,17 @@ class UserManager(unittest.TestCase):
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
                "UM_HIERS": " ".join(cgroup_hierarchies()), "UM_RUN": f"{os.getpid()}-{mode}"}
         t0 = time.monotonic()
-        r = subprocess.run(["/bin/bash", str(SCRIPT), mode, str(work)], env=env, capture_output=True, text=True,
-                           timeout=240)
+        p = subprocess.Popen(["/bin/bash", str(SCRIPT), mode, str(work)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        try:
+            out, _ = p.communicate(timeout=240)
+        except subprocess.TimeoutExpired:
+            # SIGTERM, not SIGKILL: the script's exit trap stops the manager and removes its cgroups.
+            p.terminate()
+            out, _ = p.communicate(timeout=120)
+            self.fail(f"{mode}: user_manager.sh did not finish in 240 s:\n{out[-4000:]}")
         elapsed = time.monotonic() - t0
-        out = r.stdout + r.stderr
+        r = subprocess.CompletedProcess(p.args, p.returncode, out, "")
         if r.returncode == 77:
             skip = re.search(r"^SKIP: (.*)$", out, re.M)
             self.skipTest(skip.group(1) if skip else out[-500:])
