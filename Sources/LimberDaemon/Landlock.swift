@@ -98,9 +98,10 @@ public struct SandboxPlan: Equatable, Sendable {
     /// - Parameters:
     ///   - abi: the kernel's Landlock ABI version (>= 1); rights of newer versions are dropped.
     ///   - stateDirectory, runtimeDirectory: limberd's own folders, which must exist already.
-    ///   - configDirectory: the folder the config file is read from, on every reload; nil with
-    ///     `--defaults`.
-    public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectory: String?) {
+    ///   - configDirectories: the folders the config file is read from on every reload (its
+    ///     folder, and the real one when it is a symbolic link into, say, a dotfiles folder);
+    ///     none with `--defaults`.
+    public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String]) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -111,8 +112,8 @@ public struct SandboxPlan: Equatable, Sendable {
         let read = LandlockAccess.read & all
         var rules = [LandlockRule(path: stateDirectory, access: own, required: true),
                      LandlockRule(path: runtimeDirectory, access: own, required: true)]
-        if let configDirectory {
-            rules.append(LandlockRule(path: configDirectory, access: read, required: true))
+        for folder in configDirectories where !rules.contains(where: { $0.path == folder }) {
+            rules.append(LandlockRule(path: folder, access: read, required: true))
         }
         rules += Self.systemReadable.map { LandlockRule(path: $0, access: read, required: false) }
         rules.append(LandlockRule(path: "/dev/null",
@@ -168,11 +169,15 @@ public enum SelfSandbox {
             logger.notice("\(problem); limberd runs without its own file-system sandbox")
             return .init(state: "unavailable", abi: nil, writable: [], problem: problem)
         }
-        let configDirectory = configFile.map {
-            SandboxPlan.configDirectory(forFile: $0) { access($0, F_OK) == 0 }
+        var configDirectories: [String] = []
+        if let configFile {
+            configDirectories.append(SandboxPlan.configDirectory(forFile: configFile) { access($0, F_OK) == 0 })
+            if let real = realPath(configFile) {
+                configDirectories.append(SandboxPlan.parent(of: real))
+            }
         }
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
-                               configDirectory: configDirectory)
+                               configDirectories: configDirectories)
         switch confine(plan) {
         case .success:
             logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and "))")
@@ -223,6 +228,13 @@ public enum SelfSandbox {
             return .failure(Problem(description: "Landlock could not confine limberd: \(errnoText(-r))"))
         }
         return .success(())
+    }
+
+    /// The path with every symbolic link resolved, or nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func errnoText(_ code: Int32) -> String {

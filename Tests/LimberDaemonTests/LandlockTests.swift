@@ -4,9 +4,9 @@ import Testing
 @Suite struct LandlockPlanTests {
     typealias A = LandlockAccess
 
-    func plan(abi: Int, config: String? = "/home/u/.config/limber") -> SandboxPlan {
+    func plan(abi: Int, config: [String] = ["/home/u/.config/limber"]) -> SandboxPlan {
         SandboxPlan(abi: abi, stateDirectory: "/home/u/.local/state/limber", runtimeDirectory: "/run/user/1000/limber",
-                    configDirectory: config)
+                    configDirectories: config)
     }
 
     func rule(_ p: SandboxPlan, _ path: String) -> LandlockRule? {
@@ -59,7 +59,11 @@ import Testing
         #expect(rule(p, "/home/u") == nil, "the rest of home stays unreadable")
         #expect(rule(p, "/tmp") == nil)
         // --defaults reads no config file.
-        #expect(!plan(abi: 3, config: nil).rules.contains { $0.path.hasPrefix("/home/u/.config") })
+        #expect(!plan(abi: 3, config: []).rules.contains { $0.path.hasPrefix("/home/u/.config") })
+        // A config file linked into a dotfiles folder: both folders, each once.
+        let linked = plan(abi: 3, config: ["/home/u/.config/limber", "/home/u/dotfiles/limber", "/home/u/.config/limber"])
+        #expect(linked.rules.filter { $0.path.hasPrefix("/home/u/") && $0.access == A.read }.map(\.path)
+                == ["/home/u/.config/limber", "/home/u/dotfiles/limber"])
     }
 
     @Test func configFolderIsTheNearestExistingOne() {

@@ -84,6 +84,25 @@ class Confined(SandboxTestCase):
         self.assertEqual(status["sandbox"]["state"], "landlock")
 
 
+    def test_config_linked_into_a_dotfiles_folder_is_read_on_reload(self):
+        dotfiles = self.tenv.home / "dotfiles"
+        dotfiles.mkdir()
+        real = dotfiles / "limber.toml"
+        real.write_text('[posture]\ninterval_min = "3h"\ninterval_max = "3h"\n')
+        link = self.tenv.config_home / "limber" / "config.toml"
+        link.parent.mkdir()
+        link.symlink_to(real)
+        self.start_with_probe()
+        # An edit of the real file (an editor replaces it), then a reload: limberd reads it
+        # through the link, which the sandbox allows because it named the real folder too.
+        tmp = dotfiles / "limber.toml.new"
+        tmp.write_text('[posture]\ninterval_min = "2h"\ninterval_max = "2h"\n[reminders]\nsnooze_default = "7m"\n')
+        tmp.replace(real)
+        out = self.cli_ok("reload")
+        self.assertIn("reloaded", out)
+        self.assertNotIn("Permission denied", self.daemon.stderr_path.read_text(errors="replace"))
+
+
 class Control(SandboxTestCase):
     def test_probe_writes_when_the_sandbox_is_off(self):
         self.start_with_probe(LIMBER_SANDBOX="off")
