@@ -89,9 +89,10 @@ public struct SandboxPlan: Equatable, Sendable {
     public var writable: [String]
 
     /// Read-only system locations: libraries and data (/usr, /lib*), configuration (/etc:
-    /// time zone, NSS, machine-id), the kernel's views (/proc, /sys), D-Bus's machine id.
+    /// time zone, NSS, machine-id), the kernel's views (/proc, /sys), D-Bus's machine id, and
+    /// the stores NixOS and Guix keep all of those in (their /etc links point there).
     public static let systemReadable = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/proc", "/sys",
-                                        "/var/lib/dbus"]
+                                        "/var/lib/dbus", "/nix/store", "/gnu/store"]
     /// Devices GLib and the C library open.
     public static let devices = ["/dev/null", "/dev/urandom", "/dev/random"]
 
