@@ -150,7 +150,11 @@ public final class Notifier {
         if let readerWatch { loop.cancel(readerWatch) }
         // Notifications stay on screen (a restarted daemon takes them over with
         // `replacingServerID`); the thread lets go of them after the call it may be on.
-        if started { NotifierWorker.shared.enqueue(.detach(channel)) }
+        if started {
+            NotifierWorker.shared.enqueue(.detach(channel))
+        } else {
+            channel.detached()
+        }
         channel.closeWhenDetached()
     }
 
