@@ -200,7 +200,7 @@ enum TestSessionBus {
 
     /// Owns org.freedesktop.Notifications, prints every call as a JSON line, and takes
     /// "action ID KEY" / "closed ID REASON" on stdin to emit the signals; after "hang" it
-    /// takes Notify calls and never answers them. Ids count from
+    /// takes Notify calls and does not answer them until "answer". Ids count from
     /// argv[1]; a nonzero replaces_id is returned unchanged, as the spec says.
     private static let fakeServerSource = #"""
         import json, os, sys
@@ -243,7 +243,7 @@ enum TestSessionBus {
                       "hints": {str(k): plain(v) for k, v in hints.items() if k != "sender-pid"},
                       "timeout": int(timeout)})
                 if hanging:
-                    unanswered.append(reply)  # takes the call and never answers
+                    unanswered.append((reply, nid))  # takes the call and answers only on "answer"
                 else:
                     reply(dbus.UInt32(nid))
 
@@ -290,6 +290,11 @@ enum TestSessionBus {
                     server.ActionInvoked(dbus.UInt32(int(words[1])), words[2])
                 elif words[:1] == ["hang"]:
                     hanging = True
+                elif words[:1] == ["answer"]:
+                    hanging = False
+                    for reply, nid in unanswered:
+                        reply(dbus.UInt32(nid))
+                    unanswered.clear()
                 elif words[:1] == ["closed"]:
                     server.NotificationClosed(dbus.UInt32(int(words[1])), dbus.UInt32(int(words[2])))
             return True
@@ -368,8 +373,10 @@ final class FakeNotificationServer {
 
     func invokeAction(id: UInt32, key: String) { child.send("action \(id) \(key)") }
     func closeByUser(id: UInt32, reason: Int = 2) { child.send("closed \(id) \(reason)") }
-    /// From now on Notify calls are taken and never answered.
+    /// From now on Notify calls are taken and not answered...
     func hang() { child.send("hang") }
+    /// ...until this answers them all, late, and the next ones at once.
+    func answerLate() { child.send("answer") }
 
     /// Exits and releases the bus name.
     func stop() {
@@ -659,6 +666,50 @@ extension ProcessWideState {
             #expect(probe.id(tag: 2, posture) == 90)
             let call = try #require(try server.next())
             #expect(call.call == "Notify" && call.replaces == 0, "the close left nothing to replace: \(call)")
+        }
+
+        @Test func anUpdateAndACloseBehindAShowStillWaitingUseTheIDItGets() throws {
+            let server = try FakeNotificationServer(firstID: 100)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            _ = try #require(probe.id(tag: 9, posture))  // the proxy exists; the server answers
+            _ = try server.next()
+            server.hang()
+
+            let first = probe.notifier.show(tag: 1, posture)
+            #expect(try server.next()?.replaces == 0, "sent; no answer yet")
+            let update = probe.notifier.show(tag: 1, NotificationContent(summary: "Posture check (2)"))
+            probe.notifier.close(tag: 1)
+            let again = probe.notifier.show(tag: 3, posture)
+            #expect(probe.results[first] == nil && probe.results[update] == nil)
+
+            server.answerLate()
+            #expect(probe.run(until: { probe.results[again] != nil }))
+            #expect(probe.results[first] == .success(101))
+            // The close dropped the update not yet sent, and took down what the late answer named.
+            #expect(probe.results[update] == .failure(.superseded))
+            #expect(try server.next() == ServerCall(call: "CloseNotification", id: 101))
+            #expect(try server.next()?.replaces == 0)
+            #expect(probe.results[again] == .success(102))
+        }
+
+        @Test func anUpdateBehindAShowStillWaitingReplacesWhatItShowed() throws {
+            let server = try FakeNotificationServer(firstID: 110)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            _ = try #require(probe.id(tag: 9, posture))
+            _ = try server.next()
+            server.hang()
+
+            let first = probe.notifier.show(tag: 1, posture)
+            #expect(try server.next()?.replaces == 0)
+            let update = probe.notifier.show(tag: 1, NotificationContent(summary: "Posture check (2)"))
+            server.answerLate()
+            #expect(probe.run(until: { probe.results[update] != nil }))
+            #expect(probe.results[first] == .success(111))
+            let call = try #require(try server.next())
+            #expect(call.summary == "Posture check (2)" && call.replaces == 111, "replaced in place: \(call)")
+            #expect(probe.results[update] == .success(111))
         }
     }
 }
