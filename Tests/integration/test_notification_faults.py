@@ -7,7 +7,7 @@ server does. The history says `shown` only for what a server showed; a reminder 
 showed stays due, is shown when a server appears, and is never recorded missed unseen.
 
 Time runs at LIMBER_TEST_SCALE=60 (a re-show every 5 s). Every wait has a timeout; the whole
-file takes about a minute.
+file takes about a minute and a half.
 """
 
 import json
@@ -100,6 +100,50 @@ class HungServer(DaemonTestCase):
         t0 = time.monotonic()
         self.assertEqual(self.daemon.stop(), 0)
         self.assertLess(time.monotonic() - t0, 5.0)
+
+
+class ServerHangsOnAClose(DaemonTestCase):
+    """A server that showed a reminder, then hangs on the CloseNotification of its answer."""
+
+    test_scale = 60
+    watchdog_usec = 1_000_000
+
+    def test_the_next_reminder_waits_for_the_server_not_the_loop(self):
+        self.start_daemon()
+        path = self.tenv.socket_path
+        self.cli_ok("now", "posture")
+        first = self.wait_history("shown")[0]["prompt"]
+        self.notifications.set_hang(True)
+        mark = self.notify.mark()
+        start = time.monotonic()
+        latencies = [timed_request(path, {"v": 1, "cmd": "done"})[0]]
+        self.notifications.wait_for(lambda c: c.get("method") == "CloseNotification" and c.get("hung"),
+                                    message="a CloseNotification the server never answers")
+        self.notifications.set_hang(False)  # too late for the close: it waits for its timeout
+        latency, answer = timed_request(path, {"v": 1, "cmd": "now", "kind": "posture"})
+        latencies.append(latency)
+        second = answer["status"]["due"]["prompt_id"]
+
+        # The new reminder's Notify waits behind the hung close (25 s) on the notifier's
+        # thread; the loop meanwhile answers everything at once.
+        def second_shown():
+            return [e for e in self.tenv.history() if e.get("prompt") == second and e["outcome"] == "shown"]
+        while not second_shown():
+            self.assertLess(time.monotonic() - start, DBUS_TIMEOUT + 10, "the reminder after the hang never showed")
+            latency, answer = timed_request(path, {"v": 1, "cmd": "status"})
+            self.assertTrue(answer.get("ok"), answer)
+            latencies.append(latency)
+            time.sleep(0.02)
+        end = time.monotonic()
+        self.assertGreater(end - start, DBUS_TIMEOUT - 2, "the close did hang")
+
+        slow = [round(x, 3) for x in latencies if x >= STATUS_BOUND]
+        self.assertEqual(slow, [], f"{len(latencies)} requests, max {max(latencies):.3f} s")
+        pings = [t for t, m in self.notify.timed_messages(mark) if m.get("WATCHDOG") == "1"]
+        edges = [start] + [t for t in pings if start <= t <= end] + [end]
+        self.assertLess(max(b - a for a, b in zip(edges, edges[1:])), 1.0, "watchdog gaps")
+        outcomes = [(e.get("prompt"), e["outcome"]) for e in self.tenv.history()]
+        self.assertEqual(outcomes, [(first, "shown"), (first, "done"), (second, "shown")])
 
 
 class ServerComesAndGoes(DaemonTestCase):
