@@ -97,6 +97,14 @@ public enum Daemon {
             logger.critical("\(error)")
             return 1
         }
+        // State writes killed half-way leave their temporary files; we hold the lock, so no
+        // other writer's file can be among them.
+        do {
+            let removed = try store.removeLeftoverTemporaryFiles()
+            if removed > 0 { logger.info("removed \(removed) temporary file\(removed == 1 ? "" : "s") left by an interrupted state write") }
+        } catch {
+            logger.warning("cannot clean up the state folder: \(error)")
+        }
 
         let loop = GLibLoop()
         let systemd = SystemdNotifier()

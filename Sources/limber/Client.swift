@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberCore
 import LimberFiles
 import LimberProtocol
 #if canImport(FoundationEssentials)
@@ -101,10 +102,11 @@ enum Client {
         if options.json {
             print(String(decoding: response.encoded().dropLast(), as: UTF8.self))
         } else if let failure = response.error {
-            printError("limber: " + failure.message)
-            for line in failure.details ?? [] { printError(line) }
+            // Whoever answered on the socket, nothing it says may drive the terminal.
+            printError("limber: " + TerminalText.safe(failure.message))
+            for line in failure.details ?? [] { printError(TerminalText.safe(line, keepingNewlines: true)) }
         } else if printMessage, let message = response.message {
-            print(message)
+            print(TerminalText.safe(message, keepingNewlines: true))
         }
         if !response.ok { throw ExitCode(Limber.Exit.refused) }
         return response
