@@ -77,6 +77,13 @@ public enum Daemon {
             return 1
         }
 
+        // Before anything is created there: a runtime folder another user owns or can write to
+        // would let them stand in for this limberd's socket.
+        if let distrust = RuntimeFolder.distrust(folder: parentDirectory(of: runtime), followLink: true) {
+            logger.critical("\(distrust)")
+            return 1
+        }
+
         let settings: DaemonSettings
         switch loadSettings(source, paths) {
         case .success(let s): settings = s

@@ -67,10 +67,13 @@ public enum ConfigFiles {
             guard n > 0 else { return fail("write") }
             written += n
         }
-        // mkstemp makes the file 0600; give it the mode a newly created file would have.
-        let mask = umask(0)
-        umask(mask)
-        guard fchmod(fd, 0o666 & ~mask) == 0 else { return fail("set the mode of") }
+        // mkstemp makes the file 0600, whatever the umask: a new config stays private. A file
+        // being replaced keeps the permissions its owner gave it.
+        var existing = stat()
+        if stat(target, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG,
+           fchmod(fd, existing.st_mode & 0o777) != 0 {
+            return fail("set the mode of")
+        }
         guard fsync(fd) == 0 else { return fail("flush") }
         close(fd)
         guard rename(temporary, target) == 0 else {
@@ -86,7 +89,7 @@ public enum ConfigFiles {
         return .success(())
     }
 
-    /// Creates `path` and the folders above it, like `mkdir -p`.
+    /// Creates `path` and the folders above it, like `mkdir -m 700 -p`.
     public static func makeDirectories(_ path: String) -> Result<Void, Failure> {
         var info = stat()
         if stat(path, &info) == 0 {
@@ -94,7 +97,9 @@ public enum ConfigFiles {
         }
         let parent = parentDirectory(of: path)
         if parent != path, case .failure(let failure) = makeDirectories(parent) { return .failure(failure) }
-        guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
+        // 0700 whatever the umask (the XDG base directory spec asks for it, and the folder holds
+        // only this user's settings).
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
             return .failure(.other("cannot create the folder \(path): \(errnoText(errno))"))
         }
         return .success(())

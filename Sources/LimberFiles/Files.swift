@@ -242,6 +242,47 @@ package enum RegularFile {
     }
 }
 
+// MARK: - Runtime folder
+
+/// Whether the folders that hold the control socket can be trusted. Whoever owns them, or can
+/// write in them, can put their own socket where limber looks: so limberd would serve, and the
+/// CLI would send answers to, someone else.
+package enum RuntimeFolder {
+    /// Why `folder` cannot be trusted, as a sentence with the fix; nil when it is a folder of
+    /// this user that no one else can write to (or when it does not exist: then there is
+    /// nothing there to talk to, and the caller says so in its own words).
+    package static func distrust(folder: String, followLink: Bool) -> String? {
+        var st = stat()
+        let found = followLink ? stat(folder, &st) : lstat(folder, &st)
+        guard found == 0 else { return nil }
+        let me = geteuid()
+        if st.st_mode & S_IFMT == S_IFLNK {
+            return "\(folder) is a symbolic link; limber uses only a real folder of yours there. "
+                + "Remove the link (rm '\(folder)') and start limberd again."
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else {
+            return "\(folder) is not a folder; point XDG_RUNTIME_DIR at your own private folder"
+        }
+        guard st.st_uid == me else {
+            return "\(folder) belongs to uid \(st.st_uid), not to you (uid \(me)), so its socket cannot be trusted; "
+                + "point XDG_RUNTIME_DIR at your own folder (normally /run/user/\(me))"
+        }
+        guard st.st_mode & 0o022 == 0 else {
+            let mode = String(st.st_mode & 0o7777, radix: 8)
+            return "\(folder) can be written by other users (mode \(mode)), so its socket cannot be trusted; "
+                + "make it private (chmod 700 '\(folder)')"
+        }
+        return nil
+    }
+
+    /// Checks the socket's folder and the one above it (XDG_RUNTIME_DIR).
+    package static func distrust(socketPath: String) -> String? {
+        let folder = parentDirectory(of: socketPath)
+        return distrust(folder: parentDirectory(of: folder), followLink: true)
+            ?? distrust(folder: folder, followLink: false)
+    }
+}
+
 // MARK: - Private folders
 
 /// Makes folders that only their owner can enter, and checks ones that already exist.
