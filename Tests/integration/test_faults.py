@@ -12,6 +12,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import unittest
 from pathlib import Path
@@ -126,6 +127,65 @@ class Diagnostics(DaemonTestCase):
         self.assertEqual(rc, 1)
         self.assertIn("and 7,983 more errors", err)
         print(f"\n  reload with 8,033 errors answered in {elapsed:.2f} s", file=sys.stderr)
+
+
+class SlotExhaustion(DaemonTestCase):
+    """Same-user clients that hold every connection slot cannot lock a person out."""
+
+    def test_pollers_and_slowloris_clients_cannot_lock_limber_status_out(self):
+        self.start_daemon()
+        stop = threading.Event()
+        path = str(self.tenv.socket_path)
+
+        def poller():
+            # One connection, a status request every 2 s: each holds a slot for good.
+            while not stop.is_set():
+                try:
+                    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                        s.settimeout(5)
+                        s.connect(path)
+                        while not stop.is_set():
+                            s.sendall(b'{"v":1,"cmd":"status"}\n')
+                            buf = b""
+                            while not buf.endswith(b"\n"):
+                                chunk = s.recv(65536)
+                                if not chunk:
+                                    raise OSError("closed")
+                                buf += chunk
+                            stop.wait(2)
+                except OSError:
+                    stop.wait(0.05)
+
+        def slowloris():
+            # A request that never ends: a byte a second, reconnecting when dropped.
+            while not stop.is_set():
+                try:
+                    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                        s.settimeout(5)
+                        s.connect(path)
+                        s.sendall(b'{"v":1,')
+                        while not stop.wait(1):
+                            s.sendall(b" ")
+                except OSError:
+                    stop.wait(0.05)
+
+        workers = [threading.Thread(target=poller) for _ in range(32)]
+        workers += [threading.Thread(target=slowloris) for _ in range(40)]
+        for w in workers:
+            w.start()
+        self.addCleanup(lambda: [w.join(timeout=10) for w in workers])
+        self.addCleanup(stop.set)
+        time.sleep(3)  # every slot taken
+        slowest = 0
+        for _ in range(8):
+            started = time.monotonic()
+            rc, out, err = self.cli("status", timeout=20)
+            slowest = max(slowest, time.monotonic() - started)
+            self.assertEqual(rc, 0, output(out, err))
+            time.sleep(0.5)
+        stop.set()
+        self.assertLess(slowest, 4, "each 'limber status' got through at once, not after a timeout")
+        print(f"\n  slowest 'limber status' among 72 squatting clients: {slowest:.2f} s", file=sys.stderr)
 
 
 def fake_server(path, answer=None, uid=None, backlog=8, accept=True):
