@@ -106,6 +106,21 @@ class SpecialFiles(DaemonTestCase):
         self.assertIn("is 3.0 MiB, more than the 1.0 MiB limber reads", err)
 
 
+class ConfigInit(unittest.TestCase):
+    def test_config_init_is_private_whatever_the_umask(self):
+        tenv = TempEnv("init")
+        self.addCleanup(tenv.cleanup)
+        base = tenv.path("fresh")  # XDG_CONFIG_HOME that does not exist yet
+        env = dict(tenv.env, XDG_CONFIG_HOME=str(base / "config"))
+        r = subprocess.run([harness.LIMBER, "config", "init"], env=env, capture_output=True, text=True,
+                           timeout=15, preexec_fn=lambda: os.umask(0))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        config = base / "config" / "limber" / "config.toml"
+        self.assertEqual(stat.S_IMODE(os.stat(config).st_mode), 0o600)
+        for folder in (base, base / "config", base / "config" / "limber"):
+            self.assertEqual(stat.S_IMODE(os.stat(folder).st_mode), 0o700, folder)
+
+
 class Diagnostics(DaemonTestCase):
     def test_reload_with_thousands_of_errors_prints_the_first_and_counts_the_rest(self):
         config = self.tenv.config_home / "limber" / "config.toml"
