@@ -384,6 +384,8 @@ class HostileHistory(unittest.TestCase):
         name = "history-\x1b[2Jevil.jsonl"
         with open(self.tenv.state_dir / name, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
+        with open(self.tenv.state_dir / "history-\u009b2Jc1.jsonl", "w", encoding="utf-8") as f:
+            f.write("{torn\n")
         self.env = dict(self.tenv.env, TERM="xterm-256color", NO_COLOR="1")
 
     def test_nothing_from_the_file_reaches_the_terminal_as_a_control(self):
