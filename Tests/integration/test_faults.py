@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import random
+import re
 import select
 import socket
 import stat
@@ -96,6 +97,19 @@ class SpecialFiles(DaemonTestCase):
         rc, out, err = self.cli("stats", timeout=10)
         self.assertEqual(rc, 1, output(out, err))
         self.assertIn("a device", err)
+
+    def test_a_fifo_as_this_hosts_history_file_is_refused_not_written_into(self):
+        self.tenv.state_dir.mkdir(mode=0o700)
+        host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname()[:64]) or "unknown-host"
+        fifo = self.tenv.state_dir / f"history-{host}.jsonl"
+        os.mkfifo(fifo, 0o600)
+        rc, out, err = self.cli("journal", "5", "--before", timeout=10)
+        self.assertEqual(rc, 1, output(out, err))
+        self.assertIn("FIFO", err)
+        p = subprocess.run([harness.LIMBERD, "--defaults"], env=self.daemon.child_env(), capture_output=True,
+                           text=True, timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(f"{fifo} is a FIFO", p.stderr)
 
     def test_a_huge_config_is_refused_with_its_size(self):
         config = self.tenv.path("big.toml")
