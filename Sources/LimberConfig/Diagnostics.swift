@@ -152,7 +152,19 @@ struct Reporter {
 
     private func diagnostic(_ message: String, at p: TOMLPosition, severity: ConfigDiagnostic.Severity,
                             notes: [ConfigDiagnostic] = []) -> ConfigDiagnostic {
-        ConfigDiagnostic(line: p.line, column: p.column, message: message, severity: severity, notes: notes)
+        ConfigDiagnostic(line: p.line, column: p.column, message: Self.bounded(message), severity: severity, notes: notes)
+    }
+
+    /// Messages quote keys and section names from the file, which can be of any length: a
+    /// long one keeps its start and its end (where a suggestion goes), so that 50 diagnostics
+    /// stay a readable, bounded answer.
+    static func bounded(_ message: String) -> String {
+        let scalars = message.unicodeScalars
+        guard scalars.count > 600 else { return message }
+        var out = String.UnicodeScalarView(scalars.prefix(300))
+        out.append(contentsOf: " ... ".unicodeScalars)
+        out.append(contentsOf: scalars.suffix(250))
+        return String(out)
     }
 }
 

@@ -47,6 +47,16 @@ import TOML
         }
     }
 
+    @Test func aHugeKeyMakesABoundedMessage() throws {
+        let key = String(repeating: "k", count: 100_000)
+        let d = try #require(diagnostics("[posture]\n" + key + " = 1\n"))
+        let message = try #require(d.errors.first?.message)
+        #expect(message.count < 600)
+        #expect(message.hasPrefix("unknown key 'kkk"))
+        #expect(message.hasSuffix("the keys there are interval_min and interval_max"))
+        #expect(d.rendered.joined().utf8.count < 1000)
+    }
+
     @Test func aLongLineIsShownAroundTheColumnWithTheCaretUnderIt() throws {
         let filler = String(repeating: "a", count: 5000)
         let index = TOMLLineIndex(Array("x\n\u{FEFF}".utf8) + Array(("y = \"" + filler + "\" é z\r\nlast").utf8))
