@@ -34,7 +34,7 @@ enum Client {
     }
 
     /// Sends `request` and returns the answer; a `busy` refusal (every connection slot taken,
-    /// nothing was done) is retried a few times with growing pauses, about 2 s in all.
+    /// nothing was done) is retried six times with pauses growing from 50 ms, about 3 s in all.
     static func exchange(_ request: Request) throws(Unreachable) -> Response {
         var pause: Int32 = 50
         for _ in 0..<6 {
