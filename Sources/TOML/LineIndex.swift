@@ -28,12 +28,18 @@ public struct TOMLLineIndex: Sendable {
             var k = starts[line - 1]
             var scalar = 0
             var begin = -1
+            var continuation = 0
             while k < stop {
-                // A scalar starts at every byte that is not a UTF-8 continuation byte.
-                if b[k] & 0xC0 != 0x80 {
+                // A scalar starts at every byte that is not a UTF-8 continuation byte; in text
+                // that is not UTF-8, a fourth continuation byte in a row starts one too, so an
+                // excerpt never spans more than 4 bytes per scalar.
+                if b[k] & 0xC0 != 0x80 || continuation == 3 {
+                    continuation = 0
                     if scalar == wantFirst { begin = k }
                     if scalar == wantLast { break }
                     scalar += 1
+                } else {
+                    continuation += 1
                 }
                 k += 1
             }

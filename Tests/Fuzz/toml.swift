@@ -13,8 +13,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         precondition(error.column >= 1, "error column \(error.column)")
         let rendered = error.rendered(fileName: "f.toml")
         precondition(rendered.utf8.count < 4096 + error.message.utf8.count * 2, "rendering is bounded")
+        // At most 400 scalars of valid UTF-8; invalid bytes each show as U+FFFD, at most 4 per scalar.
         let excerpt = TOMLLineIndex(bytes).excerpt(line: error.line, column: error.column)
-        precondition(excerpt.text.unicodeScalars.count <= 400)
+        precondition(excerpt.text.unicodeScalars.count <= 1600, "an excerpt is bounded")
     }
     return 0
 }

@@ -71,6 +71,10 @@ import TOML
         #expect(!end.cutAfter)
         #expect(index.excerpt(line: 3, column: 1).text == "last")
         #expect(index.excerpt(line: 4, column: 1).text == "")
+        // Bytes that are not UTF-8 (a run of continuation bytes) still make a bounded excerpt.
+        let garbage = TOMLLineIndex([UInt8](repeating: 0x80, count: 100_000)).excerpt(line: 1, column: 1, radius: 10)
+        #expect(garbage.text.utf8.count <= 10 * 4 * 3)
+        #expect(garbage.cutAfter)
         // A byte order mark is not part of line 1.
         #expect(TOMLLineIndex(Array("\u{FEFF}ab".utf8)).excerpt(line: 1, column: 1).text == "ab")
 
