@@ -184,7 +184,9 @@ public final class ControlServer {
         if st.st_mode & 0o077 != 0, chmod(path, 0o600) != 0 {
             throw fail(.system("restrict the permissions of the control socket", path, errno: errno))
         }
-        guard listen(fd, 16) == 0 else { throw fail(.system("listen on", path, errno: errno)) }
+        // A burst of connections waits in the kernel rather than being refused (a full backlog
+        // makes a non-blocking connect fail with EAGAIN); they are accepted 16 at a time.
+        guard listen(fd, 128) == 0 else { throw fail(.system("listen on", path, errno: errno)) }
         return (fd, (st.st_dev, st.st_ino))
     }
 
