@@ -34,6 +34,8 @@ extension ScheduleSettings {
         case .lock: s.away.lock = policy
         case .sleep: s.away.sleep = policy
         case .mutterIdle: s.away.mutterIdle = policy
+        case .waylandIdle: s.away.waylandIdle = policy
+        case .x11Idle: s.away.x11Idle = policy
         case .screensaver: s.away.screensaver = policy
         }
         return s
