@@ -269,7 +269,7 @@ class Breaks(IdleCase):
         self.assertEqual(after["presence"]["state"], "present")
         self.assertFalse(self.notifications.notify_calls(), "nothing was shown")
         # limber history and limber stats read the same line.
-        self.assertRegex(self.cli_ok("history"), r"natural break \(\d+ min away\)")
+        self.assertRegex(self.cli_ok("history"), r"natural break \(\d+ min away: lock\)")
         stats = json.loads(self.cli_ok("stats", "--json"))
         self.assertEqual(stats["totals"]["natural_breaks"], 1)
 
