@@ -248,7 +248,7 @@ int limber_wl_idle_dispatch(struct limber_wl_idle *w, char *err, size_t errlen) 
     }
     if (w->failure[0]) {
         set_error(err, errlen, "%s", w->failure);
-        return -1;
+        return -2;
     }
     return flush(w, err, errlen);
 }

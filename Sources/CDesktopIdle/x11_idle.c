@@ -172,7 +172,8 @@ static int take_reply(struct limber_x11_idle *x, void **reply, char *err, size_t
     return 1;
 }
 
-/* Advances the set-up as far as the replies that came allow; 0, or -1 with err. */
+/* Advances the set-up as far as the replies that came allow; 0, or -1 (an X error) or -2 (no
+ * SYNC IDLETIME) with err. */
 static int advance(struct limber_x11_idle *x, char *err, size_t errlen) {
     void *r;
     int got;
@@ -183,7 +184,7 @@ static int advance(struct limber_x11_idle *x, char *err, size_t errlen) {
             if (!((xcb_query_extension_reply_t *)r)->present) {
                 free(r);
                 set_error(err, errlen, "the X server has no SYNC extension");
-                return -1;
+                return -2;
             }
             x->first_event = ((xcb_query_extension_reply_t *)r)->first_event;
             free(r);
@@ -202,7 +203,7 @@ static int advance(struct limber_x11_idle *x, char *err, size_t errlen) {
             free(r);
             if (!x->counter) {
                 set_error(err, errlen, "the X server's SYNC extension has no IDLETIME counter");
-                return -1;
+                return -2;
             }
             x->cookie = xcb_sync_query_counter(x->c, x->counter).sequence;
             x->stage = STAGE_QUERY;
@@ -228,7 +229,8 @@ static int advance(struct limber_x11_idle *x, char *err, size_t errlen) {
 }
 
 int limber_x11_idle_dispatch(struct limber_x11_idle *x, char *err, size_t errlen) {
-    if (advance(x, err, errlen) < 0) return -1;
+    int r = advance(x, err, errlen);
+    if (r < 0) return r;
     xcb_generic_event_t *ev;
     /* After the set-up, every event is read: alarms, and errors of requests sent without
        a reply (an alarm the server refused). */

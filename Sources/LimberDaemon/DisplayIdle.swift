@@ -254,10 +254,15 @@ final class DisplayIdleWatcher: Watcher {
         let why = Self.text(err)
         let wasLive = live
         disconnect()
+        // -2: the server is there but cannot report idleness (GNOME's Mutter has no idle
+        // protocol); only a new server could, and 'limber reload' asks again.
+        let unsupported = r == -2
         if wasLive {
             logger.warning("\(source.rawValue): \(why); waiting for the \(serverName) to come back")
+        } else if unsupported {
+            logger.info("\(source.rawValue): \(why)")
         }
-        failed(why, waitForServer: true)
+        failed(why, waitForServer: !unsupported)
         return false
     }
 

@@ -10,8 +10,10 @@
  *   LIMBER_IDLE_READY    the source is live; `value` unused
  *   LIMBER_IDLE_IDLE     no input for `value` milliseconds (at least the threshold)
  *   LIMBER_IDLE_RESUMED  input came back
- * A dispatch that returns -1 means the connection is gone or unusable: `err` says why, and
- * the caller disconnects. Not thread-safe: one thread per connection.
+ * A dispatch that returns -1 means the connection is gone: `err` says why, and the caller
+ * disconnects. -2 means the server is there but offers no way to watch idleness (no idle
+ * protocol or seat, no SYNC IDLETIME): the caller disconnects too, and need not wait for the
+ * server to come back. Not thread-safe: one thread per connection.
  */
 #ifndef LIMBER_DESKTOP_IDLE_H
 #define LIMBER_DESKTOP_IDLE_H
@@ -40,7 +42,7 @@ struct limber_wl_idle *limber_wl_idle_connect(const char *display, uint32_t time
                                               limber_idle_callback callback, void *user,
                                               char *err, size_t errlen);
 int limber_wl_idle_fd(const struct limber_wl_idle *idle);
-/* Reads what the compositor sent and calls back; 0, or -1 with `err` filled. */
+/* Reads what the compositor sent and calls back; 0, or -1 / -2 with `err` filled. */
 int limber_wl_idle_dispatch(struct limber_wl_idle *idle, char *err, size_t errlen);
 /* The protocol in use ("ext-idle-notify-v1", "org_kde_kwin_idle"), or NULL before READY. */
 const char *limber_wl_idle_protocol(const struct limber_wl_idle *idle);
