@@ -174,7 +174,7 @@ final class DisplayIdleWatcher: Watcher {
             if wayland.isEmpty {
                 display = nil
                 socket = nil
-                problem = "not a Wayland session (WAYLAND_DISPLAY is unset)"
+                problem = "not a Wayland session: WAYLAND_DISPLAY is unset"
             } else {
                 display = wayland
                 socket = DisplaySocket.wayland(wayland, runtimeDirectory: environment["XDG_RUNTIME_DIR"])
@@ -184,7 +184,7 @@ final class DisplayIdleWatcher: Watcher {
             if x11.isEmpty {
                 display = nil
                 socket = nil
-                problem = "not an X11 session (DISPLAY is unset)"
+                problem = "not an X11 session: DISPLAY is unset"
             } else if !wayland.isEmpty {
                 // Xwayland's IDLETIME sees only X clients' input: typing into a Wayland window
                 // would look like time away. The compositor's own protocol is the source there.
