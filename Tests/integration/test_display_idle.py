@@ -131,6 +131,21 @@ class DisplayIdleCase(DaemonTestCase):
         self.cli_ok("reload")
         self.wait_away(timeout=6)
 
+    def check_a_reload_while_away_still_sees_the_return(self):
+        # A Wayland watch made now would start out "not idle" and never say "resumed": the
+        # old one must stay until the user is back.
+        self.start_present()
+        self.wait_away(timeout=10)
+        self.write_config('threshold = "3m"')
+        self.cli_ok("reload")
+        time.sleep(0.5)
+        self.assertEqual(self.status()["presence"]["state"], "away")
+        self.input()
+        self.wait_away(False, timeout=5)
+        back = time.monotonic()
+        self.wait_away(timeout=10)
+        self.assertGreaterEqual(time.monotonic() - back, 2.5, "the new 3 s threshold, not the old 2 s")
+
     def write_config(self, extra):
         config = self.tenv.config_home / "limber" / "config.toml"
         config.write_text(CONFIG.format(extra=extra, reminders=self.reminders))
@@ -218,6 +233,9 @@ class X11Threshold(X11Case):
     def test_a_new_threshold_on_reload(self):
         self.check_a_new_threshold_on_reload()
 
+    def test_a_reload_while_away_still_sees_the_return(self):
+        self.check_a_reload_while_away_still_sees_the_return()
+
 
 class X11IdleHeld(X11Case):
     """A reminder held while away; natural_break set long so the absence stays short of one."""
@@ -303,6 +321,9 @@ class WaylandThreshold(WaylandCase):
 
     def test_a_new_threshold_on_reload(self):
         self.check_a_new_threshold_on_reload()
+
+    def test_a_reload_while_away_still_sees_the_return(self):
+        self.check_a_reload_while_away_still_sees_the_return()
 
 
 class WaylandIdleHeld(WaylandCase):
