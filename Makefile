@@ -18,14 +18,19 @@ RELEASE    := .build/release
 DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
-BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
+# libwayland-dev, libxcb1-dev, libxcb-sync-dev: the wayland_idle and x11_idle sources.
+BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config libwayland-dev libxcb1-dev libxcb-sync-dev
+# sway, wtype: the headless compositor and its input for wayland_idle's tests; xdotool: X input
+# for x11_idle's; wayland-utils: wayland-info, to see what the compositor offers;
+# libwayland-bin, wayland-protocols, plasma-wayland-protocols: to check the committed protocol code.
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
+              sway wtype xdotool wayland-utils libwayland-bin wayland-protocols plasma-wayland-protocols \
               passwd desktop-file-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration \
-        bench order-file install uninstall clean build-checks fuzz fuzz-build fuzz-smoke
+        bench order-file install uninstall clean build-checks fuzz fuzz-build fuzz-smoke wayland-protocols
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
@@ -85,11 +90,18 @@ run: release
 test: test-deps build unit-test conformance fuzz-smoke integration build-checks
 
 # Checks of what is built rather than how it behaves: CNotify's hand-written declarations
-# against the installed glib/libnotify headers, and the release binaries (they run, and the
-# debug-only testing aids are not in them).
+# against the installed glib/libnotify headers, the committed Wayland protocol code against
+# wayland-scanner's output, and the release binaries (they run, and the debug-only testing
+# aids are not in them).
 build-checks: release
 	Tests/integration/check_cnotify_shim.sh
+	Tests/integration/check_wayland_protocols.sh
 	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
+
+# The Wayland idle protocols' C code is generated once and committed (a build needs neither
+# wayland-scanner nor the XML); this regenerates it from the XML Debian ships.
+wayland-protocols: test-deps
+	build-support/wayland-protocols.sh
 
 unit-test:
 	$(SWIFT) test --skip-build

@@ -146,7 +146,7 @@ public enum Daemon {
                             presenter: notifier, systemd: systemd, store: store, history: history,
                             logger: logger, showsSafetyNotice: safetyNotice, loadSettings: { loadSettings(source, paths) })
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
-                                       mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
+                                       idleThreshold: clock.realDelay(settings.schedule.away.idleThreshold))
         engine.presence = presence
         engine.sandbox = sandbox
         presence.onReport = { [unowned engine] source, away, idleFor in
@@ -154,7 +154,7 @@ public enum Daemon {
         }
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
         engine.onReload = { [unowned presence] new in
-            presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
+            presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
         }
         let server: ControlServer
         do {

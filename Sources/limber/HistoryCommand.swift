@@ -366,7 +366,10 @@ enum HistoryExport {
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
         case Outcome.paused.rawValue: return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? "")
         case Outcome.resumed.rawValue: return "reminders resumed" + (e.reason.map { " (\($0))" } ?? "")
-        case naturalBreakOutcome: return "natural break" + (length(e.seconds).map { " (\($0) away)" } ?? "")
+        case naturalBreakOutcome:
+            // The sources that saw the absence: "natural break (6 min away: lock, x11_idle)".
+            let by = e.reason.map { $0.split(separator: ",").joined(separator: ", ") }
+            return "natural break" + (length(e.seconds).map { " (\($0) away" + (by.map { ": " + $0 } ?? "") + ")" } ?? "")
         case Outcome.pain.rawValue:
             var s = "pain \(e.level.map(String.init) ?? "?")/10"
             if let phase = e.phase { s += " \(phase) the routine" }
