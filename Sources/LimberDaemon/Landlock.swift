@@ -102,7 +102,10 @@ public struct SandboxPlan: Equatable, Sendable {
     ///   - configDirectories: the folders the config file is read from on every reload (its
     ///     folder, and the real one when it is a symbolic link into, say, a dotfiles folder);
     ///     none with `--defaults`.
-    public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String]) {
+    ///   - readableFiles: single files read after start-up, such as the X authority file the
+    ///     x11_idle source presents to an X server that asks for a cookie.
+    public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String],
+                readableFiles: [String] = []) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -123,8 +126,22 @@ public struct SandboxPlan: Equatable, Sendable {
         rules += ["/dev/urandom", "/dev/random"].map {
             LandlockRule(path: $0, access: LandlockAccess.readFile, required: false)
         }
+        for file in readableFiles where !rules.contains(where: { $0.path == file }) {
+            rules.append(LandlockRule(path: file, access: LandlockAccess.readFile, required: false))
+        }
         self.rules = rules
         writable = [stateDirectory, runtimeDirectory]
+    }
+
+    /// The X authority file xcb reads when it connects: `$XAUTHORITY`, else `~/.Xauthority`.
+    /// Without it a real X server (which asks for a cookie, unlike a test's Xvfb) refuses the
+    /// x11_idle source once the sandbox is on.
+    public static func xAuthorityFiles(environment: [String: String]) -> [String] {
+        if let file = environment["XAUTHORITY"], file.hasPrefix("/") { return [file] }
+        if let home = environment["HOME"], home.hasPrefix("/") {
+            return [home.hasSuffix("/") ? home + ".Xauthority" : home + "/.Xauthority"]
+        }
+        return []
     }
 
     /// The folder to allow reads of for a config file at `path`: its folder, or, when that does
@@ -178,7 +195,8 @@ public enum SelfSandbox {
             }
         }
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
-                               configDirectories: configDirectories)
+                               configDirectories: configDirectories,
+                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment))
         switch confine(plan) {
         case .success:
             logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and "))")
