@@ -113,6 +113,29 @@ wayland_idle = "count"
 x11_idle = "count"
 screensaver = "count"
 
+[hold]
+# Moments you are at the desk but not to be interrupted: do not disturb, a presentation, a
+# call. While something holds, a reminder that comes due waits: it is not shown, not shown
+# again and never counted as missed. Active time keeps counting (you are still sitting).
+# When the last hold ends, what waited is shown after the grace period of [idle]. A hold
+# longer than quiet_after (30m to 8h, a working block) shows the waiting reminder once,
+# quietly: low urgency, no sound.
+quiet_after = "1h30m"
+#
+# Each source is "on" (it holds reminders) or "off" (limber does not listen to it):
+#   dnd_server     the notification server's do not disturb (its Inhibited property: KDE
+#                  Plasma and others)
+#   gnome_banners  GNOME's do not disturb (notification banners off in GNOME's settings)
+#   dunst_paused   dunst paused ('dunstctl set-paused true')
+#   inhibitor      an application asks the desktop not to go idle (a presentation, a video,
+#                  a call)
+#   camera         a camera is in use
+dnd_server = "on"
+gnome_banners = "on"
+dunst_paused = "on"
+inhibitor = "on"
+camera = "on"
+
 [daily_routine]
 # A longer routine (10 to 20 minutes) once a day, at a time you choose: a reminder you can
 # start (limber then walks you through it), snooze or skip. Off until enabled = true.

@@ -129,6 +129,14 @@ enum Schema {
             checkBreakLengths(read, &reporter, c)
             checkOneThreshold(read, &reporter, c)
         }),
+        .plain("hold", [
+            .duration("quiet_after", \.schedule.hold.quietAfter, in: .seconds(30 * 60) ... .seconds(8 * 3600)),
+            .choice("dnd_server", \.schedule.hold.dndServer, hints: holdHints),
+            .choice("gnome_banners", \.schedule.hold.gnomeBanners, hints: holdHints),
+            .choice("dunst_paused", \.schedule.hold.dunstPaused, hints: holdHints),
+            .choice("inhibitor", \.schedule.hold.inhibitor, hints: holdHints),
+            .choice("camera", \.schedule.hold.camera, hints: holdHints),
+        ]),
     ] + CoachSchema.settings + [
         WorkHoursSchema.section,
     ] + CoachSchema.lists
@@ -151,6 +159,12 @@ enum Schema {
         "on": "write \"count\"",
         "yes": "write \"count\"",
         "no": "write \"ignore\"",
+    ]
+
+    /// What people are likely to write instead of "on" or "off".
+    static let holdHints = [
+        "true": "write \"on\"", "false": "write \"off\"", "yes": "write \"on\"", "no": "write \"off\"",
+        "count": "a hold is \"on\" or \"off\"", "ignore": "write \"off\"",
     ]
 
     /// Reads the root table into `base`, reporting every problem.

@@ -24,6 +24,10 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     /// sources, e.g. "lock,sleep"). `kind` is what it restarted: posture, or routine (which
     /// covers the posture check); `promptID` the reminder on screen it answered, if any.
     case naturalBreak = "natural-break"
+    /// A reminder waited while the user was at the desk but not to be interrupted (do not
+    /// disturb, an inhibitor): `kind` is what waited, `length` how long, `reason` the hold
+    /// sources, comma-separated. Not a break and never missed.
+    case held
 }
 
 /// One history record, without the id and host the engine adds when it writes it.

@@ -12,6 +12,8 @@ public struct Prompt: Sendable, Equatable {
     public var serial: Int
     /// Shown again after a restart or on request: replace what is on screen, count nothing.
     public var isRepeat: Bool
+    /// Shown after a long hold (do not disturb): low urgency, no sound.
+    public var quiet = false
 }
 
 /// What the engine must carry out after an event.
@@ -96,6 +98,10 @@ public enum Event: Sendable, Equatable {
     case notificationServerAppeared
     /// The notification server left the session bus: what it displayed is gone with it.
     case notificationServerVanished
+    /// A source starts holding reminders (do not disturb, an inhibitor): Holds.swift.
+    case holdBegan(HoldSource)
+    /// A source stops holding reminders.
+    case holdEnded(HoldSource)
 }
 
 /// The result of handling an event.
@@ -207,6 +213,7 @@ public struct Scheduler: Sendable, Equatable {
         case .settingsReplaced(let new):
             settings = new
             t.effects += reapplyPolicies(at: now)
+            t.effects += reapplyHoldPolicies(at: now)
         case .guideBegan:
             t.effects += beginGuide(at: now)
         case .guideEnded(let completed, let routine):
@@ -221,6 +228,10 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += notificationFailed(id, show: show, reason: reason, at: now)
         case .notificationServerAppeared:
             t.effects += serverAppeared(at: now)
+        case .holdBegan(let source):
+            t.effects += beginHold(source, at: now)
+        case .holdEnded(let source):
+            t.effects += endHold(source, at: now)
         case .notificationServerVanished:
             if var p = state.prompt {
                 p.displayed = false
@@ -322,6 +333,7 @@ public struct Scheduler: Sendable, Equatable {
         guard !state.guiding else { return [] }
         var effects: [Effect] = []
         guard state.away == nil else { return effects }
+        if state.hold != nil { return evaluateHeld(at: now) }
         if var p = state.prompt, p.held {
             guard now.monotonic >= p.nextActionAt else { return effects }
             p.held = false
@@ -367,7 +379,7 @@ public struct Scheduler: Sendable, Equatable {
         return effects
     }
 
-    private mutating func showNew(_ kind: ReminderKind, at now: Moment) -> [Effect] {
+    mutating func showNew(_ kind: ReminderKind, at now: Moment) -> [Effect] {
         state.nextPromptID += 1
         let p = PromptState(id: state.nextPromptID, kind: kind, shows: 1, firstShownWall: now.wall,
                             nextActionAt: now.monotonic + settings.reshowDelay,
@@ -423,7 +435,7 @@ public struct Scheduler: Sendable, Equatable {
     /// Shows the reminder on screen that no server displays now (one appeared after none was
     /// there, or came back after leaving), with its re-show clock starting over.
     private mutating func serverAppeared(at now: Moment) -> [Effect] {
-        guard var p = state.prompt, !p.displayed, !p.held, state.away == nil, !state.guiding else { return [] }
+        guard var p = state.prompt, !p.displayed, !p.held, state.away == nil, state.hold == nil, !state.guiding else { return [] }
         p.nextActionAt = now.monotonic + settings.reshowDelay
         state.prompt = p
         return [.show(prompt(p, isRepeat: true))]
@@ -672,7 +684,7 @@ public struct Scheduler: Sendable, Equatable {
             awaySince: s.state.away?.sinceWall,
             lastActive: s.state.away?.sinceWall ?? now.wall)
         return ScheduleStatus(
-            mode: mode, due: due, presence: presence,
+            mode: mode, due: due, presence: presence, hold: s.holdStatus,
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
@@ -692,7 +704,8 @@ public struct Scheduler: Sendable, Equatable {
         var s = self
         _ = s.advance(to: now)
         var candidates: [Duration] = []
-        if let p = s.state.prompt, s.state.away == nil, !s.state.guiding {
+        if let wait = s.holdWake(at: now) { candidates.append(wait) }
+        if let p = s.state.prompt, s.state.away == nil, !s.state.guiding, s.state.hold == nil {
             candidates.append(p.nextActionAt - now.monotonic)
         }
         if let grace = s.state.graceUntil, grace > now.monotonic, s.state.away == nil {
@@ -710,7 +723,7 @@ public struct Scheduler: Sendable, Equatable {
                 }
                 candidates.append(max(.seconds(1), wait))
             }
-            if s.isRunning(at: now), !s.state.guiding {
+            if s.isRunning(at: now), !s.state.guiding, s.state.hold == nil {
                 // Nothing new is shown before a grace period ends.
                 let notBefore = s.state.graceUntil.map { max(.zero, $0 - now.monotonic) } ?? .zero
                 for kind in ReminderKind.allCases where s.state.prompt?.kind != kind {

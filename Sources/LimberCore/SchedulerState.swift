@@ -66,6 +66,8 @@ public struct SchedulerState: Sendable, Equatable {
     public var presentSinceBoot: Duration = .zero
     /// Monotonic time until which nothing new is shown after a return.
     public var graceUntil: Duration?
+    /// What holds reminders now, if anything. Not saved: the sources report again.
+    public var hold: HoldState?
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {

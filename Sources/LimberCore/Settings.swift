@@ -37,6 +37,8 @@ public struct ScheduleSettings: Sendable, Equatable {
     public var workHours: WorkHours = .always
     /// How time away from the desk (idle, locked, asleep) counts.
     public var away = AwaySettings()
+    /// What holds reminders while the user is at the desk (do not disturb, a call).
+    public var hold = HoldSettings()
 
     public init() {}
 

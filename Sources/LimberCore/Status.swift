@@ -35,9 +35,21 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var isAway: Bool { awaySince != nil }
     }
 
+    /// What holds reminders while the user is at the desk (do not disturb, a call).
+    public struct Hold: Sendable, Equatable {
+        /// Sources holding now.
+        public var by: [HoldSource]
+        /// Wall time the hold began.
+        public var since: Duration
+        /// The reminder that waits for the hold to end, if any.
+        public var waiting: ReminderKind?
+    }
+
     public var mode: Mode
     public var due: Due?
     public var presence: Presence
+    /// Nil when nothing holds.
+    public var hold: Hold?
     public var next: [Next]
     public var today: DayCounts
 
@@ -55,6 +67,10 @@ public struct ScheduleStatus: Sendable, Equatable {
             let why = presence.awayBy.map(\.displayName).joined(separator: ", ")
             return "away since " + clock(since) + (why.isEmpty ? "" : " (\(why))")
                 + (waiting.map { "; the \($0.displayName) waits" } ?? "")
+        }
+        if let hold, mode == .active {
+            return "held since " + clock(hold.since) + " (" + hold.by.map(\.displayName).joined(separator: ", ") + ")"
+                + (hold.waiting.map { "; the \($0.displayName) waits" } ?? "")
         }
         if let due {
             let shown = due.prompt.show > 1 ? " (shown \(due.prompt.show)×)" : ""

@@ -71,6 +71,14 @@ import Testing
             x11_idle = "count"
             screensaver = "count"
 
+            [hold]
+            quiet_after = "1h30m"
+            dnd_server = "on"
+            gnome_banners = "on"
+            dunst_paused = "on"
+            inhibitor = "on"
+            camera = "on"
+
             [daily_routine]
             enabled = false
             at = "08:00"
