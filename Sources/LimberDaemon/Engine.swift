@@ -558,21 +558,25 @@ public final class Engine {
                          naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
-            presence: presenceReport(s.presence), guide: guideReport, sandbox: sandbox)
+            presence: presenceReport(s.presence, hold: s.hold), guide: guideReport, sandbox: sandbox)
     }
 
-    func presenceReport(_ p: ScheduleStatus.Presence) -> StatusReport.Presence {
+    func presenceReport(_ p: ScheduleStatus.Presence, hold: ScheduleStatus.Hold? = nil) -> StatusReport.Presence {
         // Without a monitor (tests, or before it started) only the clocks are watched.
         let infos = presence?.sources ?? AwaySource.allCases.map {
             PresenceSourceInfo(source: $0, via: $0 == .sleep ? "clocks" : nil, problem: $0 == .sleep ? nil : "not watched")
         }
         let away = settings.schedule.away
-        return StatusReport.Presence(
+        var report = StatusReport.Presence(
             state: p.isAway ? "away" : "present", awaySince: p.awaySince?.components.seconds,
             lastActive: p.lastActive.components.seconds, awayBy: p.awayBy.map(\.rawValue),
             sources: infos.map {
                 .init(name: $0.source.rawValue, live: $0.via != nil, policy: away.policy(for: $0.source).rawValue,
                       via: $0.via, problem: $0.problem)
             })
+        report.heldBy = hold?.by.map(\.rawValue) ?? []
+        report.heldSince = hold?.since.components.seconds
+        report.heldWaiting = hold?.waiting?.rawValue
+        return report
     }
 }

@@ -146,6 +146,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var awayBy: [String]
         /// Every source, live or not.
         public var sources: [Source]
+        /// What holds reminders while the user is at the desk (do not disturb, an idle
+        /// inhibitor, a camera in use), by the [hold] config keys; empty when nothing does.
+        public var heldBy: [String] = []
+        /// Wall time the hold began, seconds since 1970; null when nothing holds.
+        @Nullable public var heldSince: Int64?
+        /// The reminder kind (`posture`, `routine`) waiting for the hold to end; null when none.
+        @Nullable public var heldWaiting: String?
 
         public init(state: String, awaySince: Int64?, lastActive: Int64, awayBy: [String], sources: [Source]) {
             self.state = state; self.awaySince = awaySince; self.lastActive = lastActive
@@ -157,6 +164,22 @@ public struct StatusReport: Codable, Sendable, Equatable {
             case awaySince = "away_since"
             case lastActive = "last_active"
             case awayBy = "away_by"
+            case heldBy = "held_by"
+            case heldSince = "held_since"
+            case heldWaiting = "held_waiting"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            state = try c.decode(String.self, forKey: .state)
+            _awaySince = try c.decode(Nullable<Int64>.self, forKey: .awaySince)
+            lastActive = try c.decode(Int64.self, forKey: .lastActive)
+            awayBy = try c.decode([String].self, forKey: .awayBy)
+            sources = try c.decode([Source].self, forKey: .sources)
+            // Absent from a limberd older than holds.
+            heldBy = try c.decodeIfPresent([String].self, forKey: .heldBy) ?? []
+            _heldSince = try c.decode(Nullable<Int64>.self, forKey: .heldSince)
+            _heldWaiting = try c.decode(Nullable<String>.self, forKey: .heldWaiting)
         }
     }
 

@@ -51,6 +51,12 @@ enum StatusText {
             lines.append("Last seen active \(when(since)); away since then\(why.isEmpty ? "" : " (\(why))").")
             lines.append("  Reminders wait until you are back.")
         }
+        if let p = s.presence, let since = p.heldSince {
+            let why = p.heldBy.map { HoldSource(rawValue: $0)?.displayName ?? $0 }.joined(separator: ", ")
+            lines.append("Held since \(when(since)) (\(why))"
+                         + (p.heldWaiting.map { ": the \(ReminderKind(rawValue: $0)?.displayName ?? $0) waits until it ends." } ?? "."))
+            lines.append("  Active time counts; what comes due is shown after the hold, never counted missed.")
+        }
         if let due = s.due {
             var extra = ["shown \(due.shown)×"]
             extra.append(due.snoozesLeft == 0 ? "no snoozes left" : "\(due.snoozesLeft) snooze\(due.snoozesLeft == 1 ? "" : "s") left")

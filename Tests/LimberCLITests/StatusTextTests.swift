@@ -111,7 +111,7 @@ struct FixedClock: LocalClock {
 
     @Test func presenceJSONHasEveryKey() throws {
         let json = String(decoding: StatusJSON.encode(report(away: false)), as: UTF8.self)
-        #expect(json.contains(#""presence":{"away_by":[],"away_since":null,"last_active":"#))
+        #expect(json.contains(#""presence":{"away_by":[],"away_since":null,"held_by":[],"held_since":null,"held_waiting":null,"last_active":"#))
         #expect(json.contains(#"{"live":false,"name":"mutter_idle","policy":"count","problem":"no Mutter idle monitor","via":null}"#))
         #expect(json.contains(#""natural_breaks":2"#))
         let encoder = JSONEncoder()
@@ -125,5 +125,20 @@ struct FixedClock: LocalClock {
         let decoded = try JSON.decode(StatusReport.self, from: Array(old.utf8))
         #expect(decoded.presence == nil)
         #expect(decoded.today.naturalBreaks == 0)
+    }
+
+    @Test func aHoldSaysWhatHoldsSinceWhenAndWhatWaits() throws {
+        var r = report(away: false)
+        r.presence!.heldBy = ["dnd_server", "camera"]
+        r.presence!.heldSince = clock.nowSeconds - 600
+        r.presence!.heldWaiting = "posture"
+        let text = StatusText.render(r, clock: clock)
+        #expect(text.hasPrefix("Held since 09:50 (do not disturb, camera in use): the posture check waits until it ends.\n"))
+        let json = String(decoding: StatusJSON.encode(r), as: UTF8.self)
+        #expect(json.contains(#""held_by":["dnd_server","camera"],"held_since":"#))
+        #expect(json.contains(#""held_waiting":"posture""#))
+        #expect(try JSON.decode(StatusReport.self, from: StatusJSON.encode(r)) == r)
+        #expect(!StatusText.render(report(away: false), clock: clock).contains("Held"))
+        #expect(String(decoding: StatusJSON.encode(report(away: false)), as: UTF8.self).contains(#""held_by":[],"held_since":null,"held_waiting":null"#))
     }
 }
