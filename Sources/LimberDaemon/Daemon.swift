@@ -153,8 +153,11 @@ public enum Daemon {
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
-        engine.onReload = { [unowned presence] new in
+        let holds = HoldWatcher(loop: loop, logger: logger, graphical: PresenceMonitor.isGraphical(environment))
+        holds.onHold = { [unowned engine] source, on in engine.holdReported(source, on: on) }
+        engine.onReload = { [unowned presence, unowned holds] new in
             presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
+            holds.retryIfMissing()
         }
         let server: ControlServer
         do {
@@ -178,6 +181,7 @@ public enum Daemon {
         engine.start()
         // After the restored schedule: the sources' first reports (async) then apply to it.
         presence.start()
+        holds.start()
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
@@ -190,6 +194,7 @@ public enum Daemon {
         // unless it hangs: then limberd does not wait for it.
         notifier.drain(within: .seconds(2))
         presence.stop()
+        holds.stop()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

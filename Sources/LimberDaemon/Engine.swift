@@ -385,6 +385,12 @@ public final class Engine {
         dispatch(away ? .awayBegan(source, idleFor: clock.schedulerDuration(idleFor)) : .awayEnded(source))
     }
 
+    /// A source holds reminders (do not disturb) or lets go.
+    public func holdReported(_ source: HoldSource, on: Bool) {
+        guard !stopped else { return }
+        _ = dispatch(on ? .holdBegan(source) : .holdEnded(source))
+    }
+
     func armWatchdog(every interval: Duration) {
         watchdogTimer = loop.after(interval) { [unowned self] in
             self.systemd.pingWatchdog()

@@ -45,6 +45,8 @@ public struct NotificationContent: Sendable, Equatable {
     public var progress: Int?
     /// The "resident" hint: the server keeps it after an action was invoked.
     public var resident: Bool
+    /// The "suppress-sound" hint: shown after a long hold, without a sound.
+    public var quiet = false
 
     /// Creates the content of a notification.
     public init(summary: String, body: String = "", urgency: Urgency = .normal,
@@ -582,6 +584,9 @@ final class NotifierWorker: @unchecked Sendable {
         // Hints are all rebuilt: an update must not keep a stale progress or category.
         notify_notification_clear_hints(notification)
         notify_notification_set_urgency(notification, Notifier.urgency(content.urgency))
+        if content.quiet {
+            notify_notification_set_hint(notification, "suppress-sound", g_variant_new_boolean(1))
+        }
         if let category = content.category, !category.isEmpty {
             notify_notification_set_category(notification, category)
         }

@@ -47,8 +47,11 @@ public enum PromptContent {
             actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(snoozeDefault))"))
         }
         actions.append(.init(key: "skip", label: "Skip"))
-        return NotificationContent(summary: summary, body: body, urgency: p.isFinal ? .critical : urgency,
-                                   expiry: expiry, actions: actions, category: "x-limber.\(p.kind.rawValue)")
+        var content = NotificationContent(summary: summary, body: body,
+                                          urgency: p.isFinal ? .critical : p.quiet ? .low : urgency,
+                                          expiry: expiry, actions: actions, category: "x-limber.\(p.kind.rawValue)")
+        content.quiet = p.quiet
+        return content
     }
 
     /// A routine as a notification body: what it is for, each exercise with its dose, and the

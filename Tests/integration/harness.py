@@ -448,6 +448,10 @@ class FakeNotifications:
     def expire(self, nid):
         self._control("Expire", f"uint32:{nid}")
 
+    def set_inhibited(self, on):
+        """Do not disturb on or off, as the server's Inhibited property (PropertiesChanged)."""
+        self._control("SetInhibited", f"boolean:{'true' if on else 'false'}")
+
     def set_hang(self, hang):
         """From now on Notify and CloseNotification are taken and never answered (or again are)."""
         self._control("SetHang", f"boolean:{'true' if hang else 'false'}")

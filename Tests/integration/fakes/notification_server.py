@@ -18,6 +18,9 @@ per line, so a test can poll it), and exposes a test-control interface:
       Open() -> s                    JSON array of the ids currently shown
       SetHang(b hang)                from now on take Notify and CloseNotification calls
                                      and never answer them (as --hang does from the start)
+      SetInhibited(b on)             do not disturb on or off: the Inhibited property (as
+                                     KDE Plasma 5.27 has it) changes and PropertiesChanged
+                                     is sent
       Quit()
 
 It prints "ready" on stdout once it owns both names. It owns org.freedesktop.Notifications
@@ -107,6 +110,37 @@ class Notifications(dbus.service.Object):
         self.open = set()
         self.hang = hang
         self.unanswered = []  # replies never sent (kept so they are not answered on collection)
+        self.inhibited = False
+
+    # org.freedesktop.DBus.Properties: the Inhibited property alone. Not recorded, so tests
+    # that count calls are not disturbed by limberd reading it.
+    def properties(self, interface):
+        if interface == NOTIFICATIONS_NAME:
+            return dbus.Dictionary({"Inhibited": dbus.Boolean(self.inhibited)}, signature="sv")
+        return dbus.Dictionary({}, signature="sv")
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="s", out_signature="a{sv}")
+    def GetAll(self, interface):
+        return self.properties(interface)
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ss", out_signature="v")
+    def Get(self, interface, name):
+        props = self.properties(interface)
+        if name not in props:
+            raise dbus.exceptions.DBusException(f"no property {name}",
+                                                name="org.freedesktop.DBus.Error.UnknownProperty")
+        return props[name]
+
+    @dbus.service.signal(dbus.PROPERTIES_IFACE, signature="sa{sv}as")
+    def PropertiesChanged(self, interface, changed, invalidated):
+        pass
+
+    def set_inhibited(self, on):
+        self.inhibited = on
+        self.recorder.add({"signal": "PropertiesChanged", "args": {"Inhibited": on}})
+        self.PropertiesChanged(NOTIFICATIONS_NAME,
+                               dbus.Dictionary({"Inhibited": dbus.Boolean(on)}, signature="sv"),
+                               dbus.Array([], signature="s"))
 
     @dbus.service.method(NOTIFICATIONS_NAME, in_signature="", out_signature="as",
                          sender_keyword="sender")
@@ -227,6 +261,10 @@ class Control(dbus.service.Object):
     @dbus.service.method(CONTROL_NAME, in_signature="b", out_signature="")
     def SetHang(self, hang):
         self.n.hang = bool(hang)
+
+    @dbus.service.method(CONTROL_NAME, in_signature="b", out_signature="")
+    def SetInhibited(self, on):
+        self.n.set_inhibited(bool(on))
 
     @dbus.service.method(CONTROL_NAME, in_signature="", out_signature="")
     def Quit(self):

@@ -1,0 +1,118 @@
+import LimberCore
+import Logging
+
+// Do not disturb, from the notification server on the session bus, by signals only:
+//   - the org.freedesktop.Notifications `Inhibited` property (KDE Plasma 5.27 and others),
+//   - dunst's org.dunstproject.cmd0 `paused` property (`dunstctl set-paused true`),
+// each read once when the server is found and then followed through PropertiesChanged. A
+// server that leaves the bus lets go of its holds; one that appears is read again.
+// (GNOME's show-banners comes through GSettings: GSettingsHold.)
+
+/// Watches the notification server's do-not-disturb state and reports holds on and off.
+final class HoldWatcher: Watcher {
+    static let server = "org.freedesktop.Notifications"
+    static let path = "/org/freedesktop/Notifications"
+    static let dunst = "org.dunstproject.cmd0"
+    static let properties = "org.freedesktop.DBus.Properties"
+
+    /// (interface, property, source) for each bus property that holds.
+    static let watched: [(String, String, HoldSource)] = [
+        (server, "Inhibited", .dndServer),
+        (dunst, "paused", .dunstPaused),
+    ]
+
+    /// A source holds (true) or lets go (false).
+    var onHold: (HoldSource, Bool) -> Void = { _, _ in }
+    /// Sources the server answers for now.
+    private(set) var live: Set<HoldSource> = []
+    private var holding: Set<HoldSource> = []
+    let graphical: Bool
+
+    init(loop: EventLoop, logger: Logger, graphical: Bool) {
+        self.graphical = graphical
+        super.init(loop: loop, logger: logger)
+    }
+
+    override var complete: Bool { !graphical || !live.isEmpty }
+
+    override func start() {
+        guard graphical else {
+            probed = true
+            changed()
+            return
+        }
+        guard let b = connect(.session, onFailure: { _ in }) else { return }
+        for (interface, property, source) in Self.watched {
+            b.match(BusConnection.signalRule(sender: Self.server, path: Self.path, interface: Self.properties,
+                                             member: "PropertiesChanged", arg0: interface)) { [unowned self] m in
+                _ = m.readString()
+                var value: Bool?
+                _ = m.readProperties { name, v in
+                    if name == property, case .bool(let on) = v { value = on }
+                }
+                if let value {
+                    self.live.insert(source)
+                    self.set(source, value)
+                } else if let invalidated = m.readStrings(), invalidated.contains(property) {
+                    self.probe(interface, property, source)
+                }
+            }
+        }
+        b.match(BusConnection.signalRule(sender: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
+                                         interface: "org.freedesktop.DBus", member: "NameOwnerChanged",
+                                         arg0: Self.server)) { [unowned self] m in
+            _ = m.readString()
+            let old = m.readString() ?? "", new = m.readString() ?? ""
+            if !old.isEmpty { self.serverGone() }
+            if !new.isEmpty { self.probeAll() }
+        }
+        probeAll()
+    }
+
+    private func probeAll() {
+        for (interface, property, source) in Self.watched { probe(interface, property, source) }
+    }
+
+    /// Reads the property once; a server without it (most) simply does not hold.
+    private func probe(_ interface: String, _ property: String, _ source: HoldSource) {
+        bus?.call(Self.server, Self.path, Self.properties, "GetAll", [.string(interface)]) { [unowned self] result in
+            var value: Bool?
+            if case .success(let m) = result {
+                _ = m.readProperties { name, v in
+                    if name == property, case .bool(let on) = v { value = on }
+                }
+            }
+            if let value {
+                self.live.insert(source)
+                self.connected()
+                self.set(source, value)
+            } else {
+                self.live.remove(source)
+                self.set(source, false)
+            }
+            if !self.probed { self.probed = true }
+            self.changed()
+        }
+    }
+
+    private func set(_ source: HoldSource, _ on: Bool) {
+        guard holding.contains(source) != on else { return }
+        if on { holding.insert(source) } else { holding.remove(source) }
+        logger.debug("\(on ? "hold" : "release"): \(source.rawValue)", metadata: ["source": "\(source.rawValue)"])
+        onHold(source, on)
+    }
+
+    private func serverGone() {
+        live = []
+        for source in holding.sorted() { set(source, false) }
+        changed()
+    }
+
+    override func releaseAll() {
+        for source in holding.sorted() { set(source, false) }
+    }
+
+    override func lost(_ why: String) {
+        live = []
+    }
+}

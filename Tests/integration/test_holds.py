@@ -1,0 +1,155 @@
+"""End to end: do not disturb holds a reminder that comes due, without counting it missed.
+
+  - dunst 1.9 under Xvfb, paused with its own `dunstctl set-paused true` (its
+    org.dunstproject.cmd0 `paused` property);
+  - the fake notification server's `Inhibited` property with PropertiesChanged, as KDE
+    Plasma 5.27 implements it (harness.FakeNotifications.set_inhibited).
+
+LIMBER_TEST_SCALE=60: one real second is one scheduler minute, so the 5-minute posture
+interval is 5 s, "reshow_after = 1m" with "reshow_count = 0" would count an unanswered
+reminder missed after 1 s, and "[idle] grace = 1m" is 1 s. The idle sources are ignored, so
+an Xvfb without input does not make the user away.
+"""
+
+import time
+
+import harness
+from harness import DaemonTestCase, Dunst, Xvfb, wait_until
+
+harness.require_binaries()
+harness.require_commands("dbus-daemon", "dbus-send")
+
+CONFIG = """
+[posture]
+interval_min = "5m"
+interval_max = "5m"
+
+[reminders]
+reshow_after = "1m"
+reshow_count = 0
+
+[idle]
+grace = "1m"
+logind_idle = "ignore"
+mutter_idle = "ignore"
+wayland_idle = "ignore"
+x11_idle = "ignore"
+screensaver = "ignore"
+{extra}
+"""
+
+
+class HoldCase(DaemonTestCase):
+    test_scale = 60
+    extra = ""
+
+    def setUp(self):
+        super().setUp()
+        config = self.tenv.config_home / "limber" / "config.toml"
+        config.parent.mkdir(mode=0o700, exist_ok=True)
+        config.write_text(CONFIG.format(extra=self.extra))
+
+    def held_by(self, sources, message):
+        return self.wait_status(lambda s: (s.get("presence") or {}).get("held_by") == sources,
+                                message=message)
+
+    def held_lines(self):
+        return [e for e in self.tenv.history() if e.get("outcome") == "held"]
+
+    def hold_then_release(self, hold, release, shown, source):
+        """Holds, lets the posture check come due and stay past a re-show and a miss, then
+        releases: it must be shown only after the grace period, never missed."""
+        hold()
+        s = self.held_by([source], f"{source} to hold")
+        self.assertIsNotNone(s["presence"]["held_since"])
+        s = self.wait_status(lambda s: s["presence"].get("held_waiting") == "posture", timeout=15,
+                             message="the posture check to come due and wait")
+        self.assertIsNone(s["due"], "nothing is shown while held")
+        # Past where it would have been re-shown and counted missed (1 s each here).
+        time.sleep(2.5)
+        s = self.status()
+        self.assertIsNone(s["due"], "still not shown")
+        self.assertEqual(s["today"]["missed"], 0)
+        self.assertEqual(shown(), 0, "nothing reached the notification server while held")
+        self.assertGreaterEqual(self.next_of(s, "posture")["elapsed_seconds"], 300,
+                                "active time kept counting")
+        text = self.cli_ok("status")
+        self.assertIn("Held since", text)
+        self.assertIn("the posture check waits", text)
+        release()
+        self.held_by([], f"{source} to let go")
+        wait_until(lambda: shown() >= 1, timeout=10, message="the posture check after the grace period")
+        s = self.wait_status(lambda s: s.get("due") is not None, message="the posture check due")
+        self.assertEqual(s["today"]["missed"], 0)
+        held = self.held_lines()
+        self.assertEqual(len(held), 1, held)
+        self.assertEqual(held[0]["kind"], "posture")
+        self.assertEqual(held[0]["reason"], source)
+        self.assertGreaterEqual(held[0]["seconds"], 2 * 60, "held for minutes of scheduler time")
+
+
+class WithDunst(HoldCase):
+    fake = False
+
+    def setUp(self):
+        harness.require_commands("Xvfb", "dunst", "dunstctl")
+        super().setUp()
+        self.x = Xvfb(self.tenv).start()
+        self.addCleanup(self.x.stop)
+        self.dunst = Dunst(self.tenv, self.bus, self.x).start()
+        self.addCleanup(self.dunst.stop)
+        # A graphical session: limberd asks the session bus for do not disturb.
+        self.daemon.extra_env.update(self.x.env)
+
+    def shown(self):
+        return self.dunst.count_displayed() + self.dunst.count("waiting") + self.dunst.count("history")
+
+    def test_dunst_paused_holds_and_unpaused_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(lambda: self.dunst.ctl("set-paused", "true"),
+                               lambda: self.dunst.ctl("set-paused", "false"),
+                               self.shown, "dunst_paused")
+
+    def test_dunst_paused_before_limberd_starts_holds(self):
+        self.dunst.ctl("set-paused", "true")
+        self.start_daemon()
+        self.held_by(["dunst_paused"], "dunst's pause read at start")
+
+    def test_hold_off_in_the_config_does_not_hold(self):
+        config = self.tenv.config_home / "limber" / "config.toml"
+        config.write_text(CONFIG.format(extra="[hold]\ndunst_paused = \"off\"\n"))
+        self.dunst.ctl("set-paused", "true")
+        self.start_daemon()
+        s = self.wait_status(lambda s: s.get("due") is not None, timeout=15,
+                             message="the posture check shown though dunst is paused")
+        self.assertEqual(s["presence"]["held_by"], [])
+
+
+class WithInhibitedServer(HoldCase):
+    fake = True
+
+    def setUp(self):
+        super().setUp()
+        # Any graphical session will do: the fake server is on the private session bus.
+        self.daemon.extra_env["XDG_CURRENT_DESKTOP"] = "KDE"
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def test_inhibited_holds_and_release_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(lambda: self.notifications.set_inhibited(True),
+                               lambda: self.notifications.set_inhibited(False),
+                               self.shown, "dnd_server")
+
+    def test_a_server_that_leaves_lets_go(self):
+        self.start_daemon()
+        self.notifications.set_inhibited(True)
+        self.held_by(["dnd_server"], "the server's do not disturb")
+        self.notifications.stop()
+        self.held_by([], "the hold to end with the server gone")
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
