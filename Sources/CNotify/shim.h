@@ -217,6 +217,20 @@ gulong g_signal_connect_data(gpointer instance, const gchar *detailed_signal,
                              GConnectFlags connect_flags);
 void g_signal_handler_disconnect(gpointer instance, gulong handler_id);
 
+/* gio/gsettings.h, gio/gsettingsschema.h: GNOME's do not disturb (show-banners) */
+typedef struct _GSettings GSettings;
+typedef struct _GSettingsBackend GSettingsBackend;
+typedef struct _GSettingsSchema GSettingsSchema;
+typedef struct _GSettingsSchemaSource GSettingsSchemaSource;
+GSettingsSchemaSource *g_settings_schema_source_get_default(void);
+GSettingsSchema *g_settings_schema_source_lookup(GSettingsSchemaSource *source,
+                                                 const gchar *schema_id, gboolean recursive);
+gboolean g_settings_schema_has_key(GSettingsSchema *schema, const gchar *name);
+void g_settings_schema_unref(GSettingsSchema *schema);
+GSettings *g_settings_new_full(GSettingsSchema *schema, GSettingsBackend *backend,
+                               const gchar *path);
+gboolean g_settings_get_boolean(GSettings *settings, const gchar *key);
+
 /* libnotify/notify.h */
 gboolean notify_init(const char *app_name);
 gboolean notify_is_initted(void);

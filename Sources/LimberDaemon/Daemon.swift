@@ -155,6 +155,8 @@ public enum Daemon {
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
         let holds = HoldWatcher(loop: loop, logger: logger, graphical: PresenceMonitor.isGraphical(environment))
         holds.onHold = { [unowned engine] source, on in engine.holdReported(source, on: on) }
+        let banners = GSettingsHold(logger: logger)
+        banners.onHold = { [unowned engine] on in engine.holdReported(.gnomeBanners, on: on) }
         engine.onReload = { [unowned presence, unowned holds] new in
             presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
             holds.retryIfMissing()
@@ -182,6 +184,7 @@ public enum Daemon {
         // After the restored schedule: the sources' first reports (async) then apply to it.
         presence.start()
         holds.start()
+        banners.start(environment: environment)
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
@@ -195,6 +198,7 @@ public enum Daemon {
         notifier.drain(within: .seconds(2))
         presence.stop()
         holds.stop()
+        banners.stop()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

@@ -104,8 +104,9 @@ public struct SandboxPlan: Equatable, Sendable {
     ///     none with `--defaults`.
     ///   - readableFiles: single files read after start-up, such as the X authority file the
     ///     x11_idle source presents to an X server that asks for a cookie.
+    ///   - settingsFolders: GSettings' storage, for GNOME's do not disturb (see `gsettingsFolders`).
     public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String],
-                readableFiles: [String] = []) {
+                readableFiles: [String] = [], settingsFolders: (read: [String], shared: [String]) = ([], [])) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -129,8 +130,32 @@ public struct SandboxPlan: Equatable, Sendable {
         for file in readableFiles where !rules.contains(where: { $0.path == file }) {
             rules.append(LandlockRule(path: file, access: LandlockAccess.readFile, required: false))
         }
+        for folder in settingsFolders.read where !rules.contains(where: { $0.path == folder }) {
+            rules.append(LandlockRule(path: folder, access: read, required: false))
+        }
+        // dconf maps a shared-memory flag file there, opened read-write, to learn of changes.
+        let shared = (LandlockAccess.read | LandlockAccess.writeFile | LandlockAccess.truncate
+                      | LandlockAccess.makeReg) & all
+        for folder in settingsFolders.shared where !rules.contains(where: { $0.path == folder }) {
+            rules.append(LandlockRule(path: folder, access: shared, required: false))
+        }
         self.rules = rules
-        writable = [stateDirectory, runtimeDirectory]
+        writable = [stateDirectory, runtimeDirectory] + settingsFolders.shared
+    }
+
+    /// Where GSettings keeps what GNOME's do not disturb (show-banners) is read from, in a
+    /// session where limberd asks it (GSettingsHold.usable): dconf's database
+    /// ($XDG_CONFIG_HOME/dconf, read) and its change flag ($XDG_RUNTIME_DIR/dconf, opened
+    /// read-write), and GLib's keyfile backend ($XDG_CONFIG_HOME/glib-2.0/settings).
+    public static func gsettingsFolders(environment: [String: String]) -> (read: [String], shared: [String]) {
+        guard GSettingsHold.usable(environment) else { return ([], []) }
+        func absolute(_ key: String) -> String? {
+            environment[key].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        }
+        let config = absolute("XDG_CONFIG_HOME") ?? absolute("HOME").map { $0 + "/.config" }
+        let read = config.map { [$0 + "/dconf", $0 + "/glib-2.0/settings"] } ?? []
+        let shared = absolute("XDG_RUNTIME_DIR").map { [$0 + "/dconf"] } ?? []
+        return (read, shared)
     }
 
     /// The X authority file xcb reads when it connects: `$XAUTHORITY`, else `~/.Xauthority`.
@@ -196,7 +221,8 @@ public enum SelfSandbox {
         }
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
                                configDirectories: configDirectories,
-                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment))
+                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment),
+                               settingsFolders: SandboxPlan.gsettingsFolders(environment: environment))
         switch confine(plan) {
         case .success:
             logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and "))")

@@ -27,6 +27,22 @@ import Testing
         #expect(!p.writable.contains("/home/u/.Xauthority"))
     }
 
+    @Test func gsettingsStorageIsReachableOnlyInAGNOMESession() {
+        let env = ["XDG_CURRENT_DESKTOP": "ubuntu:GNOME", "HOME": "/home/u", "XDG_RUNTIME_DIR": "/run/user/1000"]
+        let f = SandboxPlan.gsettingsFolders(environment: env)
+        #expect(f.read == ["/home/u/.config/dconf", "/home/u/.config/glib-2.0/settings"])
+        #expect(f.shared == ["/run/user/1000/dconf"])
+        #expect(SandboxPlan.gsettingsFolders(environment: ["XDG_CURRENT_DESKTOP": "KDE", "HOME": "/home/u"]).read.isEmpty)
+        #expect(SandboxPlan.gsettingsFolders(environment: ["GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": "/c"]).read
+                == ["/c/dconf", "/c/glib-2.0/settings"])
+        let p = SandboxPlan(abi: 5, stateDirectory: "/s", runtimeDirectory: "/r", configDirectories: [], settingsFolders: f)
+        #expect(p.rules.first { $0.path == "/home/u/.config/dconf" }?.access == A.read)
+        let shared = p.rules.first { $0.path == "/run/user/1000/dconf" }
+        #expect(shared?.access == A.read | A.writeFile | A.truncate | A.makeReg)
+        #expect(shared?.required == false)
+        #expect(p.writable == ["/s", "/r", "/run/user/1000/dconf"], "status names every folder it may write")
+    }
+
     @Test func rightsGrowWithTheABIAndUnknownOnesAreDropped() {
         #expect(A.fileSystem(abi: 0) == 0)
         #expect(A.fileSystem(abi: 1) == 0x1FFF)

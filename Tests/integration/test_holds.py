@@ -11,6 +11,7 @@ reminder missed after 1 s, and "[idle] grace = 1m" is 1 s. The idle sources are 
 an Xvfb without input does not make the user away.
 """
 
+import subprocess
 import time
 
 import harness
@@ -148,6 +149,44 @@ class WithInhibitedServer(HoldCase):
         self.held_by(["dnd_server"], "the server's do not disturb")
         self.notifications.stop()
         self.held_by([], "the hold to end with the server gone")
+
+
+
+class WithGnomeBanners(HoldCase):
+    """GNOME's do not disturb through GSettings, on GLib's keyfile backend (GSETTINGS_BACKEND=
+    keyfile: $XDG_CONFIG_HOME/glib-2.0/settings/keyfile, watched by GLib with inotify), set
+    with the `gsettings` command as GNOME's own settings would through dconf."""
+
+    fake = True
+
+    def setUp(self):
+        harness.require_commands("gsettings")
+        super().setUp()
+        self.gsettings_env = dict(self.tenv.env, GSETTINGS_BACKEND="keyfile")
+        r = subprocess.run(["gsettings", "list-keys", "org.gnome.desktop.notifications"],
+                           env=self.gsettings_env, capture_output=True, text=True)
+        if r.returncode != 0 or "show-banners" not in r.stdout.split():
+            self.skipTest("the schema org.gnome.desktop.notifications is not installed "
+                          "(Debian: gsettings-desktop-schemas)")
+        self.banners(True)  # the keyfile exists before limberd reads it
+        self.daemon.extra_env.update(GSETTINGS_BACKEND="keyfile", XDG_CURRENT_DESKTOP="GNOME")
+
+    def banners(self, on):
+        subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners",
+                        "true" if on else "false"], env=self.gsettings_env, check=True, timeout=10)
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def test_banners_off_holds_and_on_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(lambda: self.banners(False), lambda: self.banners(True),
+                               self.shown, "gnome_banners")
+
+    def test_banners_off_before_limberd_starts_holds(self):
+        self.banners(False)
+        self.start_daemon()
+        self.held_by(["gnome_banners"], "show-banners read at start")
 
 
 if __name__ == "__main__":
