@@ -6,6 +6,9 @@ import Logging
 //   - dunst's org.dunstproject.cmd0 `paused` property (`dunstctl set-paused true`),
 // each read once when the server is found and then followed through PropertiesChanged. A
 // server that leaves the bus lets go of its holds; one that appears is read again.
+// Idle inhibitors (a presentation, a video, a call) from GNOME's org.gnome.SessionManager:
+// IsInhibited(idle) asked at start and after each InhibitorAdded / InhibitorRemoved signal
+// (GNOME's org.freedesktop.ScreenSaver.Inhibit lands there too).
 // (GNOME's show-banners comes through GSettings: GSettingsHold.)
 
 /// Watches the notification server's do-not-disturb state and reports holds on and off.
@@ -20,6 +23,11 @@ final class HoldWatcher: Watcher {
         (server, "Inhibited", .dndServer),
         (dunst, "paused", .dunstPaused),
     ]
+
+    static let sessionManager = "org.gnome.SessionManager"
+    static let sessionManagerPath = "/org/gnome/SessionManager"
+    /// GsmInhibitorFlag: idle.
+    static let inhibitIdle: UInt32 = 8
 
     /// A source holds (true) or lets go (false).
     var onHold: (HoldSource, Bool) -> Void = { _, _ in }
@@ -66,7 +74,41 @@ final class HoldWatcher: Watcher {
             if !old.isEmpty { self.serverGone() }
             if !new.isEmpty { self.probeAll() }
         }
+        for member in ["InhibitorAdded", "InhibitorRemoved"] {
+            b.match(BusConnection.signalRule(sender: Self.sessionManager, path: Self.sessionManagerPath,
+                                             interface: Self.sessionManager, member: member)) { [unowned self] _ in
+                self.probeInhibitors()
+            }
+        }
+        b.match(BusConnection.signalRule(sender: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
+                                         interface: "org.freedesktop.DBus", member: "NameOwnerChanged",
+                                         arg0: Self.sessionManager)) { [unowned self] m in
+            _ = m.readString()
+            let old = m.readString() ?? "", new = m.readString() ?? ""
+            if !old.isEmpty {
+                self.live.remove(.inhibitor)
+                self.set(.inhibitor, false)
+                self.changed()
+            }
+            if !new.isEmpty { self.probeInhibitors() }
+        }
         probeAll()
+        probeInhibitors()
+    }
+
+    /// Whether anything inhibits idle now.
+    private func probeInhibitors() {
+        bus?.call(Self.sessionManager, Self.sessionManagerPath, Self.sessionManager, "IsInhibited",
+                  [.uint32(Self.inhibitIdle)]) { [unowned self] result in
+            if case .success(let m) = result, let inhibited = m.readBool() {
+                self.live.insert(.inhibitor)
+                self.set(.inhibitor, inhibited)
+            } else {
+                self.live.remove(.inhibitor)
+                self.set(.inhibitor, false)
+            }
+            self.changed()
+        }
     }
 
     private func probeAll() {
@@ -103,8 +145,8 @@ final class HoldWatcher: Watcher {
     }
 
     private func serverGone() {
-        live = []
-        for source in holding.sorted() { set(source, false) }
+        live.subtract([.dndServer, .dunstPaused])
+        for source in holding.sorted() where source != .inhibitor { set(source, false) }
         changed()
     }
 

@@ -189,6 +189,64 @@ class WithGnomeBanners(HoldCase):
         self.held_by(["gnome_banners"], "show-banners read at start")
 
 
+
+class WithSessionManager(HoldCase):
+    """An idle inhibitor taken through org.gnome.SessionManager's Inhibit (a fake following
+    its published interface: gnome-session cannot run here), as a video player or a
+    presentation takes one."""
+
+    fake = True
+
+    def setUp(self):
+        super().setUp()
+        self.manager_log = self.tenv.path("session-manager.log")
+        self.manager = harness.spawn(
+            "session-manager",
+            [harness.SYSTEM_PYTHON, harness.FAKES / "session_manager.py",
+             "--record", self.tenv.path("session-manager.jsonl")],
+            stdout=subprocess.PIPE, stderr=open(self.manager_log, "wb"),
+            env=dict(self.tenv.env, **self.bus.env))
+        self.addCleanup(lambda: harness.stop(self.manager))
+        line = harness._read_line(self.manager, 15, "fake session manager")
+        self.assertEqual(line, "ready", harness.tail(self.manager_log))
+        self.daemon.extra_env["XDG_CURRENT_DESKTOP"] = "GNOME"
+        self.cookie = None
+
+    def call(self, method, *args):
+        rc, out, err = harness.dbus_send(self.bus.address, "org.gnome.SessionManager",
+                                         "/org/gnome/SessionManager",
+                                         f"org.gnome.SessionManager.{method}", *args)
+        self.assertEqual(rc, 0, err)
+        return out
+
+    def inhibit(self, flags=8):
+        out = self.call("Inhibit", "string:org.example.Presenter", "uint32:0",
+                        "string:presenting", f"uint32:{flags}")
+        self.cookie = int(out.split()[-1])
+
+    def uninhibit(self):
+        self.call("Uninhibit", f"uint32:{self.cookie}")
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def test_idle_inhibitor_holds_and_its_release_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(self.inhibit, self.uninhibit, self.shown, "inhibitor")
+
+    def test_an_inhibitor_of_suspend_only_does_not_hold(self):
+        self.start_daemon()
+        self.inhibit(flags=4)
+        s = self.wait_status(lambda s: s.get("due") is not None, timeout=15,
+                             message="the posture check shown: only suspend is inhibited")
+        self.assertEqual(s["presence"]["held_by"], [])
+
+    def test_an_inhibitor_taken_before_limberd_starts_holds(self):
+        self.inhibit()
+        self.start_daemon()
+        self.held_by(["inhibitor"], "the inhibitor read at start")
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
