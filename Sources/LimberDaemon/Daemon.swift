@@ -157,6 +157,8 @@ public enum Daemon {
         holds.onHold = { [unowned engine] source, on in engine.holdReported(source, on: on) }
         let banners = GSettingsHold(logger: logger)
         banners.onHold = { [unowned engine] on in engine.holdReported(.gnomeBanners, on: on) }
+        let camera = CameraWatcher(loop: loop, logger: logger, folder: CameraWatcher.folder(environment: environment))
+        camera.onHold = { [unowned engine] on in engine.holdReported(.camera, on: on) }
         engine.onReload = { [unowned presence, unowned holds] new in
             presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
             holds.retryIfMissing()
@@ -185,6 +187,7 @@ public enum Daemon {
         presence.start()
         holds.start()
         banners.start(environment: environment)
+        camera.start()
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
@@ -199,6 +202,7 @@ public enum Daemon {
         presence.stop()
         holds.stop()
         banners.stop()
+        camera.stop()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

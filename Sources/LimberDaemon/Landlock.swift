@@ -106,7 +106,8 @@ public struct SandboxPlan: Equatable, Sendable {
     ///     x11_idle source presents to an X server that asks for a cookie.
     ///   - settingsFolders: GSettings' storage, for GNOME's do not disturb (see `gsettingsFolders`).
     public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String],
-                readableFiles: [String] = [], settingsFolders: (read: [String], shared: [String]) = ([], [])) {
+                readableFiles: [String] = [], settingsFolders: (read: [String], shared: [String]) = ([], []),
+                listableFolders: [String] = []) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -129,6 +130,10 @@ public struct SandboxPlan: Equatable, Sendable {
         }
         for file in readableFiles where !rules.contains(where: { $0.path == file }) {
             rules.append(LandlockRule(path: file, access: LandlockAccess.readFile, required: false))
+        }
+        // Listed, not read: the camera source finds the video nodes there (CameraWatcher).
+        for folder in listableFolders where !rules.contains(where: { $0.path == folder }) {
+            rules.append(LandlockRule(path: folder, access: LandlockAccess.readDir & all, required: false))
         }
         for folder in settingsFolders.read where !rules.contains(where: { $0.path == folder }) {
             rules.append(LandlockRule(path: folder, access: read, required: false))
@@ -222,7 +227,8 @@ public enum SelfSandbox {
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
                                configDirectories: configDirectories,
                                readableFiles: SandboxPlan.xAuthorityFiles(environment: environment),
-                               settingsFolders: SandboxPlan.gsettingsFolders(environment: environment))
+                               settingsFolders: SandboxPlan.gsettingsFolders(environment: environment),
+                               listableFolders: [CameraWatcher.folder(environment: environment)])
         switch confine(plan) {
         case .success:
             logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and "))")

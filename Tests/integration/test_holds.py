@@ -247,6 +247,67 @@ class WithSessionManager(HoldCase):
         self.held_by(["inhibitor"], "the inhibitor read at start")
 
 
+
+class WithCamera(HoldCase):
+    """A camera in use. Without a v4l2loopback device here, a test build reads
+    LIMBER_TEST_CAMERA_DIR: a folder of plain files named video0... that the test opens and
+    closes, seen through the same inotify open and close events as /dev/video*."""
+
+    fake = True
+
+    def setUp(self):
+        super().setUp()
+        self.dev = self.tenv.path("dev")
+        self.dev.mkdir()
+        (self.dev / "video0").write_bytes(b"")
+        (self.dev / "vhci").write_bytes(b"")  # not a camera
+        self.daemon.extra_env["LIMBER_TEST_CAMERA_DIR"] = str(self.dev)
+        self.handles = []
+        self.addCleanup(lambda: [h.close() for h in self.handles])
+
+    def open_camera(self, name="video0"):
+        self.handles.append(open(self.dev / name, "rb"))
+
+    def close_cameras(self):
+        while self.handles:
+            self.handles.pop().close()
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def test_camera_open_holds_and_closed_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(self.open_camera, self.close_cameras, self.shown, "camera")
+
+    def test_two_cameras_hold_until_both_are_closed(self):
+        (self.dev / "video1").write_bytes(b"")
+        self.start_daemon()
+        self.open_camera("video0")
+        self.open_camera("video1")
+        self.held_by(["camera"], "the cameras in use")
+        self.handles.pop(0).close()
+        time.sleep(0.5)
+        self.assertEqual(self.status()["presence"]["held_by"], ["camera"], "video1 is still open")
+        self.close_cameras()
+        self.held_by([], "the last close")
+        self.open_camera("video0")
+        self.held_by(["camera"], "opened again")
+
+    def test_a_camera_plugged_in_later_is_watched(self):
+        self.start_daemon()
+        self.wait_status(lambda s: s.get("presence") is not None, message="limberd up")
+        (self.dev / "video2").write_bytes(b"")
+        time.sleep(0.3)  # the node's creation reaches limberd before its first open
+        self.open_camera("video2")
+        self.held_by(["camera"], "the new camera in use")
+
+    def test_other_device_nodes_do_not_hold(self):
+        self.start_daemon()
+        with open(self.dev / "vhci", "rb"):
+            time.sleep(0.5)
+            self.assertEqual(self.status()["presence"]["held_by"], [])
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
