@@ -15,8 +15,12 @@ public struct StatsEvent: Sendable, Equatable {
     public var level: Int?
     /// Pain-journal entries: before or after the routine.
     public var phase: PainPhase?
+    /// The length in seconds the history gives (a hold: how long a reminder waited).
+    public var seconds: Int64?
 
-    public init(outcome: String, local: LocalTime, early: Bool = false, level: Int? = nil, phase: PainPhase? = nil) {
+    public init(outcome: String, local: LocalTime, early: Bool = false, level: Int? = nil, phase: PainPhase? = nil,
+                seconds: Int64? = nil) {
+        self.seconds = seconds
         self.outcome = outcome
         self.local = local
         self.early = early
@@ -41,6 +45,9 @@ public struct DayStats: Sendable, Equatable {
     public var missed = 0
     /// Breaks taken away from the desk without a reminder (idle long enough).
     public var naturalBreaks = 0
+    /// Reminders that waited for a hold (do not disturb, a call), and how long in all.
+    public var held = 0
+    public var heldSeconds: Int64 = 0
 
     public init(date: LocalDate) { self.date = date }
 
@@ -63,6 +70,8 @@ public struct DayStats: Sendable, Equatable {
         skipped += other.skipped
         missed += other.missed
         naturalBreaks += other.naturalBreaks
+        held += other.held
+        heldSeconds += other.heldSeconds
     }
 }
 
@@ -121,6 +130,9 @@ public struct BreakStats: Sendable, Equatable {
             var day = byDay[d] ?? DayStats(date: e.local.date)
             if e.outcome == naturalBreakOutcome {
                 day.naturalBreaks += 1
+            } else if e.outcome == Outcome.held.rawValue {
+                day.held += 1
+                day.heldSeconds += min(max(0, e.seconds ?? 0), 7 * 86_400)  // one wild line stays bounded
             } else if let outcome = Outcome(rawValue: e.outcome) {
                 var counts = dayCounts[d] ?? DayCounts(day: e.local.date)
                 counts.count(outcome, early: e.early)

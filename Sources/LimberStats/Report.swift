@@ -74,6 +74,12 @@ public enum StatsReport {
             lines += wrap("Natural breaks: \(s.totals.naturalBreaks) (away from the desk long enough to count as one).",
                           width: w, visibleExtra: 0)
         }
+        if s.totals.held > 0 {
+            let n = s.totals.held
+            lines += wrap("Held: \(n) reminder\(n == 1 ? "" : "s") waited \(formatDuration(.seconds(s.totals.heldSeconds))) in all "
+                          + "for do not disturb, a call or a presentation (never counted missed).",
+                          width: w, visibleExtra: 0)
+        }
         lines.append("")
         lines += hourChart(s, width: w, palette: p)
         if let review = s.review {

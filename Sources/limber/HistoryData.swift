@@ -36,7 +36,8 @@ enum HistoryData {
                 // Field by field: copying whole events would retain every string in them.
                 result.append(StatsEvent(outcome: b[i].outcome, local: zone.local(floorSeconds(b[i].ts)),
                                          early: b[i].early, level: b[i].level,
-                                         phase: b[i].phase.flatMap(PainPhase.init(rawValue:))))
+                                         phase: b[i].phase.flatMap(PainPhase.init(rawValue:)),
+                                         seconds: b[i].seconds))
             }
         }
         return result

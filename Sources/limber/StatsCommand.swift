@@ -87,7 +87,8 @@ struct Stats: ParsableCommand {
                           natural_breaks, adherence (fraction or null),
                           met_goal (true, false or null)}],
                   totals: {due, done, snoozed, skipped, missed, natural_breaks,
-                           adherence},
+                           adherence, held (reminders that waited for do not
+                           disturb), held_seconds},
                   streak: {current, best},
                   skipped_by_hour, missed_by_hour (24 counts, local hours 0-23),
                   history: {events, first_day, days_of_use, files,

@@ -30,10 +30,14 @@ struct BreakStatsJSON: Encodable {
     struct Totals: Encodable {
         var due, done, snoozed, skipped, missed, naturalBreaks: Int
         @Nullable var adherence: Double?
+        /// Reminders that waited for a hold, and how long in all.
+        var held = 0
+        var heldSeconds: Int64 = 0
 
         enum CodingKeys: String, CodingKey {
-            case due, done, snoozed, skipped, missed, adherence
+            case due, done, snoozed, skipped, missed, adherence, held
             case naturalBreaks = "natural_breaks"
+            case heldSeconds = "held_seconds"
         }
     }
 
@@ -91,7 +95,8 @@ struct BreakStatsJSON: Encodable {
         }
         let t = s.totals
         totals = Totals(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed,
-                        naturalBreaks: t.naturalBreaks, adherence: t.adherence.map { round($0, 4) })
+                        naturalBreaks: t.naturalBreaks, adherence: t.adherence.map { round($0, 4) },
+                        held: t.held, heldSeconds: t.heldSeconds)
         streak = Streak(current: s.currentStreak, best: s.bestStreak)
         skippedByHour = s.skippedByHour
         missedByHour = s.missedByHour
