@@ -41,7 +41,9 @@ final class HoldWatcher: Watcher {
         super.init(loop: loop, logger: logger)
     }
 
-    override var complete: Bool { !graphical || !live.isEmpty }
+    /// Connected is enough: a server or session manager that appears later is read then
+    /// (NameOwnerChanged), so a reload need not start over and drop the holds in force.
+    override var complete: Bool { !graphical || bus != nil }
 
     override func start() {
         guard graphical else {

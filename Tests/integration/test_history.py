@@ -507,7 +507,8 @@ class Schemas(CLITestCase):
         self.assertEqual(data["schema"], 1)
         for d in data["days"]:
             self.assertEqual(set(d), DAY_KEYS)
-        self.assertEqual(set(data["totals"]), DAY_KEYS - {"date", "weekday", "met_goal"})
+        self.assertEqual(set(data["totals"]),
+                         DAY_KEYS - {"date", "weekday", "met_goal"} | {"held", "held_seconds"})
         self.assertEqual(set(data["streak"]), {"current", "best"})
         self.assertEqual(set(data["history"]), {"events", "first_day", "days_of_use", "files", "duplicates_dropped"})
         self.assertEqual(len(data["skipped_by_hour"]), 24)
