@@ -777,9 +777,10 @@ output HEADLESS-1 resolution 800x600
 class HeadlessSway:
     """sway with the headless backend, as `nobody` when we are root (sway refuses root).
 
-    It takes the test's runtime folder (handed to that user), as a compositor in a real
-    session shares XDG_RUNTIME_DIR with limberd; limberd, as root, can still make its own
-    private folder there.
+    Not root, it shares the test's runtime folder, as a compositor in a real session shares
+    XDG_RUNTIME_DIR with limberd. As root, sway (as nobody) gets a runtime folder of its own and
+    clients are given its socket as an absolute WAYLAND_DISPLAY: limberd and the CLI refuse a
+    runtime folder that belongs to another user, so the test's folder stays root's.
     """
 
     def __init__(self, tenv):
@@ -802,11 +803,14 @@ class HeadlessSway:
         self.config.write_text(SWAY_CONFIG)
         self.home = self.tenv.path("sway-home")
         self.home.mkdir(exist_ok=True)
+        self.run_dir = self.tenv.runtime_dir
         if ids:
             # nobody passes through the test folder (not list it) to its own folders.
             os.chmod(self.tenv.root, 0o711)
             os.chmod(self.config, 0o644)
-            for d in (self.tenv.runtime_dir, self.home):
+            self.run_dir = self.tenv.path("sway-run")
+            self.run_dir.mkdir(mode=0o700, exist_ok=True)
+            for d in (self.run_dir, self.home):
                 os.chown(d, *ids)
 
     def start(self, timeout=15):
@@ -816,7 +820,7 @@ class HeadlessSway:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.home),
-            "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir),
+            "XDG_RUNTIME_DIR": str(self.run_dir),
             "WLR_BACKENDS": "headless",
             "WLR_LIBINPUT_NO_DEVICES": "1",
             "WLR_RENDERER": "pixman",
@@ -839,11 +843,12 @@ class HeadlessSway:
         return self
 
     def sockets(self):
-        return sorted(p.name for p in self.tenv.runtime_dir.glob("wayland-*") if not p.name.endswith(".lock"))
+        return sorted(p.name for p in self.run_dir.glob("wayland-*") if not p.name.endswith(".lock"))
 
     @property
     def env(self):
-        return {"WAYLAND_DISPLAY": self.display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
+        display = self.display if self.run_dir == self.tenv.runtime_dir else str(self.run_dir / self.display)
+        return {"WAYLAND_DISPLAY": display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
 
     def type(self, text="a"):
         subprocess.run(["wtype", text], env=dict(self.tenv.env, **self.env), check=True, timeout=10,
