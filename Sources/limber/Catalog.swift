@@ -4,6 +4,11 @@ import LimberCatalog
 import LimberConfig
 import LimberFiles
 import LimberProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Options of the commands that read the catalog locally (no daemon needed).
 struct CatalogOptions: ParsableArguments {
@@ -176,11 +181,13 @@ struct About: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What limber is, and when back pain needs a professional rather than a reminder.")
 
-    @Flag(name: .long, help: "Print JSON: version, red_flags, and the line every routine carries.")
+    @Flag(name: .long, help: "Print JSON: version, red_flags, the line every routine carries, and the advice on heat.")
     var json = false
 
     func run() throws {
-        print(json ? CatalogText.json(CatalogText.AboutJSON()) : CatalogText.about, terminator: "")
+        let width = TerminalInfo.current(.never, environment: ProcessInfo.processInfo.environment).width
+        print(json ? CatalogText.json(CatalogText.AboutJSON()) : TextWrap.wrap(CatalogText.about, width: width),
+              terminator: "")
     }
 }
 
@@ -291,8 +298,11 @@ enum CatalogText {
         limber \(LimberVersion.current): reminders to check your posture and to move, with short routines for \
         the upper back that it walks you through step by step.
 
-        'limber routines' and 'limber exercises' list what it suggests; 'limber start' begins a routine.
+        'limber routines' and 'limber exercises' list what it suggests, 'limber cues' the posture cues; \
+        'limber start' begins a routine.
         \(Safety.gentle)
+
+        \(heat)
 
         \(Safety.notice)
 
@@ -302,6 +312,11 @@ enum CatalogText {
         """
     }
 
+    /// Heat before stretching, cold only for a flare-up: both sources put it first.
+    static let heat = "Stiff and achy rather than hurt? Warm the upper back before you stretch: a hot-water bottle or "
+        + "a warm shower for 10 to 20 minutes loosens tight muscles and brings blood to them. Cold packs are for a "
+        + "fresh, sudden flare-up or swelling, not for everyday stiffness."
+
     // MARK: JSON
 
     struct AboutJSON: Encodable {
@@ -310,9 +325,10 @@ enum CatalogText {
         var redFlags = Safety.redFlags
         var redFlagsOutro = Safety.outro
         var gentle = Safety.gentle
+        var heat = CatalogText.heat
 
         enum CodingKeys: String, CodingKey {
-            case version, gentle
+            case version, gentle, heat
             case redFlagsIntro = "red_flags_intro", redFlags = "red_flags", redFlagsOutro = "red_flags_outro"
         }
     }

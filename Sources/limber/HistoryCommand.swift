@@ -319,14 +319,20 @@ enum HistoryExport {
             if hostWidth > 0 {
                 line += e.host + String(repeating: " ", count: max(0, hostWidth - e.host.count)) + "  "
             }
-            line += describe(e)
+            // A pause to a time of day ('pause --until 14:30') has no length to tell: say its end.
+            let until = e.untilTs.map { ts -> String in
+                let end = zone.local(floorSeconds(ts))
+                return end.date == local.date ? end.clockText : "\(end.date) \(end.clockText)"
+            }
+            line += describe(e, until: until)
             out.append(line + "\n")
         }
         if events.isEmpty { out.append("No events in that range.\n") }
     }
 
     /// One event in words: "posture check snoozed for 5 min".
-    static func describe(_ e: HistoryEvent) -> String {
+    /// `until`: the local time a pause ends, as text.
+    static func describe(_ e: HistoryEvent, until: String? = nil) -> String {
         let what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
         func length(_ seconds: Int64?) -> String? {
             seconds.map { formatDuration(.seconds($0)) }
@@ -340,7 +346,8 @@ enum HistoryExport {
         case Outcome.skipped.rawValue: return "\(what) skipped"
         case Outcome.missed.rawValue: return "\(what) missed"
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
-        case Outcome.paused.rawValue: return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? "")
+        case Outcome.paused.rawValue:
+            return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? until.map { " until \($0)" } ?? "")
         case Outcome.resumed.rawValue: return "reminders resumed" + (e.reason.map { " (\($0))" } ?? "")
         case naturalBreakOutcome: return "natural break" + (length(e.seconds).map { " (\($0) away)" } ?? "")
         case Outcome.pain.rawValue:
