@@ -472,7 +472,9 @@ public final class Engine {
             return .success("configuration reloaded \(source)", status: report(at: clock.now()))
         case .failure(let f):
             logger.error("\(f.summary); keeping the current configuration")
-            for d in f.diagnostics { logger.error("\(d)") }
+            for d in f.diagnostics {
+                for record in ConfigLog.records(d) { logger.error("\(record)") }
+            }
             return .failure(.configInvalid, f.summary + "; limberd keeps its current configuration", details: f.diagnostics)
         }
     }
