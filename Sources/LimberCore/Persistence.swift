@@ -26,18 +26,23 @@ private struct Millis: Codable, Equatable {
 }
 
 extension ReminderTimer: Codable {
-    enum CodingKeys: String, CodingKey { case elapsedMs = "elapsed_ms", intervalMs = "interval_ms", snoozes }
+    enum CodingKeys: String, CodingKey {
+        case elapsedMs = "elapsed_ms", intervalMs = "interval_ms", snoozes, dueAtMs = "due_at_ms"
+    }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         elapsed = try c.decode(Millis.self, forKey: .elapsedMs).duration
         interval = try c.decode(Millis.self, forKey: .intervalMs).duration
         snoozes = try c.decodeCount(forKey: .snoozes)
+        // State saved before it existed pushed `elapsed` back instead (negative after a snooze).
+        dueAt = try c.decodeIfPresent(Millis.self, forKey: .dueAtMs)?.duration
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Millis(elapsed), forKey: .elapsedMs)
         try c.encode(Millis(interval), forKey: .intervalMs)
         try c.encode(snoozes, forKey: .snoozes)
+        try c.encodeIfPresent(dueAt.map { Millis($0) }, forKey: .dueAtMs)
     }
 }
 

@@ -421,10 +421,10 @@ public struct Scheduler: Sendable, Equatable {
             let d = length ?? settings.snoozeDefault
             state.prompt = nil
             if p.kind == .posture { state.posture.snoozes += 1 } else { state.routine.snoozes += 1 }
-            // Nothing comes due before the snooze ends: push every interval to at least `d` away.
+            // Nothing comes due before the snooze ends: push every reminder to at least `d` away.
             for kind in ReminderKind.allCases {
                 var t = timer(kind)
-                if t.interval - t.elapsed < d { t.elapsed = t.interval - d }
+                if t.remaining < d { t.dueAt = t.elapsed + d }
                 if kind == .posture { state.posture = t } else { state.routine = t }
             }
             var r = HistoryRecord(outcome: .snoozed, kind: p.kind, promptID: p.id, at: now)
@@ -524,8 +524,9 @@ public struct Scheduler: Sendable, Equatable {
             reply = .ok("the \(p.kind.displayName) is showing again")
             return [.show(prompt(p, isRepeat: true))]
         }
-        if kind == .posture { state.posture.elapsed = state.posture.interval } else {
-            state.routine.elapsed = state.routine.interval
+        // Due at once, while the active time spent stays what it was.
+        if kind == .posture { state.posture.dueAt = state.posture.elapsed } else {
+            state.routine.dueAt = state.routine.elapsed
         }
         var effects: [Effect] = []
         if let p = state.prompt {  // a posture check is showing and a routine was asked for
@@ -563,7 +564,7 @@ public struct Scheduler: Sendable, Equatable {
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
-                             elapsed: max(.zero, t.elapsed), interval: t.interval)
+                             elapsed: max(.zero, t.elapsed), interval: t.interval, snoozed: t.isSnoozed)
             },
             today: s.state.today)
     }

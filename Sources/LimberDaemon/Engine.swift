@@ -494,6 +494,8 @@ public final class Engine {
             pausedUntil = until?.components.seconds
         case .offHours: state = "off-hours"
         }
+        var workHoursStart: Int64?
+        if case .offHours(let until?) = s.mode { workHoursStart = until.components.seconds }
         let due = s.due.map {
             StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
                              shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
@@ -502,16 +504,19 @@ public final class Engine {
         let next = s.next.map {
             StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
                               elapsedSeconds: Int($0.elapsed.components.seconds),
-                              intervalSeconds: Int($0.interval.components.seconds))
+                              intervalSeconds: Int($0.interval.components.seconds),
+                              snoozedUntil: $0.snoozed ? (now.wall + clock.realDelay($0.remaining)).components.seconds : nil)
         }
         let t = s.today
-        return StatusReport(
+        var report = StatusReport(
             state: state, pausedUntil: pausedUntil, due: due, next: next,
             today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed,
                          naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
             presence: presenceReport(s.presence), guide: guideReport)
+        report.workHoursStart = workHoursStart
+        return report
     }
 
     func presenceReport(_ p: ScheduleStatus.Presence) -> StatusReport.Presence {

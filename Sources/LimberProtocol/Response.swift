@@ -75,10 +75,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var elapsedSeconds: Int
         /// The current interval.
         public var intervalSeconds: Int
+        /// Snoozed: the wall time the snooze ends, seconds since 1970 (if active time runs
+        /// until then); null when not snoozed.
+        @Nullable public var snoozedUntil: Int64?
 
-        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int) {
+        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int,
+                    snoozedUntil: Int64? = nil) {
             self.kind = kind; self.inSeconds = inSeconds
             self.elapsedSeconds = elapsedSeconds; self.intervalSeconds = intervalSeconds
+            self.snoozedUntil = snoozedUntil
         }
 
         enum CodingKeys: String, CodingKey {
@@ -86,6 +91,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             case inSeconds = "in_seconds"
             case elapsedSeconds = "elapsed_seconds"
             case intervalSeconds = "interval_seconds"
+            case snoozedUntil = "snoozed_until"
         }
     }
 
@@ -188,6 +194,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
     @Nullable public var pausedUntil: Int64?
+    /// Outside work hours: the wall time they start again, seconds since 1970; nil otherwise.
+    @Nullable public var workHoursStart: Int64?
     @Nullable public var due: Due?
     public var next: [Next]
     public var today: Counts
@@ -213,6 +221,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case state, due, next, today, notifications, version, pid, presence, guide
         case pausedUntil = "paused_until"
+        case workHoursStart = "work_hours_start"
         case configPath = "config_path"
     }
 }
