@@ -32,6 +32,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
+    public var configDigest: String?
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
@@ -516,6 +518,7 @@ public final class Engine {
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
             presence: presenceReport(s.presence), guide: guideReport)
         report.workHoursStart = workHoursStart
+        report.configDigest = settings.configDigest
         return report
     }
 

@@ -205,6 +205,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
     @Nullable public var configPath: String?
+    /// `ConfigDigest` of that file as limberd read it; nil for the built-in defaults.
+    @Nullable public var configDigest: String?
     /// Away or present, since when, and the sources; nil only from a limberd older than it.
     @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
@@ -223,5 +225,6 @@ public struct StatusReport: Codable, Sendable, Equatable {
         case pausedUntil = "paused_until"
         case workHoursStart = "work_hours_start"
         case configPath = "config_path"
+        case configDigest = "config_digest"
     }
 }

@@ -33,7 +33,9 @@ enum ConfigLoader {
         }
         switch LimberConfiguration.load(bytes, fileName: path) {
         case .success(let configuration):
-            return .success(settings(from: configuration, path: path))
+            var settings = settings(from: configuration, path: path)
+            settings.configDigest = ConfigDigest.of(bytes)
+            return .success(settings)
         case .failure(let diagnostics):
             return .failure(ConfigFailure(summary: diagnostics.summary, diagnostics: diagnostics.rendered))
         }

@@ -20,4 +20,17 @@ import Testing
             #expect(status.workHoursStart == nil)
         }
     }
+
+    @Test func theStatusNamesTheConfigAsRead() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            var settings = DaemonSettings(configPath: "/c/config.toml")
+            settings.configDigest = "0123456789abcdef"
+            let e = f.engine(settings: settings)
+            e.start()
+            let status = try #require(f.request(e, .status).status)
+            #expect(status.configPath == "/c/config.toml")
+            #expect(status.configDigest == "0123456789abcdef")
+        }
+    }
 }
