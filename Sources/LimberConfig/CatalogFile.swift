@@ -33,7 +33,8 @@ public enum CatalogFile {
 #   cautions   what to watch for
 #
 # A routine: id, title, kind ("micro": 1 to 5 minutes, offered in rotation by the routine
-# reminders; "daily": 10 to 20 minutes, for the optional daily routine), minutes (optional:
+# reminders; "daily": 10 to 20 minutes, for the optional daily routine, where "auto" takes
+# the first one your equipment and places allow), minutes (optional:
 # the estimate from the doses otherwise), about, and steps: exercise ids, or inline tables
 # { exercise = "id", ... } that change the dose for this routine.
 #
@@ -534,6 +535,21 @@ steps = [
     { exercise = "prone-y-raise", reps = 10, sets = 2 },
     { exercise = "childs-pose-reach", hold = "30s", sets = 1 },
     "lying-belly-breathing",
+]
+
+[[routines]]
+id = "daily-upper-back-standing"
+title = "Daily upper-back routine (standing)"
+kind = "daily"
+about = "The daily routine without the floor or any equipment: on your feet, at a wall and in a doorway. Stiff today? Warm up first: a hot-water bottle or a warm shower for 10 to 20 minutes loosens tight muscles; keep cold packs for a fresh flare-up or swelling."
+steps = [
+    { exercise = "shoulder-circles", duration = "2m" },
+    "walk-and-swing",
+    "thoracic-rotation",
+    "doorway-pec-stretch",
+    { exercise = "scapular-squeeze", sets = 3 },
+    { exercise = "wall-angel", sets = 2 },
+    { exercise = "belly-breathing", duration = "3m" },
 ]
 
 # ---------------------------------------------------------------------------------------

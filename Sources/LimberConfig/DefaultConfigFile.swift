@@ -112,8 +112,9 @@ enabled = false
 # When, as "HH:MM". If limberd was not running or the machine slept then, it still comes
 # within two hours; later than that, it waits for the next day.
 at = "08:00"
-# Which routine: "auto" takes the first daily routine your equipment allows (the one with
-# a band and a foam roller, or the one without), or give any routine's id.
+# Which routine: "auto" takes the first daily routine your equipment and places allow (with
+# a band and a foam roller; without equipment, on the floor; or standing, with no floor),
+# or give any routine's id.
 routine = "auto"
 
 [sit_stand]

@@ -146,17 +146,42 @@ struct Start: ParsableCommand {
             A routine done to the end counts as your break: it answers a due reminder and
             restarts both intervals.
 
+            A routine that needs a place or equipment your config does not list ([routine]
+            equipment and places) is started only with --anyway.
+
             Examples:
               limber start
               limber start doorway-opener
+              limber start floor-mobility --anyway
             """)
 
     @Argument(help: ArgumentHelp("The routine's id (see 'limber routines').", valueName: "id"))
     var routine: String?
 
+    @Flag(name: .long, help: "Start it even though it needs a place or equipment your config does not list.")
+    var anyway = false
+
     @OptionGroup var options: ConnectionOptions
 
-    func run() throws { try Client.run(.start(routine: routine), options: options) }
+    func run() throws {
+        if let routine, !anyway, case .success((let configuration, _)) = ConfigTool.load(path: nil, paths: .current),
+           let problem = Self.unmet(routine, configuration.effectiveCatalog(), configuration.coach.setup) {
+            printError("limber: " + problem)
+            throw ExitCode(Limber.Exit.refused)
+        }
+        try Client.run(.start(routine: routine), options: options)
+    }
+
+    /// Why `id` does not fit `setup` and how to start it anyway; nil when it fits (or is
+    /// unknown: limberd names an unknown id with its suggestions).
+    static func unmet(_ id: String, _ catalog: Catalog, _ setup: Setup) -> String? {
+        guard let r = catalog.routine(id).flatMap(catalog.resolve) else { return nil }
+        let reasons = r.unmet(setup)
+        guard !reasons.isEmpty else { return nil }
+        return "\(r.title) \(reasons.joined(separator: " and ")); your config's [routine] lists equipment: "
+            + "\(CatalogText.equipment(setup.equipment.subtracting([.none]).sorted())); places: "
+            + "\(CatalogText.places(setup.places.sorted())). 'limber start \(id) --anyway' starts it all the same"
+    }
 }
 
 struct Next: ParsableCommand {

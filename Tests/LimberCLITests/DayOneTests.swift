@@ -101,3 +101,22 @@ import Testing
         #expect(cue?.text.contains("stand") == true)
     }
 }
+
+@Suite struct StartAnywayTests {
+    @Test func aRoutineThatDoesNotFitTheConfigAsksForAnyway() {
+        let catalog = BuiltInCatalog.catalog
+        let problem = Start.unmet("floor-mobility", catalog, .office)
+        #expect(problem == "Floor mobility needs the floor; your config's [routine] lists equipment: nothing; "
+                + "places: desk (seated), standing, wall, doorway. 'limber start floor-mobility --anyway' starts it "
+                + "all the same")
+        #expect(Start.unmet("desk-reset", catalog, .office) == nil)
+        #expect(Start.unmet("floor-mobility", catalog, .everything) == nil)
+        #expect(Start.unmet("no-such-routine", catalog, .office) == nil)  // limberd names it
+        #expect(Start.unmet("band-break", catalog, .office)?.contains("needs resistance band") == true)
+    }
+
+    @Test func anywayParses() throws {
+        let start = try #require(try Limber.parseAsRoot(["start", "floor-mobility", "--anyway"]) as? Start)
+        #expect(start.anyway && start.routine == "floor-mobility")
+    }
+}

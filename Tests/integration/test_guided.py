@@ -274,11 +274,13 @@ class OptionalFeatures(GuidedTestCase):
         at = f"{now.tm_hour:02d}:{now.tm_min:02d}"
         self.start_quiet(f'\n[daily_routine]\nenabled = true\nat = "{at}"\n')
         offer = self.wait_notify(self.summary_starts("Daily routine: "), message="the daily offer")
-        self.assertEqual(offer["args"]["summary"], "Daily routine: Daily upper-back routine (no equipment) (18 min)")
+        # The office defaults have no floor: the standing one.
+        self.assertTrue(offer["args"]["summary"].startswith("Daily routine: Daily upper-back routine (standing) ("),
+                        offer["args"]["summary"])
         self.assertTrue({"start", "skip"} <= set(offer["action_keys"]))
         self.notifications.invoke(offer["id"], "start")
         self.wait_notify(self.summary_starts("1/"), after_seq=offer["seq"])
-        self.assertEqual(self.guide()["routine"], "daily-upper-back-no-equipment")
+        self.assertEqual(self.guide()["routine"], "daily-upper-back-standing")
         self.cli_ok("stop")
         # Once a day: a restart does not offer it again.
         self.daemon.restart()
