@@ -40,7 +40,8 @@ public struct HistoryRecord: Sendable, Equatable {
     public var until: Duration?
     /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `replaced` (by
     /// the routine, which covers it), `pause-ended`, `resume`; for a natural break, the away
-    /// sources that reported it, comma-separated; `guided` for a routine done step by step.
+    /// sources that reported it, comma-separated; `guided` for a routine done step by step;
+    /// `daily` for the daily routine offered, snoozed, skipped ("Not today") or done.
     public var reason: String?
     /// The routine done, by its catalog id.
     public var routine: String?

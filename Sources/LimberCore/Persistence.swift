@@ -125,6 +125,7 @@ extension SchedulerState: Codable {
         case anchorUTCOffset = "anchor_utc_offset", nextPromptID = "next_prompt_id"
         case postureSerial = "posture_serial", routineSerial = "routine_serial"
         case presentSinceBootMs = "present_since_boot_ms", graceUntilMs = "grace_until_monotonic_ms"
+        case daily
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -149,6 +150,7 @@ extension SchedulerState: Codable {
         away = try c.decodeIfPresent(AwayState.self, forKey: .away)
         presentSinceBoot = try c.decodeIfPresent(Millis.self, forKey: .presentSinceBootMs)?.duration ?? .zero
         graceUntil = try c.decodeIfPresent(Millis.self, forKey: .graceUntilMs)?.duration
+        daily = try c.decodeIfPresent(DailyState.self, forKey: .daily)
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -168,6 +170,7 @@ extension SchedulerState: Codable {
         try c.encodeIfPresent(away, forKey: .away)
         try c.encode(Millis(presentSinceBoot), forKey: .presentSinceBootMs)
         try c.encodeIfPresent(graceUntil.map(Millis.init), forKey: .graceUntilMs)
+        try c.encodeIfPresent(daily, forKey: .daily)
     }
 }
 

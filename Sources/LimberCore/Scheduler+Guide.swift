@@ -23,6 +23,8 @@ extension Scheduler {
         if let p = state.prompt {
             state.prompt = nil
             r = HistoryRecord(outcome: .done, kind: p.kind, promptID: p.id, at: now)
+        } else if let daily = completeDailyByGuide(routine, at: now) {
+            r = daily  // the daily routine, counted due when it was offered
         } else {
             r = HistoryRecord(outcome: .done, kind: .routine, promptID: nil, at: now)
             r.early = true

@@ -86,6 +86,8 @@ public enum Event: Sendable, Equatable {
     case awayBegan(AwaySource, idleFor: Duration)
     /// A source reports the user back.
     case awayEnded(AwaySource)
+    /// The daily routine `routine` came due at its time of day (Scheduler+Daily).
+    case dailyOffered(routine: String)
 }
 
 /// The result of handling an event.
@@ -173,7 +175,11 @@ public struct Scheduler: Sendable, Equatable {
             break
         case .answered(let answer, let id):
             if let id, state.prompt?.id != id {
-                return t  // a stale notification: its reminder was already answered or withdrawn
+                if id == state.daily?.promptID, dailyShowing {  // the daily routine's own buttons
+                    t.effects += answerDaily(answer, at: now, reply: &t.reply)
+                    t.effects += evaluate(at: now)
+                }
+                return t  // else a stale notification: its reminder was already answered or withdrawn
             }
             state.presentSinceBoot = max(state.presentSinceBoot, now.boottime)
             t.effects += answerPrompt(answer, at: now, reply: &t.reply)
@@ -202,8 +208,11 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += beginAway(source, idleFor: idleFor, at: now)
         case .awayEnded(let source):
             t.effects += endAway(source, at: now)
+        case .dailyOffered(let routine):
+            t.effects += offerDaily(routine, at: now)
         }
         t.effects += evaluate(at: now)
+        t.effects += evaluateDaily(at: now)
         return t
     }
 
@@ -392,6 +401,7 @@ public struct Scheduler: Sendable, Equatable {
 
     private mutating func answerPrompt(_ answer: Answer, at now: Moment, reply: inout Reply?) -> [Effect] {
         guard let p = state.prompt else {
+            if dailyShowing { return answerDaily(answer, at: now, reply: &reply) }
             switch answer {
             case .done:
                 return doneEarly(at: now, reply: &reply)
@@ -561,6 +571,7 @@ public struct Scheduler: Sendable, Equatable {
             lastActive: s.state.away?.sinceWall ?? now.wall)
         return ScheduleStatus(
             mode: mode, due: due, presence: presence,
+            daily: s.dailyStatus(at: now),
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
@@ -585,6 +596,9 @@ public struct Scheduler: Sendable, Equatable {
         }
         if let grace = s.state.graceUntil, grace > now.monotonic, s.state.away == nil {
             candidates.append(grace - now.monotonic)
+        }
+        if let until = s.state.daily?.snoozedUntil {
+            candidates.append(min(until - now.monotonic, ScheduleSettings.snoozeRange.upperBound))
         }
         if let pause = s.state.pause {
             if let until = pause.until { candidates.append(until - now.wall) }

@@ -71,6 +71,8 @@ public struct SchedulerState: Sendable, Equatable {
     public var presentSinceBoot: Duration = .zero
     /// Monotonic time until which nothing new is shown after a return.
     public var graceUntil: Duration?
+    /// The daily routine offered and not yet answered (Scheduler+Daily).
+    public var daily: DailyState?
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {

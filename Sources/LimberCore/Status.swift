@@ -40,6 +40,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public var mode: Mode
     public var due: Due?
     public var presence: Presence
+    /// The daily routine offered and not yet answered.
+    public var daily: DailyStatus?
     public var next: [Next]
     public var today: DayCounts
 

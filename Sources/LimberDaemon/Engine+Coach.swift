@@ -17,6 +17,13 @@ struct CoachRuntime {
     var dailyTimer: SourceID?
     var sitStandTimer: SourceID?
     var sitStandEndTimer: SourceID?
+    /// This limberd put the daily routine's notification up (after a restart the server id
+    /// saved is one to replace, not one on screen from here).
+    var dailyShownHere = false
+    /// Wall time the standing block under way ends.
+    var standingUntil: Duration?
+    /// Wall time of the next standing block, when the sit/stand reminder is on.
+    var standingNext: Duration?
     /// The built-in catalog merged with the user's entries; built on first use, dropped on reload.
     var catalog: Catalog?
 
@@ -160,6 +167,8 @@ extension Engine {
         } else if let due = scheduler.status(at: clock.now()).due, due.prompt.kind == .routine,
                   case .routine(let r) = chosenContent(for: due.prompt) {
             routine = r  // the routine of the reminder on screen
+        } else if scheduler.dailyShowing, let r = offeredDailyRoutine {
+            routine = r  // the daily routine on screen
         } else {
             let eligible = catalog.rotation(for: settings.coach.setup)
             guard let id = coach.state.routines.next(from: eligible.map(\.id)),
@@ -182,6 +191,7 @@ extension Engine {
         var w = Walkthrough(routine)
         let effects = w.handle(.begin)
         coach.guide = w
+        syncDaily()  // the daily routine waits off screen while a routine is walked through
         logger.info("guided routine started", metadata: ["routine": "\(routine.id)", "steps": "\(w.steps.count)"])
         dispatch(.guideBegan)
         performGuide(effects)
@@ -272,12 +282,19 @@ extension Engine {
         case (CoachTag.guide, "stop"):
             if coach.guide != nil { performGuide(guideHandle(.stop)) }
         case (CoachTag.daily, "start"), (CoachTag.daily, "default"):
-            presenter.close(tag: CoachTag.daily)
-            if coach.guide == nil, let r = catalog.dailyRoutine(settings.coach) { beginGuide(r) }
+            if coach.guide == nil, let r = offeredDailyRoutine { beginGuide(r) }
+            syncDaily()
+        case (CoachTag.daily, "skip"), (CoachTag.daily, "snooze"):
+            // "Not today" and Snooze answer the daily routine as 'limber skip' and 'snooze' do.
+            if let d = scheduler.state.daily {
+                dispatch(.answered(action == "skip" ? .skip : .snooze(nil), promptID: d.promptID))
+            }
+            syncDaily()
         case (CoachTag.sitStand, "skip"):
             presenter.close(tag: CoachTag.sitStand)
             if let t = coach.sitStandEndTimer { loop.cancel(t) }
             coach.sitStandEndTimer = nil
+            coach.standingUntil = nil
         case (_, _) where CoachTag.isCoach(tag):
             presenter.close(tag: tag)
         case (_, "start"):
@@ -300,6 +317,7 @@ extension Engine {
         coach.dailyTimer = nil
         coach.sitStandTimer = nil
         guard !stopped else { return }
+        syncDaily()
         let c = settings.coach
         if c.daily.enabled {
             let slots = DailySlots(minutes: [c.daily.at], graceSeconds: Self.dailyGrace)
@@ -308,8 +326,12 @@ extension Engine {
                 self.offerDaily()
             }
         }
+        coach.standingNext = nil
         if c.sitStand.enabled {
             let slots = DailySlots(minutes: c.sitStand.at, graceSeconds: Self.sitStandGrace)
+            if case .wait(let seconds) = slots.decide(at: now.local, lastFired: coach.state.sitStandFired) {
+                coach.standingNext = now.wall + .seconds(seconds)
+            }
             coach.sitStandTimer = arm(slots, last: coach.state.sitStandFired, at: now) { [unowned self] stamp in
                 self.coach.state.sitStandFired = stamp
                 self.suggestStanding()
@@ -336,15 +358,61 @@ extension Engine {
     }
 
     func offerDaily() {
-        guard scheduler.state.pause == nil, coach.guide == nil,
-              let r = catalog.dailyRoutine(settings.coach) else { return }
-        showSafetyNoticeOnce()
+        guard scheduler.state.pause == nil, coach.guide == nil else { return }
+        guard let r = catalog.dailyRoutine(settings.coach) else {
+            logger.notice("daily routine not offered: none fits your equipment and places ([routine] in the config); name one with [daily_routine] routine")
+            return
+        }
         logger.info("daily routine offered", metadata: ["routine": "\(r.id)"])
-        presenter.show(tag: CoachTag.daily, NotificationContent(
-            summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
-            urgency: settings.urgency, expiry: .never,
-            actions: [.init(key: "start", label: "Start"), .init(key: "skip", label: "Not today")],
-            category: "x-limber.daily"), replacingServerID: nil)
+        dispatch(.dailyOffered(routine: r.id))  // recorded; syncDaily shows it
+    }
+
+    /// The standing blocks as the status reports them; nil when the sit/stand reminder is off
+    /// and no block runs.
+    var standingReport: StatusReport.Standing? {
+        guard settings.coach.sitStand.enabled || coach.standingUntil != nil else { return nil }
+        return StatusReport.Standing(until: coach.standingUntil?.components.seconds,
+                                     next: coach.standingNext?.components.seconds)
+    }
+
+    /// The daily routine as the status reports it.
+    func dailyReport(_ d: DailyStatus?, at now: Moment) -> StatusReport.Daily? {
+        guard let d else { return nil }
+        let title = catalog.routine(d.routine)?.title ?? d.routine
+        return StatusReport.Daily(routine: d.routine, title: title, since: d.firstShown.components.seconds,
+                                  snoozedUntil: d.snoozeLeft.map { (now.wall + clock.realDelay($0)).components.seconds },
+                                  snoozesLeft: d.snoozesLeft)
+    }
+
+    /// The routine of the daily routine offered, if it is still in the catalog.
+    var offeredDailyRoutine: ResolvedRoutine? {
+        scheduler.state.daily.flatMap { catalog.routine($0.routine) }.flatMap(catalog.resolve)
+    }
+
+    /// Puts the daily routine's notification on screen while it waits for an answer, and
+    /// takes it down once answered, snoozed, or while reminders are paused or a routine is
+    /// walked through.
+    func syncDaily() {
+        let wanted = scheduler.dailyShowing && scheduler.state.pause == nil && coach.guide == nil
+        if wanted, coach.state.dailyServerID == nil || !coach.dailyShownHere, let r = offeredDailyRoutine {
+            showSafetyNoticeOnce()
+            var actions: [NotificationContent.Action] = [.init(key: "start", label: "Start")]
+            if let d = scheduler.state.daily, d.snoozes < settings.schedule.snoozeLimit {
+                actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(settings.schedule.snoozeDefault))"))
+            }
+            actions.append(.init(key: "skip", label: "Not today"))
+            if let id = presenter.show(tag: CoachTag.daily, NotificationContent(
+                summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
+                urgency: settings.urgency, expiry: .never, actions: actions, category: "x-limber.daily"),
+                replacingServerID: coach.state.dailyServerID) {
+                coach.state.dailyServerID = id
+                coach.dailyShownHere = true
+            }
+        } else if !wanted, coach.state.dailyServerID != nil || coach.dailyShownHere {
+            presenter.close(tag: CoachTag.daily)
+            coach.state.dailyServerID = nil
+            coach.dailyShownHere = false
+        }
     }
 
     func suggestStanding() {
@@ -362,8 +430,10 @@ extension Engine {
             urgency: settings.urgency, expiry: settings.expiry,
             actions: [.init(key: "skip", label: "Not now")], category: "x-limber.sit-stand"), replacingServerID: nil)
         if let t = coach.sitStandEndTimer { loop.cancel(t) }
+        coach.standingUntil = now.wall + clock.realDelay(.seconds(block))
         coach.sitStandEndTimer = loop.after(clock.realDelay(.seconds(block))) { [unowned self] in
             self.coach.sitStandEndTimer = nil
+            self.coach.standingUntil = nil
             self.presenter.show(tag: CoachTag.sitStand, NotificationContent(
                 summary: "Standing block done", body: "\(formatSeconds(block)) standing: sit down again whenever you like.",
                 urgency: .low, expiry: .after(.seconds(60)), category: "x-limber.sit-stand"), replacingServerID: nil)

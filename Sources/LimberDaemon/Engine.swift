@@ -519,6 +519,8 @@ public final class Engine {
             presence: presenceReport(s.presence), guide: guideReport)
         report.workHoursStart = workHoursStart
         report.configDigest = settings.configDigest
+        report.daily = dailyReport(s.daily, at: now)
+        report.standing = standingReport
         return report
     }
 

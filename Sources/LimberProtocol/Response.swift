@@ -190,6 +190,41 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The daily routine offered and waiting for an answer.
+    public struct Daily: Codable, Sendable, Equatable {
+        /// The routine's catalog id and title.
+        public var routine: String
+        public var title: String
+        /// Wall time it was first offered, seconds since 1970.
+        public var since: Int64
+        /// Snoozed: the wall time it comes back, seconds since 1970; null while it shows.
+        @Nullable public var snoozedUntil: Int64?
+        public var snoozesLeft: Int
+
+        public init(routine: String, title: String, since: Int64, snoozedUntil: Int64?, snoozesLeft: Int) {
+            self.routine = routine; self.title = title; self.since = since
+            self.snoozedUntil = snoozedUntil; self.snoozesLeft = snoozesLeft
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case routine, title, since
+            case snoozedUntil = "snoozed_until"
+            case snoozesLeft = "snoozes_left"
+        }
+    }
+
+    /// The sit/stand reminder's standing blocks.
+    public struct Standing: Codable, Sendable, Equatable {
+        /// The block under way ends then, seconds since 1970; null when none runs.
+        @Nullable public var until: Int64?
+        /// The next block is suggested then; null when none is left today or it is due now.
+        @Nullable public var next: Int64?
+
+        public init(until: Int64?, next: Int64?) {
+            self.until = until; self.next = next
+        }
+    }
+
     /// `active`, `paused` or `off-hours` (outside work hours).
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
@@ -211,6 +246,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
     @Nullable public var guide: Guide?
+    /// The daily routine offered and not yet answered, if any.
+    @Nullable public var daily: Daily?
+    /// Standing blocks, when the sit/stand reminder is on or a block runs.
+    @Nullable public var standing: Standing?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
                 notifications: String, version: String, pid: Int32, configPath: String?,
@@ -221,7 +260,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid, presence, guide
+        case state, due, next, today, notifications, version, pid, presence, guide, daily, standing
         case pausedUntil = "paused_until"
         case workHoursStart = "work_hours_start"
         case configPath = "config_path"

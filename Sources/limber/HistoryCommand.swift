@@ -333,7 +333,20 @@ enum HistoryExport {
     /// One event in words: "posture check snoozed for 5 min".
     /// `until`: the local time a pause ends, as text.
     static func describe(_ e: HistoryEvent, until: String? = nil) -> String {
-        let what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+        var what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+        if e.reason == "daily" {
+            // The daily routine: "daily routine skipped (daily-upper-back)" for 'Not today'.
+            what = "daily routine"
+            let id = e.routine.map { " (\($0))" } ?? ""
+            switch e.outcome {
+            case Outcome.shown.rawValue: return what + " offered" + id
+            case Outcome.snoozed.rawValue:
+                return what + " snoozed" + (e.seconds.map { " for " + formatDuration(.seconds($0)) } ?? "") + id
+            case Outcome.skipped.rawValue: return what + " skipped (not today)" + id
+            case Outcome.done.rawValue, Outcome.missed.rawValue: return what + " \(e.outcome)" + id
+            default: break
+            }
+        }
         func length(_ seconds: Int64?) -> String? {
             seconds.map { formatDuration(.seconds($0)) }
         }

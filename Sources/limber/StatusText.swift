@@ -64,6 +64,27 @@ enum StatusText {
                          : "  Answer with \(answers)"
                             + (due.kind == .routine ? ", or walk through it with 'limber start'." : "."))
         }
+        if let d = s.daily {
+            if let until = d.snoozedUntil {
+                lines.append("Daily routine: \(d.title), snoozed until \(when(until)).")
+            } else {
+                let left = d.snoozesLeft == 0 ? "no snoozes left" : "\(d.snoozesLeft) snooze\(d.snoozesLeft == 1 ? "" : "s") left"
+                lines.append("Daily routine: \(d.title), offered at \(when(d.since)) (\(left)).")
+                if s.guide == nil {
+                    lines.append(s.due != nil ? "  Answered after the reminder due now; 'limber start \(d.routine)' walks you through it."
+                                 : "  Walk through it with 'limber start', or answer with 'limber done', "
+                                    + (d.snoozesLeft > 0 ? "'limber snooze [DURATION]' " : "")
+                                    + "or 'limber skip' (not today).")
+                }
+            }
+        }
+        if let st = s.standing {
+            if let until = st.until {
+                lines.append("Standing block until \(when(until)).")
+            } else if let next = st.next {
+                lines.append("Next standing block at \(when(next)).")
+            }
+        }
         switch s.state {
         case "paused":
             lines.append(s.pausedUntil.map { "Paused until \(when($0)); 'limber resume' resumes now." }

@@ -1,4 +1,5 @@
 import LimberCore
+import LimberFiles
 import LimberProtocol
 import Testing
 @testable import limber
@@ -42,5 +43,41 @@ import Testing
         #expect(text.contains("Outside work hours until tomorrow 09:00: active time is not counting."), "\(text)")
         #expect(text.contains("Next posture check  tomorrow after 09:00  (1 min of 33 min active time)"), "\(text)")
         #expect(!text.contains("in 5 min"), "\(text)")
+    }
+
+    @Test func theDailyRoutineIsInTheStatus() {
+        var r = report()
+        r.daily = .init(routine: "daily-upper-back-standing", title: "Daily upper-back routine (standing)",
+                        since: clock.nowSeconds - 600, snoozedUntil: nil, snoozesLeft: 3)
+        let text = StatusText.render(r, clock: clock)
+        #expect(text.contains("Daily routine: Daily upper-back routine (standing), offered at 09:50 (3 snoozes left)."),
+                "\(text)")
+        #expect(text.contains("Walk through it with 'limber start', or answer with 'limber done', "
+                              + "'limber snooze [DURATION]' or 'limber skip' (not today)."), "\(text)")
+        r.daily?.snoozedUntil = clock.nowSeconds + 900
+        #expect(StatusText.render(r, clock: clock).contains("Daily routine: Daily upper-back routine (standing), "
+                                                           + "snoozed until 10:15."))
+    }
+
+    @Test func theDailyRoutineInTheHistory() {
+        func event(_ outcome: String, seconds: Int64? = nil) -> HistoryEvent {
+            HistoryEvent(id: "d", host: "h", outcome: outcome, ts: 0, kind: "routine", seconds: seconds, reason: "daily",
+                         routine: "daily-upper-back")
+        }
+        #expect(HistoryExport.describe(event("shown")) == "daily routine offered (daily-upper-back)")
+        #expect(HistoryExport.describe(event("skipped")) == "daily routine skipped (not today) (daily-upper-back)")
+        #expect(HistoryExport.describe(event("snoozed", seconds: 600)) == "daily routine snoozed for 10 min (daily-upper-back)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "p", host: "h", outcome: "paused", ts: 0, untilTs: 1),
+                                       until: "14:30") == "reminders paused until 14:30")
+        #expect(HistoryExport.describe(HistoryEvent(id: "p", host: "h", outcome: "paused", ts: 0, seconds: 90_000,
+                                                    untilTs: 1), until: "tomorrow") == "reminders paused for 25 h")
+    }
+
+    @Test func standingBlocks() {
+        var r = report()
+        r.standing = .init(until: clock.nowSeconds + 900, next: clock.nowSeconds + 5 * 3600)
+        #expect(StatusText.render(r, clock: clock).contains("Standing block until 10:15.\n"))
+        r.standing = .init(until: nil, next: clock.nowSeconds + 5 * 3600)
+        #expect(StatusText.render(r, clock: clock).contains("Next standing block at 15:00.\n"))
     }
 }
