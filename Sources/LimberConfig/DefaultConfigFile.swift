@@ -62,8 +62,13 @@ snooze_limit = 3
 # critical.
 urgency = "normal"
 # How long a notification stays on screen: "default" (the notification server decides),
-# "never" (until answered or closed), or a duration from 1s to 1h.
+# "never" (until answered or closed), or a duration from 1s to 1h. With dunst, whose
+# default timeout takes reminders away after a few seconds, "never" keeps them until
+# answered.
 expire = "default"
+# A short sound when a timed step of a guided routine ends (so a hold in a doorway is not
+# silent) and when the routine is done, on notification servers that play sounds.
+sound = true
 
 [stats]
 # 'limber stats' marks a day as meeting your goal when at least this share of the reminders

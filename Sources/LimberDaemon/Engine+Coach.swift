@@ -224,15 +224,21 @@ extension Engine {
         return effects
     }
 
-    /// Carries out the walkthrough's effects.
-    func performGuide(_ effects: [Walkthrough.Effect]) {
+    /// The sound a timed step's end and the routine's end make ("sound-name").
+    static let stepEndSound = "complete"
+
+    /// Carries out the walkthrough's effects. `timerEnded`: a timed step just ended by itself,
+    /// so the next step's notification makes a sound (the user may be in a doorway, not
+    /// looking at the screen).
+    func performGuide(_ effects: [Walkthrough.Effect], timerEnded: Bool = false) {
         guard let g = coach.guide else { return }
         for effect in effects {
             switch effect {
             case .show(let i):
                 let replacing = coach.state.guideServerID
-                if let id = presenter.show(tag: CoachTag.guide, PromptContent.guideStep(g, index: i),
-                                           replacingServerID: replacing) {
+                var content = PromptContent.guideStep(g, index: i)
+                if timerEnded, settings.sound { content.sound = Self.stepEndSound }
+                if let id = presenter.show(tag: CoachTag.guide, content, replacingServerID: replacing) {
                     coach.state.guideServerID = id
                 }
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
@@ -240,7 +246,7 @@ extension Engine {
                 if let t = coach.guideTimer { loop.cancel(t) }
                 coach.guideTimer = loop.after(clock.realDelay(.seconds(seconds))) { [unowned self] in
                     self.coach.guideTimer = nil
-                    self.performGuide(self.guideHandle(.timerFired(token: token)))
+                    self.performGuide(self.guideHandle(.timerFired(token: token)), timerEnded: true)
                 }
             case .cancelTimer:
                 if let t = coach.guideTimer { loop.cancel(t) }
@@ -249,7 +255,8 @@ extension Engine {
                 coach.guide = nil
                 logger.info("guided routine done", metadata: ["routine": "\(g.routineID)"])
                 dispatch(.guideEnded(completed: true, routine: g.routineID))
-                let content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()))
+                var content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()))
+                if settings.sound { content.sound = Self.stepEndSound }
                 presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 coach.state.guideServerID = nil  // it expires by itself: nothing to take down after a restart
             case .stopped:

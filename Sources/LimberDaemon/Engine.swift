@@ -34,6 +34,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var catalog: Catalog
     /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
     public var configDigest: String?
+    /// Sounds at the end of a guided routine's timed steps and of the routine.
+    public var sound = true
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,

@@ -40,6 +40,9 @@ public struct NotificationContent: Sendable, Equatable {
     public var progress: Int?
     /// The "resident" hint: the server keeps it after an action was invoked.
     public var resident: Bool
+    /// The "sound-name" hint (a freedesktop sound theme name such as "complete"), sent only
+    /// to servers with the "sound" capability.
+    public var sound: String? = nil
 
     /// Creates the content of a notification.
     public init(summary: String, body: String = "", urgency: Urgency = .normal,
@@ -190,6 +193,9 @@ public final class Notifier {
         if content.resident {
             notify_notification_set_hint(notification, "resident", g_variant_new_boolean(1))
         }
+        if let sound = content.sound, serverPlaysSound {
+            notify_notification_set_hint(notification, "sound-name", g_variant_new_string(sound))
+        }
         notify_notification_clear_actions(notification)  // releases the old callback targets
         for action in content.actions where !action.key.isEmpty {
             notify_notification_add_action(notification, action.key,
@@ -200,7 +206,31 @@ public final class Notifier {
         }
     }
 
+    /// Whether the server plays sounds: asked once (a D-Bus call) when a sound is first
+    /// wanted, and again after the server was gone (another one may answer now).
+    private var soundCapability: Bool?
+    private var serverPlaysSound: Bool {
+        if let known = soundCapability { return known }
+        let known = Self.capabilities().contains("sound")
+        soundCapability = known
+        return known
+    }
+
+    /// The server's capabilities (GetCapabilities); empty without a server.
+    static func capabilities() -> [String] {
+        guard let list = notify_get_server_caps() else { return [] }
+        var out: [String] = []
+        var node: UnsafeMutablePointer<GList>? = list
+        while let n = node, out.count < 64 {
+            if let data = n.pointee.data { out.append(String(cString: data.assumingMemoryBound(to: CChar.self))) }
+            node = n.pointee.next
+        }
+        g_list_free_full(list, g_free)
+        return out
+    }
+
     private func noteServerUnavailable(_ message: String?) {
+        soundCapability = nil
         if serverAvailable != false {
             logger.warning("no notification server answered (\(message ?? "no error message")); reminders stay visible in 'limber status'")
         }

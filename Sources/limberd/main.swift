@@ -35,6 +35,7 @@ enum ConfigLoader {
         case .success(let configuration):
             var settings = settings(from: configuration, path: path)
             settings.configDigest = ConfigDigest.of(bytes)
+            settings.sound = configuration.notifications.sound
             return .success(settings)
         case .failure(let diagnostics):
             return .failure(ConfigFailure(summary: diagnostics.summary, diagnostics: diagnostics.rendered))

@@ -156,3 +156,43 @@ import Testing
         }
     }
 }
+
+/// The sound of a timed step's end and of the routine's end.
+@Suite(.serialized) struct GuideSoundTests {
+    func guideShows(_ f: EngineFixture) -> [NotificationContent] {
+        f.presenter.shows.filter { $0.tag == CoachTag.guide }.map(\.content)
+    }
+
+    func walk(sound: Bool) throws -> [NotificationContent] {
+        var shows: [NotificationContent] = []
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            f.clock.realScale = 10_000  // a 30 s hold ends in 3 ms
+            var settings = DaemonSettings()
+            settings.sound = sound
+            let e = f.engine(settings: settings)
+            e.start()
+            // Doorway opener: four timed holds (each side, two sets), then counted rotations.
+            #expect(f.request(e, .start(routine: "doorway-opener")).ok)
+            #expect(f.loop.run(until: { self.guideShows(f).count == 5 }, timeout: .seconds(2)))
+            _ = f.request(e, .next)  // the counted step, done by the user
+            shows = guideShows(f)
+        }
+        return shows
+    }
+
+    @Test func aTimedStepsEndAndTheRoutinesEndMakeASound() throws {
+        let shows = try walk(sound: true)
+        #expect(shows.count == 6)
+        // The first step is shown on request: no sound. The next four follow a hold that
+        // ended by itself; the last is the end of the routine.
+        #expect(shows.map(\.sound) == [nil, "complete", "complete", "complete", "complete", "complete"])
+        #expect(shows.last?.summary.hasPrefix("Done: ") == true)
+    }
+
+    @Test func soundFalseKeepsThemQuiet() throws {
+        let shows = try walk(sound: false)
+        #expect(shows.count == 6)
+        #expect(shows.allSatisfy { $0.sound == nil })
+    }
+}
