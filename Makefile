@@ -9,6 +9,8 @@ PREFIX     ?= $(HOME)/.local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/limber
 UNITDIR    ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/systemd/user,$(PREFIX)/lib/systemd/user)
+# The XDG autostart entry that starts the unit in sessions without graphical-session.target.
+AUTOSTARTDIR ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/autostart,/etc/xdg/autostart)
 SWIFT      ?= swift
 PYTHON     ?= /usr/bin/python3
 SHARED     ?= ../shared
@@ -17,7 +19,8 @@ DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
-TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc
+TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
+              passwd desktop-file-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -110,11 +113,12 @@ order-file: test-deps release
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 install: release
-	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)"
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(AUTOSTARTDIR)"
 	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
 	install -m 0644 config/limber.toml "$(DESTDIR)$(DATADIR)/limber.toml"
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
+	install -m 0644 systemd/limber-autostart.desktop "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
 	  systemctl --user daemon-reload; \
 	  systemctl --user enable --now limber.service; \
@@ -122,7 +126,8 @@ install: release
 	else \
 	  echo "limber is installed. No systemd user manager answered, so the unit was not started."; \
 	  echo "In your desktop session run:  systemctl --user daemon-reload && systemctl --user enable --now limber"; \
-	  echo "or start '$(BINDIR)/limberd' from your session's autostart."; \
+	  echo "Sessions without graphical-session.target (sway, i3, Hyprland...) start it from"; \
+	  echo "$(AUTOSTARTDIR)/limber-autostart.desktop or their config: see README, Starting with your desktop."; \
 	fi
 
 uninstall:
@@ -130,7 +135,7 @@ uninstall:
 	  systemctl --user disable --now limber.service 2>/dev/null || true; \
 	fi
 	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
-	      "$(DESTDIR)$(DATADIR)/limber.toml"
+	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
 	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then systemctl --user daemon-reload; fi
 	@echo "Removed limber. Your config (~/.config/limber) and history (~/.local/state/limber) are kept."

@@ -1,8 +1,13 @@
 /// What happened, for the history file: every transition of the schedule is one record.
 public enum Outcome: String, Sendable, Codable, CaseIterable {
-    /// A reminder was shown for the first time (it came due).
+    /// A reminder came due and a notification server showed it (answered with an id).
     case shown
-    /// An unanswered reminder was shown again.
+    /// A reminder came due but no notification server showed it (`reason`: `no-server`,
+    /// `timeout`, `error`, or `pending` when it was answered before any server replied). It
+    /// stays due; when a server shows it later, a `reshown` line with reason `late` follows.
+    case unshown
+    /// An unanswered reminder was shown again; with reason `late`, a server showed for the
+    /// first time a reminder recorded `unshown`.
     case reshown
     case done
     case snoozed
@@ -108,7 +113,8 @@ public struct DayCounts: Sendable, Equatable, Codable {
                 snoozedPending -= 1
                 due = max(0, due - 1)
             }
-        case .shown:
+        case .shown, .unshown:
+            // One of the two per reminder: it came due, whether or not a server showed it.
             // A snoozed reminder comes back as a new showing: it is still one reminder due,
             // so a reminder snoozed twice and then done counts as one due and one done. It
             // stays counted while it is snoozed, so the day's figures do not dip meanwhile.

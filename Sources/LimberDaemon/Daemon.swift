@@ -98,9 +98,29 @@ public enum Daemon {
             return 1
         }
 
+        // Before the first thread (GLib's D-Bus worker) starts: Landlock confines the calling
+        // thread and what it starts from then on. The config file is read again on reload.
+        let configFile: String?
+        switch source {
+        case .standard: configFile = paths.configFile
+        case .file(let path): configFile = path
+        case .defaults: configFile = nil
+        }
+        let sandbox = SelfSandbox.apply(stateDirectory: paths.stateDirectory, runtimeDirectory: runtime,
+                                        configFile: configFile, environment: environment, logger: logger)
+        #if LIMBER_TESTING
+        // Testing aid: try to create this file once confined, and log what happened.
+        if let probe = environment["LIMBER_TEST_SANDBOX_PROBE"] {
+            let fd = open(probe, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            let code = errno
+            if fd >= 0 { close(fd) }
+            logger.info("testing aid: creating \(probe): \(fd >= 0 ? "allowed" : "refused, errno \(code)")")
+        }
+        #endif
+
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
-        let notifier = Notifier(appName: "limber", logger: logger)
+        let notifier = Notifier(appName: "limber", loop: loop, logger: logger)
         var safetyNotice = true
         #if LIMBER_TESTING
         // Testing aid: tests of other things need not count the safety notice shown once.
@@ -113,6 +133,7 @@ public enum Daemon {
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
                                        mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
         engine.presence = presence
+        engine.sandbox = sandbox
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
@@ -145,11 +166,14 @@ public enum Daemon {
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
-            "config": "\(settings.configPath ?? "built-in defaults")",
+            "config": "\(settings.configPath ?? "built-in defaults")", "sandbox": "\(sandbox.state)",
         ])
         loop.run()
 
         engine.stop()
+        // The last calls (a guided routine's notification taken down) reach the server,
+        // unless it hangs: then limberd does not wait for it.
+        notifier.drain(within: .seconds(2))
         presence.stop()
         server.close()
         withExtendedLifetime(lock) {}

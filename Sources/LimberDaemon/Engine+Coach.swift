@@ -20,12 +20,23 @@ struct CoachRuntime {
     /// This limberd put the daily routine's notification up (after a restart the server id
     /// saved is one to replace, not one on screen from here).
     var dailyShownHere = false
+    /// The daily routine's show sent and not answered yet: the ticket, and which offer.
+    var dailyPending: (ticket: UInt64, promptID: UInt64)?
+    /// No server showed the daily routine: it is sent again when one appears, not at every
+    /// event (each try at a hung server would hold the notifier's thread for 25 s).
+    var dailyWaitsForServer = false
     /// Wall time the standing block under way ends.
     var standingUntil: Duration?
     /// Wall time of the next standing block, when the sit/stand reminder is on.
     var standingNext: Duration?
     /// The built-in catalog merged with the user's entries; built on first use, dropped on reload.
     var catalog: Catalog?
+    /// The safety notice was sent and the server has not answered yet.
+    var safetyNoticePending = false
+    /// The server took the safety notice and never answered: it is sent again only when a
+    /// server appears, not before every notification (each try would hold the notifier's
+    /// thread for 25 s, and the reminder behind it).
+    var safetyNoticeHeldBack = false
 
     init(state: CoachState) { self.state = state }
 }
@@ -74,15 +85,70 @@ extension Engine {
     /// reminder, a routine, the daily offer): the first start thus shows them before any
     /// exercise, without connecting to the notification server at start-up only for them
     /// (the connection costs about 1.5 MiB that an idle limberd does not otherwise hold).
-    /// Remembered in the state once a server took it.
+    /// Remembered in the state once a server answered for it; sent again, without waiting for
+    /// anything, before a later notification if no server was there.
     func showSafetyNoticeOnce() {
-        guard showsSafetyNotice, !coach.state.safetyNoticeShown else { return }
-        let shown = presenter.show(tag: CoachTag.safety, NotificationContent(
+        guard showsSafetyNotice, !coach.state.safetyNoticeShown, !coach.safetyNoticePending,
+              !coach.safetyNoticeHeldBack else { return }
+        coach.safetyNoticePending = true
+        presenter.show(tag: CoachTag.safety, NotificationContent(
             summary: Safety.heading, body: Safety.notificationBody, urgency: .normal, expiry: .serverDefault,
             category: "x-limber.safety"), replacingServerID: nil)
-        if shown != nil {
+    }
+
+    /// The server's answer for one of the coach's notifications.
+    func coachNotificationShown(ticket: UInt64, tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        switch (tag, result) {
+        case (CoachTag.safety, .success):
+            coach.safetyNoticePending = false
             coach.state.safetyNoticeShown = true
             logger.info("safety notice shown")
+            save(clean: false)
+        case (CoachTag.safety, .failure(.superseded)):
+            break
+        case (CoachTag.safety, .failure(let failure)):
+            coach.safetyNoticePending = false
+            if failure == .timedOut { coach.safetyNoticeHeldBack = true }
+        case (CoachTag.guide, .success(let id)) where coach.guide != nil:
+            coach.state.guideServerID = id
+        case (CoachTag.daily, _):
+            dailyNotificationShown(ticket: ticket, result)
+        default:
+            break
+        }
+    }
+
+    /// The server's answer for the daily routine: the scheduler records it like a reminder's.
+    private func dailyNotificationShown(ticket: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        guard let pending = coach.dailyPending, pending.ticket == ticket, !stopped else { return }
+        coach.dailyPending = nil
+        switch result {
+        case .success(let id):
+            guard scheduler.state.daily?.promptID == pending.promptID else { return }  // answered meanwhile
+            coach.state.dailyServerID = id
+            coach.dailyShownHere = true
+            logger.info("daily routine shown", metadata: ["prompt": "\(pending.promptID)"])
+            dispatch(.notificationShown(promptID: pending.promptID, show: 1))
+        case .failure(.superseded):
+            break
+        case .failure(let failure):
+            coach.dailyWaitsForServer = true
+            logger.notice("daily routine not shown (\(failure.reason)): \(failure.message)",
+                          metadata: ["prompt": "\(pending.promptID)", "reason": "\(failure.reason)"])
+            dispatch(.notificationFailed(promptID: pending.promptID, show: 1, reason: failure.reason))
+        }
+    }
+
+    /// A server appeared (true) or left: the daily routine is shown to the new one.
+    func coachServerChanged(present: Bool) {
+        if present {
+            coach.dailyWaitsForServer = false
+        } else {
+            // What it displayed went with it; its ids mean nothing to the next server, and
+            // with none there the daily routine waits for one.
+            coach.dailyShownHere = false
+            coach.state.dailyServerID = nil
+            coach.dailyWaitsForServer = true
         }
     }
 
@@ -235,12 +301,10 @@ extension Engine {
         for effect in effects {
             switch effect {
             case .show(let i):
-                let replacing = coach.state.guideServerID
                 var content = PromptContent.guideStep(g, index: i)
                 if timerEnded, settings.sound { content.sound = Self.stepEndSound }
-                if let id = presenter.show(tag: CoachTag.guide, content, replacingServerID: replacing) {
-                    coach.state.guideServerID = id
-                }
+                // The id comes with the server's answer (coachNotificationShown).
+                presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
             case .startTimer(let seconds, let token):
                 if let t = coach.guideTimer { loop.cancel(t) }
@@ -401,24 +465,25 @@ extension Engine {
     /// walked through.
     func syncDaily() {
         let wanted = scheduler.dailyShowing && scheduler.state.pause == nil && coach.guide == nil
-        if wanted, coach.state.dailyServerID == nil || !coach.dailyShownHere, let r = offeredDailyRoutine {
+        if wanted, !coach.dailyShownHere, coach.dailyPending == nil, !coach.dailyWaitsForServer,
+           let d = scheduler.state.daily, let r = offeredDailyRoutine {
             showSafetyNoticeOnce()
             var actions: [NotificationContent.Action] = [.init(key: "start", label: "Start")]
             if let d = scheduler.state.daily, d.snoozes < settings.schedule.snoozeLimit {
                 actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(settings.schedule.snoozeDefault))"))
             }
             actions.append(.init(key: "skip", label: "Not today"))
-            if let id = presenter.show(tag: CoachTag.daily, NotificationContent(
+            // Recorded shown (or not) when the server answers (dailyNotificationShown).
+            let ticket = presenter.show(tag: CoachTag.daily, NotificationContent(
                 summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
                 urgency: settings.urgency, expiry: .never, actions: actions, category: "x-limber.daily"),
-                replacingServerID: coach.state.dailyServerID) {
-                coach.state.dailyServerID = id
-                coach.dailyShownHere = true
-            }
-        } else if !wanted, coach.state.dailyServerID != nil || coach.dailyShownHere {
-            presenter.close(tag: CoachTag.daily)
+                replacingServerID: coach.state.dailyServerID)
+            coach.dailyPending = (ticket, d.promptID)
+        } else if !wanted, coach.state.dailyServerID != nil || coach.dailyShownHere || coach.dailyPending != nil {
+            presenter.close(tag: CoachTag.daily)  // a show still waiting is dropped (superseded)
             coach.state.dailyServerID = nil
             coach.dailyShownHere = false
+            coach.dailyPending = nil
         }
     }
 

@@ -334,12 +334,19 @@ enum HistoryExport {
     /// `until`: the local time a pause ends, as text.
     static func describe(_ e: HistoryEvent, until: String? = nil) -> String {
         var what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
-        if e.reason == "daily" {
+        // The daily routine's lines say "daily"; its `unshown` and late `reshown` lines give
+        // there why no server showed it, and only they name a routine among those outcomes.
+        let dailyUnseen = e.routine != nil
+            && (e.outcome == Outcome.unshown.rawValue || e.outcome == Outcome.reshown.rawValue)
+        if e.reason == "daily" || dailyUnseen {
             // The daily routine: "daily routine skipped (daily-upper-back)" for 'Not today'.
             what = "daily routine"
             let id = e.routine.map { " (\($0))" } ?? ""
             switch e.outcome {
             case Outcome.shown.rawValue: return what + " offered" + id
+            case Outcome.unshown.rawValue:
+                return what + " offered, not shown" + (e.reason.map { " (\($0))" } ?? "") + id
+            case Outcome.reshown.rawValue: return what + " shown (late)" + id
             case Outcome.snoozed.rawValue:
                 return what + " snoozed" + (e.seconds.map { " for " + formatDuration(.seconds($0)) } ?? "") + id
             case Outcome.skipped.rawValue: return what + " skipped (not today)" + id
@@ -352,6 +359,8 @@ enum HistoryExport {
         }
         switch e.outcome {
         case Outcome.shown.rawValue: return "\(what) shown"
+        case Outcome.unshown.rawValue: return "\(what) due, not shown" + (e.reason.map { " (\($0))" } ?? "")
+        case Outcome.reshown.rawValue where e.reason == "late": return "\(what) shown (late)"
         case Outcome.reshown.rawValue: return "\(what) shown again" + (e.show.map { " (showing \($0))" } ?? "")
         case Outcome.done.rawValue:
             return "\(what) done" + (e.early ? " early" : "") + (e.routine.map { " (\($0)" + (e.reason == "guided" ? ", guided)" : ")") } ?? "")

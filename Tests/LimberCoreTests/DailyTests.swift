@@ -4,10 +4,18 @@ import Testing
 
 /// The daily routine in the scheduler, with scripted events and an explicit clock.
 @Suite struct DailyTests {
+    /// What the engine sends when the server answered the daily routine's show with an id.
+    @discardableResult
+    func serverShows(_ h: inout Harness) -> Transition {
+        h.send(.notificationShown(promptID: h.scheduler.state.daily!.promptID, show: 1))
+    }
+
     @Test func offeredAnsweredAndCounted() {
         var h = Harness()
         h.send(.dailyOffered(routine: "daily-x"))
         #expect(h.scheduler.dailyShowing)
+        #expect(h.records.isEmpty, "recorded only when a server answers")
+        serverShows(&h)
         #expect(h.status.daily?.routine == "daily-x")
         #expect(h.status.today.due == 1)
         // A posture check due meanwhile is answered first.
@@ -63,10 +71,73 @@ import Testing
     @Test func yesterdaysUnansweredOfferIsMissedWhenTheNextComes() {
         var h = Harness()
         h.send(.dailyOffered(routine: "daily-x"))
+        serverShows(&h)
         h.clock.advance(.seconds(86_400))
         h.send(.dailyOffered(routine: "daily-y"))
+        serverShows(&h)
         #expect(h.records.filter { $0.reason == "daily" }.map(\.outcome) == [.shown, .missed, .shown])
         #expect(h.status.daily?.routine == "daily-y")
+    }
+
+    @Test func anOfferNoServerShowedIsUnshownAndNeverMissed() {
+        var h = Harness()
+        h.send(.dailyOffered(routine: "daily-x"))
+        let id = h.scheduler.state.daily!.promptID
+        h.send(.notificationFailed(promptID: id, show: 1, reason: "no-server"))
+        let unshown = h.records.last
+        #expect(unshown?.outcome == .unshown && unshown?.reason == "no-server" && unshown?.routine == "daily-x")
+        #expect(h.status.today.due == 1)
+        // Failing again (a retry) adds nothing.
+        h.send(.notificationFailed(promptID: id, show: 1, reason: "timeout"))
+        #expect(h.records.count == 1)
+        h.clock.advance(.seconds(86_400))
+        h.send(.dailyOffered(routine: "daily-y"))
+        #expect(h.records.filter { $0.routine == "daily-x" }.map(\.outcome) == [.unshown], "nobody saw it: not missed")
+        #expect(h.status.daily?.routine == "daily-y")
+    }
+
+    @Test func aServerThatAppearsLaterShowsItLate() {
+        var h = Harness()
+        h.send(.dailyOffered(routine: "daily-x"))
+        let id = h.scheduler.state.daily!.promptID
+        h.send(.notificationFailed(promptID: id, show: 1, reason: "no-server"))
+        serverShows(&h)
+        #expect(h.outcomes == [.unshown, .reshown])
+        #expect(h.records.last?.reason == "late" && h.records.last?.routine == "daily-x")
+        #expect(h.status.today.due == 1)
+        // Shown once more (a server came back): nothing new to record.
+        serverShows(&h)
+        #expect(h.records.count == 2)
+        h.clock.advance(.seconds(86_400))
+        h.send(.dailyOffered(routine: "daily-y"))
+        #expect(h.records.filter { $0.routine == "daily-x" }.map(\.outcome) == [.unshown, .reshown, .missed],
+                "seen, then left unanswered: missed")
+    }
+
+    @Test func answeredBeforeAnyServerRepliedItStillCameDue() {
+        var h = Harness()
+        h.send(.dailyOffered(routine: "daily-x"))
+        h.send(.answered(.done, promptID: nil))
+        #expect(h.outcomes == [.unshown, .done])
+        #expect(h.records.first?.reason == "pending")
+        #expect(h.status.today.due == 1 && h.status.today.done == 1)
+        // The late answer for an offer already answered is ignored.
+        h.clear()
+        h.send(.notificationShown(promptID: h.scheduler.state.nextPromptID, show: 1))
+        #expect(h.records.isEmpty)
+    }
+
+    @Test func aSnoozedOfferIsRecordedAgainWhenAServerShowsItsReturn() {
+        var h = Harness()
+        h.send(.dailyOffered(routine: "daily-x"))
+        serverShows(&h)
+        h.send(.answered(.snooze(.minutes(10)), promptID: nil))
+        h.run(for: .minutes(10))
+        #expect(h.scheduler.dailyShowing)
+        #expect(h.outcomes == [.shown, .snoozed], "back, but not recorded before a server answers")
+        serverShows(&h)
+        #expect(h.outcomes == [.shown, .snoozed, .shown])
+        #expect(h.status.today.due == 1)
     }
 
     @Test func theGuidedRoutineAnswersItOnlyWhenItIsThatRoutine() {

@@ -308,6 +308,7 @@ import Testing
             let e = f.engine(settings: DaemonSettings(coach: coach))
             e.start()
             f.loop.run(for: .milliseconds(50))
+            f.presenter.answer()  // the server shows it: recorded, and its id kept
             let offer = try #require(shows(f, tag: CoachTag.daily).first)
             #expect(offer.summary.hasPrefix("Daily routine: Daily upper-back routine (standing) ("))
             #expect(offer.actions.map(\.key).sorted() == ["skip", "snooze", "start"])
@@ -315,6 +316,7 @@ import Testing
             let again = f.engine(settings: DaemonSettings(coach: coach))
             again.start()
             f.loop.run(for: .milliseconds(50))
+            f.presenter.answer()
             // Not offered twice the same day: the restart takes the offer on screen over in place.
             #expect(try records(f).filter { $0.reason == "daily" }.map(\.outcome) == [.shown])
             let daily = f.presenter.shows.filter { $0.tag == CoachTag.daily }

@@ -24,6 +24,7 @@ import Testing
         let e = f.engine(settings: DaemonSettings(coach: coach))
         e.start()
         f.loop.run(for: .milliseconds(50))
+        f.presenter.answer()  // the server shows it
         return e
     }
 
@@ -118,6 +119,44 @@ import Testing
             #expect(status.today.due == 1 && status.today.done == 1, "\(status.today)")
             let done = try #require(try records(f).last)
             #expect(done.outcome == .done && done.routine == "daily-upper-back-standing" && done.early != true)
+        }
+    }
+
+    @Test func withoutAServerItIsUnshownWaitsAndShowsWhenOneAppears() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            f.presenter.available = false
+            let local = f.clock.now().local
+            f.clock.advance(.seconds(((8 * 3600 - local.secondOfDay) + 86_400) % 86_400))
+            var coach = CoachSettings()
+            coach.daily.enabled = true
+            coach.daily.at = 8 * 60
+            let e = f.engine(settings: DaemonSettings(coach: coach))
+            e.start()
+            f.loop.run(for: .milliseconds(50))
+            f.presenter.answer()
+            let unshown = try #require(try records(f).last)
+            #expect(unshown.outcome == .unshown && unshown.reason == "no-server")
+            #expect(unshown.routine == "daily-upper-back-standing")
+            #expect(f.request(e, .status).status?.today.due == 1)
+            // Other events do not send it again while no server is there.
+            e.dispatch(.tick)
+            #expect(e.coach.dailyPending == nil, "no show sent while waiting for a server")
+            #expect(try records(f).count == 1)
+            // A server appears: shown, recorded late, once.
+            f.presenter.available = true
+            f.presenter.onServerChanged?(true)
+            f.presenter.answer()
+            #expect(dailyShows(f) == 1)
+            let late = try #require(try records(f).last)
+            #expect(late.outcome == .reshown && late.reason == "late" && late.routine == "daily-upper-back-standing")
+            #expect(f.request(e, .status).status?.today.due == 1, "still one daily routine due")
+            // It leaves and comes back: shown again, nothing new in the history.
+            f.presenter.onServerChanged?(false)
+            f.presenter.onServerChanged?(true)
+            f.presenter.answer()
+            #expect(dailyShows(f) == 2)
+            #expect(try records(f).count == 2)
         }
     }
 

@@ -348,12 +348,13 @@ class FakeNotifications:
                "org.limber.TestNotifications")
     _count = 0
 
-    def __init__(self, tenv, bus, capabilities=None):
+    def __init__(self, tenv, bus, capabilities=None, hang=False):
         FakeNotifications._count += 1
         self.tenv = tenv
         self.bus = bus
         # None: the fake's own list; else these, as GetCapabilities answers them.
         self.capabilities = capabilities
+        self.hang = hang
         self.record = tenv.path(f"notifications.{FakeNotifications._count}.jsonl")
         self.log = tenv.path(f"notifications.{FakeNotifications._count}.log")
         self.process = None
@@ -363,7 +364,8 @@ class FakeNotifications:
                              [SYSTEM_PYTHON, FAKES / "notification_server.py",
                               "--record", self.record]
                              + [f"--capability={c}" for c in (self.capabilities or [])]
-                             + (["--no-default-capabilities"] if self.capabilities is not None else []),
+                             + (["--no-default-capabilities"] if self.capabilities is not None else [])
+                             + (["--hang"] if self.hang else []),
                              stdout=subprocess.PIPE, stderr=open(self.log, "wb"),
                              env=dict(self.tenv.env, **self.bus.env))
         try:
@@ -448,6 +450,10 @@ class FakeNotifications:
 
     def expire(self, nid):
         self._control("Expire", f"uint32:{nid}")
+
+    def set_hang(self, hang):
+        """From now on Notify and CloseNotification are taken and never answered (or again are)."""
+        self._control("SetHang", f"boolean:{'true' if hang else 'false'}")
 
 
 # ---------------------------------------------------------------------------------------
