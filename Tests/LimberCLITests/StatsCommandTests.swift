@@ -215,6 +215,14 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
                                                     reason: "timeout")) == "posture check due, not shown (timeout)")
         #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "reshown", ts: 0, kind: "posture",
                                                     reason: "late")) == "posture check shown (late)")
+        // The daily routine's lines carry the server's reason in place of "daily"; the
+        // routine id says which they are.
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "unshown", ts: 0, kind: "routine",
+                                                    reason: "no-server", routine: "daily-x"))
+                == "daily routine offered, not shown (no-server) (daily-x)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "reshown", ts: 0, kind: "routine",
+                                                    reason: "late", routine: "daily-x"))
+                == "daily routine shown (late) (daily-x)")
         var counts = DayCounts()
         for o in ["unshown", "reshown", "done"] { counts.count(Outcome(rawValue: o)!, early: false) }
         #expect(counts.due == 1 && counts.done == 1, "a reminder first unshown counts as due once")
