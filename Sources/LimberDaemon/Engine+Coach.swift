@@ -469,7 +469,7 @@ extension Engine {
            let d = scheduler.state.daily, let r = offeredDailyRoutine {
             showSafetyNoticeOnce()
             var actions: [NotificationContent.Action] = [.init(key: "start", label: "Start")]
-            if let d = scheduler.state.daily, d.snoozes < settings.schedule.snoozeLimit {
+            if d.snoozes < settings.schedule.snoozeLimit {
                 actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(settings.schedule.snoozeDefault))"))
             }
             actions.append(.init(key: "skip", label: "Not today"))
