@@ -62,8 +62,13 @@ snooze_limit = 3
 # critical.
 urgency = "normal"
 # How long a notification stays on screen: "default" (the notification server decides),
-# "never" (until answered or closed), or a duration from 1s to 1h.
+# "never" (until answered or closed), or a duration from 1s to 1h. With dunst, whose
+# default timeout takes reminders away after a few seconds, "never" keeps them until
+# answered.
 expire = "default"
+# A short sound when a timed step of a guided routine ends (so a hold in a doorway is not
+# silent) and when the routine is done, on notification servers that play sounds.
+sound = true
 
 [stats]
 # 'limber stats' marks a day as meeting your goal when at least this share of the reminders
@@ -120,8 +125,9 @@ enabled = false
 # When, as "HH:MM". If limberd was not running or the machine slept then, it still comes
 # within two hours; later than that, it waits for the next day.
 at = "08:00"
-# Which routine: "auto" takes the first daily routine your equipment allows (the one with
-# a band and a foam roller, or the one without), or give any routine's id.
+# Which routine: "auto" takes the first daily routine your equipment and places allow (with
+# a band and a foam roller; without equipment, on the floor; or standing, with no floor),
+# or give any routine's id.
 routine = "auto"
 
 [sit_stand]

@@ -107,6 +107,7 @@ enum Schema {
                 "critical": "the last re-show is always critical; the first showings cannot be",
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
+            .bool("sound", \.notifications.sound),
         ]),
         .plain("stats", [
             .fraction("goal", \.stats.goal, in: 0.1...1.0),

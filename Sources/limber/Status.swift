@@ -6,7 +6,7 @@ import LimberProtocol
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what is due, when the next reminders come, and today's answers.",
-        discussion: "With --json, prints the status object (fields: state, paused_until, due, next, today, notifications, version, pid, config_path, presence).")
+        discussion: "With --json, prints the status object (fields: state, paused_until, work_hours_start, due, next (with snoozed_until), today, notifications, version, pid, config_path, config_digest, presence, guide).")
 
     @OptionGroup var options: ConnectionOptions
 

@@ -54,6 +54,7 @@ import Testing
             [notifications]
             urgency = "normal"
             expire = "default"
+            sound = true
 
             [stats]
             goal = 0.8

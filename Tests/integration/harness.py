@@ -350,10 +350,12 @@ class FakeNotifications:
                "org.limber.TestNotifications")
     _count = 0
 
-    def __init__(self, tenv, bus, hang=False):
+    def __init__(self, tenv, bus, capabilities=None, hang=False):
         FakeNotifications._count += 1
         self.tenv = tenv
         self.bus = bus
+        # None: the fake's own list; else these, as GetCapabilities answers them.
+        self.capabilities = capabilities
         self.hang = hang
         self.record = tenv.path(f"notifications.{FakeNotifications._count}.jsonl")
         self.log = tenv.path(f"notifications.{FakeNotifications._count}.log")
@@ -362,7 +364,10 @@ class FakeNotifications:
     def start(self, timeout=15):
         self.process = spawn("fake-notifications",
                              [SYSTEM_PYTHON, FAKES / "notification_server.py",
-                              "--record", self.record] + (["--hang"] if self.hang else []),
+                              "--record", self.record]
+                             + [f"--capability={c}" for c in (self.capabilities or [])]
+                             + (["--no-default-capabilities"] if self.capabilities is not None else [])
+                             + (["--hang"] if self.hang else []),
                              stdout=subprocess.PIPE, stderr=open(self.log, "wb"),
                              env=dict(self.tenv.env, **self.bus.env))
         try:
@@ -1016,6 +1021,8 @@ class DaemonTestCase(unittest.TestCase):
     """
 
     fake = True
+    # What the fake server answers to GetCapabilities; None for its usual list.
+    fake_capabilities = None
     test_scale = None
     watchdog_usec = None
 
@@ -1030,7 +1037,8 @@ class DaemonTestCase(unittest.TestCase):
         self.addCleanup(self.notify.close)
         self.notifications = None
         if self.fake:
-            self.notifications = FakeNotifications(self.tenv, self.bus).start()
+            self.notifications = FakeNotifications(self.tenv, self.bus,
+                                                   capabilities=self.fake_capabilities).start()
             self.addCleanup(self.notifications.stop)
         self.daemon = Limberd(self.tenv, bus=self.bus, notify=self.notify,
                               watchdog_usec=self.watchdog_usec, test_scale=self.test_scale)
