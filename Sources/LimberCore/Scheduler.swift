@@ -408,7 +408,12 @@ public struct Scheduler: Sendable, Equatable {
             p.seen = true
             var r = HistoryRecord(outcome: p.recordedShow == 0 ? .shown : .reshown, kind: p.kind, promptID: p.id, at: now)
             r.show = show
-            if p.recordedShow > 0 { r.reason = "late" }
+            if p.recordedShow > 0 {
+                r.reason = "late"
+                // Seen only now: the user gets the whole re-show delay from here, not what was
+                // left of it while no server showed the reminder.
+                p.nextActionAt = now.monotonic + settings.reshowDelay
+            }
             p.recordedShow = max(p.recordedShow, show)
             effects.append(record(r))
         } else if show > p.recordedShow {
