@@ -9,6 +9,12 @@ PREFIX     ?= $(HOME)/.local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/limber
 UNITDIR    ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/systemd/user,$(PREFIX)/lib/systemd/user)
+# Where man, bash-completion, zsh and fish look under PREFIX (~/.local/share/... included:
+# man finds ~/.local/share/man through ~/.local/bin on PATH; zsh needs the folder in fpath).
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SWIFT      ?= swift
 PYTHON     ?= /usr/bin/python3
 SHARED     ?= ../shared
@@ -17,18 +23,19 @@ DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
-TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc
+TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
+              man-db groff-base fish
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration \
-        bench order-file install uninstall clean build-checks
+        bench order-file install uninstall clean build-checks docs
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
 	@echo "make test       install what the tests need, build, and run every test tier"
 	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing, history at scale"
-	@echo "make install    install limber, limberd and the user unit under PREFIX ($(PREFIX))"
+	@echo "make install    install limber, limberd, the user unit, man pages and completions under PREFIX ($(PREFIX))"
 	@echo "make uninstall  undo make install (your config, state and history stay)"
 
 # Installs only the packages that are missing, so a second run does not touch apt at all.
@@ -109,10 +116,25 @@ order-file: test-deps release
 	$(PYTHON) build-support/order_file.py --bin $(RELEASE)
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-install: release
-	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)"
+# Man pages and shell completions, generated from the release binaries' own command tree
+# (argument-parser's --experimental-dump-help and --generate-completion-script) and from
+# config/limber.toml's comments.
+DOCS := .build/docs
+docs: release
+	$(PYTHON) build-support/manpages.py --limber $(RELEASE)/limber --limberd $(RELEASE)/limberd \
+	  --config config/limber.toml --out $(DOCS)
+
+install: release docs
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" \
+	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(BASHCOMPDIR)" \
+	  "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
 	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
 	install -m 0644 config/limber.toml "$(DESTDIR)$(DATADIR)/limber.toml"
+	install -m 0644 $(DOCS)/man/limber.1 $(DOCS)/man/limberd.1 "$(DESTDIR)$(MANDIR)/man1/"
+	install -m 0644 $(DOCS)/man/limber.toml.5 "$(DESTDIR)$(MANDIR)/man5/"
+	install -m 0644 $(DOCS)/completions/limber.bash "$(DESTDIR)$(BASHCOMPDIR)/limber"
+	install -m 0644 $(DOCS)/completions/_limber "$(DESTDIR)$(ZSHCOMPDIR)/_limber"
+	install -m 0644 $(DOCS)/completions/limber.fish "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
@@ -130,7 +152,9 @@ uninstall:
 	  systemctl --user disable --now limber.service 2>/dev/null || true; \
 	fi
 	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
-	      "$(DESTDIR)$(DATADIR)/limber.toml"
+	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(MANDIR)/man1/limber.1" "$(DESTDIR)$(MANDIR)/man1/limberd.1" \
+	      "$(DESTDIR)$(MANDIR)/man5/limber.toml.5" "$(DESTDIR)$(BASHCOMPDIR)/limber" "$(DESTDIR)$(ZSHCOMPDIR)/_limber" \
+	      "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then systemctl --user daemon-reload; fi
 	@echo "Removed limber. Your config (~/.config/limber) and history (~/.local/state/limber) are kept."
