@@ -113,6 +113,7 @@ public enum Daemon {
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
                                        mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
         engine.presence = presence
+        engine.hookRunner = HookRunner(loop: loop, logger: logger)
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
         }

@@ -226,6 +226,7 @@ extension Engine {
                     coach.state.guideServerID = id
                 }
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
+                runGuidedStepHook(g, index: i)
             case .startTimer(let seconds, let token):
                 if let t = coach.guideTimer { loop.cancel(t) }
                 coach.guideTimer = loop.after(clock.realDelay(.seconds(seconds))) { [unowned self] in

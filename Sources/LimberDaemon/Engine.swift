@@ -32,6 +32,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// Commands run on events.
+    public var hooks: HookSettings = .defaults
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
@@ -106,6 +108,8 @@ public final class Engine {
     public var presence: PresenceMonitor?
     /// Called with the new settings after a successful reload.
     public var onReload: ((DaemonSettings) -> Void)?
+    /// Runs the [hooks] commands (Engine+Hooks.swift); none without it.
+    public var hookRunner: HookRunner?
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
@@ -238,6 +242,7 @@ public final class Engine {
             case .record(let r):
                 append(r)
                 coachSaw(r, at: now)
+                runHook(for: r)
             }
         }
     }
