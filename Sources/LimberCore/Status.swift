@@ -12,6 +12,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public struct Due: Sendable, Equatable {
         public var prompt: Prompt
         public var firstShown: Duration
+        /// It waits while the user is away or for the grace period after.
+        public var held: Bool = false
     }
 
     /// Progress toward one kind's next reminder.
@@ -21,6 +23,8 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var remaining: Duration
         public var elapsed: Duration
         public var interval: Duration
+        /// Snoozes of the current reminder of this kind.
+        public var snoozes: Int = 0
     }
 
     /// Whether the user is at the desk, as the away sources tell.

@@ -130,6 +130,11 @@ public enum Daemon {
             logger.critical("\(error)")
             return 1
         }
+        let followers = StatusFollowers(loop: loop, logger: logger) { [unowned engine] in
+            Response.success(status: engine.report(at: engine.clock.now())).encoded()
+        }
+        server.onSubscribe = { [unowned followers] fd, peer in followers.add(fd: fd, peer: peer) }
+        engine.onStatusChange = { [unowned followers] in followers.publish() }
 
         let stop: () -> Void = {
             systemd.stopping()
@@ -152,6 +157,7 @@ public enum Daemon {
 
         engine.stop()
         presence.stop()
+        followers.closeAll()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

@@ -252,6 +252,7 @@ extension Engine {
             }
         }
         save(clean: false)
+        onStatusChange?()
     }
 
     /// The guide as the status reports it.

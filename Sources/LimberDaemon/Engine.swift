@@ -110,6 +110,8 @@ public final class Engine {
     public var onReload: ((DaemonSettings) -> Void)?
     /// Runs the [hooks] commands (Engine+Hooks.swift); none without it.
     public var hookRunner: HookRunner?
+    /// Called after every change of the schedule or the guided routine (status followers).
+    public var onStatusChange: (() -> Void)?
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
@@ -369,6 +371,7 @@ public final class Engine {
             lastStatusLine = line
             systemd.status(line)
         }
+        onStatusChange?()
     }
 
     func notificationAction(tag: UInt64, action: String) {
@@ -434,6 +437,9 @@ public final class Engine {
             return respondNext()
         case .stop:
             return respondStop()
+        case .subscribe:
+            // The control socket hands subscribers to StatusFollowers before this is reached.
+            return .failure(.badRequest, "this connection cannot follow the status; connect to limberd's control socket")
         }
     }
 
@@ -500,12 +506,12 @@ public final class Engine {
         let due = s.due.map {
             StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
                              shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
-                             since: $0.firstShown.components.seconds)
+                             since: $0.firstShown.components.seconds, held: $0.held)
         }
         let next = s.next.map {
             StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
                               elapsedSeconds: Int($0.elapsed.components.seconds),
-                              intervalSeconds: Int($0.interval.components.seconds))
+                              intervalSeconds: Int($0.interval.components.seconds), snoozes: $0.snoozes)
         }
         let t = s.today
         return StatusReport(
