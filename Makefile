@@ -24,7 +24,7 @@ DEBUG      := .build/debug
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              man-db groff-base fish
+              man-db groff-base fish libglib2.0-bin
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
