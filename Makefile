@@ -23,13 +23,15 @@ DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
+# make deb: dpkg-shlibdeps, strip. The package check also runs lintian.
+DEB_PKGS   := dpkg-dev binutils
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              man-db groff-base fish libglib2.0-bin
+              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration \
-        bench order-file install uninstall clean build-checks docs
+        bench order-file install uninstall clean build-checks docs deb
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
@@ -37,6 +39,7 @@ help:
 	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing, history at scale"
 	@echo "make install    install limber, limberd, the user unit, man pages and completions under PREFIX ($(PREFIX))"
 	@echo "make uninstall  undo make install (your config, state and history stay)"
+	@echo "make deb        build a Debian package (.build/deb/limber_VERSION-1_ARCH.deb)"
 
 # Installs only the packages that are missing, so a second run does not touch apt at all.
 define apt_install
@@ -88,11 +91,13 @@ run: release
 test: test-deps build unit-test conformance integration build-checks
 
 # Checks of what is built rather than how it behaves: CNotify's hand-written declarations
-# against the installed glib/libnotify headers, and the release binaries (they run, and the
-# debug-only testing aids are not in them).
+# against the installed glib/libnotify headers, the release binaries (they run, and the
+# debug-only testing aids are not in them), and the Debian package built from them
+# (installed into a scratch root, lintian clean of errors).
 build-checks: release
 	Tests/integration/check_cnotify_shim.sh
 	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
+	cd Tests/integration && RELEASE_DIR=$(CURDIR)/$(RELEASE) $(PYTHON) -m unittest -v check_deb
 
 unit-test:
 	$(SWIFT) test --skip-build
@@ -123,6 +128,11 @@ DOCS := .build/docs
 docs: release
 	$(PYTHON) build-support/manpages.py --limber $(RELEASE)/limber --limberd $(RELEASE)/limberd \
 	  --config config/limber.toml --out $(DOCS)
+
+# A Debian package of the release build: .build/deb/limber_VERSION-1_ARCH.deb.
+deb: release docs
+	@$(call apt_install,$(DEB_PKGS))
+	build-support/deb.sh $(RELEASE) $(DOCS) .build/deb
 
 install: release docs
 	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" \
