@@ -6,11 +6,12 @@ without the display."""
 
 import json
 import os
-import shutil
 import subprocess
 import unittest
 
-from harness import (FAKES, SYSTEM_PYTHON, DaemonTestCase, PrivateBus, require_binaries, require_commands,
+import shutil as _shutil
+
+from harness import (DaemonTestCase, Dunst, PrivateBus, Xvfb, require_binaries, require_commands,
                      require_python_modules)
 from test_idle import FakeService
 
@@ -39,7 +40,9 @@ esac
 """
 
 
-class Doctor(DaemonTestCase):
+class DoctorBase(DaemonTestCase):
+    """A private world with a system bus for the fake logind; helpers, no tests."""
+
     def setUp(self):
         super().setUp()
         self.system_bus = PrivateBus(self.tenv, name="system").start()
@@ -90,6 +93,8 @@ class Doctor(DaemonTestCase):
         script.chmod(0o755)
         self.extra_env["PATH"] = f"{folder}:{os.environ.get('PATH', '/usr/bin:/bin')}"
 
+
+class Doctor(DoctorBase):
     def test_healthy(self):
         self.healthy()
         rc, checks = self.doctor()
@@ -184,6 +189,27 @@ class Doctor(DaemonTestCase):
         self.assertEqual(checks["unit"]["status"], "ok")
         # Said to be the unit's process, yet not sandboxed: that is a fault.
         self.assertEqual(self.failed(checks), ["sandbox"])
+
+
+class DoctorWithDunst(DoctorBase):
+    """The real notification server: dunst under Xvfb."""
+    fake = False
+
+    def test_dunst_is_named_with_its_capabilities(self):
+        missing = [t for t in ("Xvfb", "dunst") if _shutil.which(t) is None]
+        if missing:
+            self.skipTest("missing " + ", ".join(missing) + " (Debian: xvfb dunst)")
+        x = Xvfb(self.tenv).start()
+        self.addCleanup(x.stop)
+        dunst = Dunst(self.tenv, self.bus, x).start()
+        self.addCleanup(dunst.stop)
+        self.healthy()
+        rc, checks = self.doctor()
+        self.assertEqual((rc, self.failed(checks)), (0, []))
+        summary = checks["notifications"]["summary"]
+        self.assertRegex(summary, r"^dunst \d+\.\d+")
+        self.assertIn("actions", summary)
+        self.assertIn("buttons Done, Snooze, Skip and Start", summary)
 
 
 if __name__ == "__main__":
