@@ -98,6 +98,23 @@ class Hooks(DaemonTestCase):
         self.assertLess(time.monotonic() - started, 10)
         self.assertTrue(self.daemon.alive())
 
+    def test_a_guided_step_and_a_missed_reminder_run_their_hooks(self):
+        out = self.tenv.path("events")
+        line = f'echo \\"$LIMBER_EVENT $LIMBER_KIND $LIMBER_ROUTINE $LIMBER_STEP/$LIMBER_STEPS\\" >> {out}'
+        self.write_config(f'guided_step = "{line}"\nmissed = "{line}"\n'
+                          '[reminders]\nreshow_after = "1m"\nreshow_count = 0\n')
+        self.daemon.test_scale = 60  # the 1-minute re-show is 1 s
+        self.start_daemon()
+        self.cli_ok("now", "posture")
+        wait_until(lambda: out.exists() and "missed posture" in out.read_text(), timeout=15,
+                   message=f"the missed hook\n{self.diag()}")
+        status = self.status()
+        self.assertIsNone(status["due"])
+        self.cli_ok("start")
+        guide = self.status()["guide"]
+        wait_until(lambda: f"guided_step routine {guide['routine']} 1/{guide['steps']}" in out.read_text(),
+                   message=f"the guided_step hook; have {out.read_text()!r}")
+
     def test_a_hook_config_error_names_the_fix(self):
         self.write_config("due = 3\n")
         rc, out, err = self.cli("config", "check")
