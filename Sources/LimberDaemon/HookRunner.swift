@@ -154,9 +154,14 @@ public final class HookRunner {
         return body(&actions, &attributes)
     }
 
-    /// The daemon's environment with the hook's variables set over it, as malloc'd C strings.
+    /// What systemd hands limberd alone: a hook that inherited it could speak for limberd.
+    static let withheld: Set<String> = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID",
+                                        "LISTEN_FDNAMES"]
+
+    /// The daemon's environment, less `withheld`, with the hook's variables set over it, as
+    /// malloc'd C strings.
     static func environment(adding variables: [(name: String, value: String)]) -> [UnsafeMutablePointer<CChar>?] {
-        let names = Set(variables.map(\.name))
+        let names = Set(variables.map(\.name)).union(withheld)
         var out: [UnsafeMutablePointer<CChar>?] = []
         var p = environ
         while let entry = p.pointee {
@@ -165,7 +170,7 @@ public final class HookRunner {
             if !names.contains(name) { out.append(strdup(entry)) }
             p += 1
         }
-        for (name, value) in variables {
+        for (name, value) in variables where !withheld.contains(name) {
             // A NUL would cut the value short in C; none of ours carries one, but be sure.
             out.append(strdup(name + "=" + value.filter { $0 != "\0" }))
         }

@@ -68,6 +68,16 @@ class Hooks(DaemonTestCase):
         self.wait_log("hook due: hook said due")
         self.assertNotIn("failed with exit status", self.log())
 
+    def test_a_hook_does_not_inherit_limberds_notify_socket(self):
+        out = self.tenv.path("env")
+        self.write_config(f'due = "env > {out}"\n')
+        self.start_daemon()  # with NOTIFY_SOCKET set, as systemd does
+        self.cli_ok("now", "posture")
+        wait_until(lambda: out.exists() and "LIMBER_EVENT=due" in out.read_text(), message="the due hook ran")
+        names = {line.split("=", 1)[0] for line in out.read_text().splitlines()}
+        self.assertIn("XDG_RUNTIME_DIR", names)
+        self.assertNotIn("NOTIFY_SOCKET", names)
+
     def test_a_failing_hook_is_logged_and_the_reminder_still_comes(self):
         self.write_config('due = "echo about to fail >&2; exit 3"\n')
         self.start_daemon()
