@@ -26,7 +26,7 @@ BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 # make deb: dpkg-shlibdeps, strip. The package check also runs lintian.
 DEB_PKGS   := dpkg-dev binutils
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian sway waybar grim
+              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian sway waybar grim zsh
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

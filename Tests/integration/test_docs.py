@@ -128,12 +128,23 @@ class GeneratedDocs(unittest.TestCase):
         self.assertEqual(words, {"status", "stats", "start"})
         self.assertIn("--until", {line.split("\t")[0] for line in second.strip().splitlines()})
 
-    def test_zsh_script_parses(self):
+    def test_zsh_script_loads_and_registers_every_command(self):
         zsh = shutil.which("zsh")
         if zsh is None:
             self.skipTest("zsh is not installed (Debian: zsh)")
         r = subprocess.run([zsh, "-n", self.completion("_limber")], capture_output=True, text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
+        # Sourced after compinit, as from fpath: it registers itself for limber and defines a
+        # function per command.
+        names = [s["commandName"] for s in self.dump["command"]["subcommands"] if s["commandName"] != "help"]
+        script = (f"autoload -Uz compinit && compinit -D -u; source {self.completion('_limber')}; "
+                  f"print -r -- $_comps[limber]; whence -w " + " ".join(f"_limber_{n}" for n in names))
+        r = subprocess.run([zsh, "-f", "-c", script], capture_output=True, text=True, timeout=30,
+                           env=dict(os.environ, HOME=str(self.out)))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "_limber")
+        self.assertEqual(len(lines), 1 + len(names), r.stdout)
 
 
 if __name__ == "__main__":
