@@ -121,6 +121,10 @@ enum DoctorRules {
             return d.contains("gnome") ? "GNOME Shell on the session bus" : "GNOME only"
         case "screensaver":
             return d.contains("kde") ? "KDE Plasma's org.freedesktop.ScreenSaver" : "a desktop with org.freedesktop.ScreenSaver (KDE, Xfce)"
+        case "wayland_idle":
+            return "a Wayland compositor with ext-idle-notify-v1 or KDE's idle protocol (sway, Hyprland, river, KDE)"
+        case "x11_idle":
+            return "an X11 session (the X server's SYNC IDLETIME counter)"
         default:
             return "see the README's 'Idle, lock and sleep'"
         }
