@@ -26,7 +26,8 @@ BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 # make deb: dpkg-shlibdeps, strip. The package check also runs lintian.
 DEB_PKGS   := dpkg-dev binutils
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian sway waybar grim zsh
+              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian sway waybar grim zsh \
+              bash-completion
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -92,12 +93,14 @@ test: test-deps build unit-test conformance integration build-checks
 
 # Checks of what is built rather than how it behaves: CNotify's hand-written declarations
 # against the installed glib/libnotify headers, the release binaries (they run, and the
-# debug-only testing aids are not in them), and the Debian package built from them
-# (installed into a scratch root, lintian clean of errors).
+# debug-only testing aids are not in them), the Debian package built from them
+# (installed into a scratch root, lintian clean of errors), and make install's man pages and
+# completions where man and the shells find them.
 build-checks: release
 	Tests/integration/check_cnotify_shim.sh
 	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
 	cd Tests/integration && RELEASE_DIR=$(CURDIR)/$(RELEASE) $(PYTHON) -m unittest -v check_deb
+	cd Tests/integration && $(PYTHON) -m unittest -v check_install
 
 unit-test:
 	$(SWIFT) test --skip-build
