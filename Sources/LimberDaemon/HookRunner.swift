@@ -101,7 +101,10 @@ public final class HookRunner {
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)
-            logger.error("hook not run: cannot start \(shell): \(errnoText(spawned))", metadata: ["hook": "\(event.rawValue)"])
+            // EACCES/EPERM here is most likely a sandbox that forbids running programs.
+            let hint = spawned == EACCES || spawned == EPERM ? " (does limberd's sandbox forbid running programs?)" : ""
+            logger.error("hook not run: cannot start \(shell): \(errnoText(spawned))\(hint)",
+                         metadata: ["hook": "\(event.rawValue)"])
             return false
         }
         let pidFD = Self.pidfdOpen(pid)

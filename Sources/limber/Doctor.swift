@@ -72,7 +72,8 @@ struct DoctorProbe {
             out.append(DoctorRules.idle(s.presence, desktop: environment["XDG_CURRENT_DESKTOP"] ?? ""))
             let proc = try? ConfigFiles.read("/proc/\(s.pid)/status").get()
             let underUnit = unitProps?["MainPID"] == String(s.pid)
-            out.append(DoctorRules.sandbox(proc.map { String(decoding: $0, as: UTF8.self) }, underUnit: underUnit))
+            out.append(DoctorRules.sandbox(status.ownSandbox, procStatus: proc.map { String(decoding: $0, as: UTF8.self) },
+                                           underUnit: underUnit))
         } else {
             out.append(DoctorCheck("daemon", .fail, status.error ?? "limberd does not answer",
                                    fix: "systemctl --user start limber (or run 'limberd' in a terminal); "
@@ -84,13 +85,29 @@ struct DoctorProbe {
         return out
     }
 
-    private func daemonStatus() -> (report: StatusReport?, error: String?) {
+    private func daemonStatus() -> (report: StatusReport?, ownSandbox: DoctorRules.SelfSandbox?, error: String?) {
+        let path: String
         do {
-            let response = try Client.exchange(.status)
-            return (response.status, response.error?.message)
+            path = try Client.socketPath()
         } catch {
-            return (nil, error.message)
+            return (nil, nil, error.message)
         }
+        // The raw line, so a field this limber's types do not have (the self-sandbox) is read too.
+        guard let line = StatusFollow.answerLine(path, .status) else {
+            do {
+                close(try StatusFollow.connect(path, sending: .status))
+                return (nil, nil, "limberd at \(path) did not answer within 5 s")
+            } catch {
+                return (nil, nil, error.message)
+            }
+        }
+        struct Raw: Decodable {
+            struct Status: Decodable { var sandbox: DoctorRules.SelfSandbox? }
+            var status: Status?
+        }
+        let response = Response.decode(line)
+        let own = (try? JSON.decode(Raw.self, from: line))?.status?.sandbox
+        return (response?.status, own, response?.error?.message ?? (response == nil ? "limberd's answer could not be read" : nil))
     }
 
     private func systemctlShow() -> [String: String]? {

@@ -165,18 +165,45 @@ enum DoctorRules {
                                 + "(or Settings > Wellbeing), or stop limber")
     }
 
-    /// limberd's /proc status lines (NoNewPrivs, Seccomp), nil when unreadable.
-    static func sandbox(_ procStatus: String?, underUnit: Bool) -> DoctorCheck {
-        guard let text = procStatus else {
-            return DoctorCheck("sandbox", .warn, "cannot read limberd's process status")
-        }
+    /// limberd's own sandbox as its status reports it (`sandbox` in `status --json`, from a
+    /// limberd that confines itself), read without depending on this limber knowing the type.
+    struct SelfSandbox: Decodable, Equatable {
+        var state: String
+        var abi: Int?
+        var problem: String?
+    }
+
+    /// The sandbox: limberd's own (Landlock) when it reports one, and the unit's (no new
+    /// privileges and a system-call filter, from limberd's /proc status lines).
+    static func sandbox(_ own: SelfSandbox?, procStatus: String?, underUnit: Bool) -> DoctorCheck {
         func field(_ name: String) -> String? {
-            text.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            procStatus?.split(separator: "\n").first { $0.hasPrefix(name + ":") }
                 .map { $0.dropFirst(name.count + 1).trimmingSpacesAndNewlines }
         }
-        let noNewPrivs = field("NoNewPrivs") == "1"
-        let seccomp = field("Seccomp") == "2"
-        if noNewPrivs && seccomp {
+        let unitSandbox = field("NoNewPrivs") == "1" && field("Seccomp") == "2"
+        let unitText = unitSandbox ? "the unit's system-call filter" : nil
+        if let own {
+            switch own.state {
+            case "landlock":
+                let abi = own.abi.map { " ABI \($0)" } ?? ""
+                return DoctorCheck("sandbox", .ok, "limberd confines itself (Landlock\(abi))"
+                                   + (unitText.map { " and runs under \($0)" } ?? ""))
+            case "unavailable":
+                return DoctorCheck("sandbox", .warn, "this kernel has no Landlock, so limberd cannot confine itself"
+                                   + (unitText.map { "; it runs under \($0)" } ?? ""))
+            case "off":
+                return DoctorCheck("sandbox", .warn, "limberd's own sandbox is turned off (LIMBER_SANDBOX=off)",
+                                   fix: "remove LIMBER_SANDBOX=off (systemctl --user edit limber) unless you are debugging")
+            default:
+                return DoctorCheck("sandbox", .fail, "limberd's own sandbox \(own.state)"
+                                   + (own.problem.map { ": \($0)" } ?? ""),
+                                   fix: "see 'journalctl --user -u limber' for why, and report it")
+            }
+        }
+        guard procStatus != nil else {
+            return DoctorCheck("sandbox", .warn, "cannot read limberd's process status")
+        }
+        if unitSandbox {
             return DoctorCheck("sandbox", .ok, "limberd runs sandboxed (no new privileges, system-call filter)")
         }
         return DoctorCheck("sandbox", underUnit ? .fail : .warn,

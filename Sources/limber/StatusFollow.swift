@@ -48,6 +48,11 @@ struct StatusFollow {
     struct ConnectFailure: Error { var message: String }
 
     private func connectAndSubscribe() throws(ConnectFailure) -> Int32 {
+        try Self.connect(socketPath, sending: .subscribe)
+    }
+
+    /// Connects to limberd and sends `request`; the connected socket.
+    static func connect(_ socketPath: String, sending request: Request) throws(ConnectFailure) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ConnectFailure(message: "cannot create a socket: \(errnoText())") }
         var addr = sockaddr_un()
@@ -62,7 +67,7 @@ struct StatusFollow {
         }
         let connected = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
         guard connected == 0 else {
@@ -70,12 +75,31 @@ struct StatusFollow {
             close(fd)
             throw ConnectFailure(message: message)
         }
-        let request = Request.subscribe.encoded()
-        guard writeAll(fd, request) == 0 else {
+        guard writeAll(fd, request.encoded()) == 0 else {
             close(fd)
             throw ConnectFailure(message: "limberd at \(socketPath) closed the connection")
         }
         return fd
+    }
+
+    /// One answer line to `request`, as limberd sent it (fields this limber does not know
+    /// included), or nil when there is none within `timeout` milliseconds.
+    static func answerLine(_ socketPath: String, _ request: Request, timeout: Int32 = 5000) -> [UInt8]? {
+        guard let fd = try? connect(socketPath, sending: request) else { return nil }
+        defer { close(fd) }
+        var answer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while !answer.contains(UInt8(ascii: "\n")) {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, timeout)
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else { return nil }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0, answer.count < maxLine else { return nil }
+            answer += chunk[..<n]
+        }
+        return Array(answer[..<(answer.firstIndex(of: UInt8(ascii: "\n")) ?? answer.endIndex)])
     }
 
     /// Prints each pushed status until the connection ends; returns why it ended.

@@ -62,8 +62,17 @@ import Testing
         #expect(DoctorRules.gnomeBreaks("@as []\n").status == .ok)
         #expect(DoctorRules.gnomeBreaks("['eyesight', 'movement']\n").status == .fail)
         let sandboxed = "Name:\tlimberd\nNoNewPrivs:\t1\nSeccomp:\t2\n"
-        #expect(DoctorRules.sandbox(sandboxed, underUnit: true).status == .ok)
-        #expect(DoctorRules.sandbox("NoNewPrivs:\t0\nSeccomp:\t0\n", underUnit: true).status == .fail)
-        #expect(DoctorRules.sandbox("NoNewPrivs:\t0\nSeccomp:\t0\n", underUnit: false).status == .warn)
+        let bare = "NoNewPrivs:\t0\nSeccomp:\t0\n"
+        #expect(DoctorRules.sandbox(nil, procStatus: sandboxed, underUnit: true).status == .ok)
+        #expect(DoctorRules.sandbox(nil, procStatus: bare, underUnit: true).status == .fail)
+        #expect(DoctorRules.sandbox(nil, procStatus: bare, underUnit: false).status == .warn)
+        // limberd's own sandbox, when it reports one, decides.
+        let landlock = DoctorRules.SelfSandbox(state: "landlock", abi: 3, problem: nil)
+        #expect(DoctorRules.sandbox(landlock, procStatus: bare, underUnit: true)
+                == DoctorCheck("sandbox", .ok, "limberd confines itself (Landlock ABI 3)"))
+        #expect(DoctorRules.sandbox(.init(state: "unavailable"), procStatus: sandboxed, underUnit: true).summary
+                == "this kernel has no Landlock, so limberd cannot confine itself; it runs under the unit's system-call filter")
+        #expect(DoctorRules.sandbox(.init(state: "off"), procStatus: bare, underUnit: false).status == .warn)
+        #expect(DoctorRules.sandbox(.init(state: "failed", problem: "EINVAL"), procStatus: bare, underUnit: false).status == .fail)
     }
 }
