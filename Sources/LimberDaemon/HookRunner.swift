@@ -282,7 +282,12 @@ public final class HookRunner {
                 }
             }
         } else {
-            // Exited, but something it started still holds the output open.
+            // Exited, but something it started still holds the output open: that is part of
+            // the hook too, and its time is up. (The group's id cannot be reused while a
+            // member of the group is alive.)
+            logger.warning("hook \(run.event.rawValue) left processes running past its time limit; stopping them",
+                           metadata: ["hook": "\(run.event.rawValue)", "pid": "\(run.pid)"])
+            kill(-run.pid, SIGKILL)
             abandonOutput(run)
         }
     }

@@ -125,6 +125,19 @@ class Hooks(DaemonTestCase):
         wait_until(lambda: f"guided_step routine {guide['routine']} 1/{guide['steps']}" in out.read_text(),
                    message=f"the guided_step hook; have {out.read_text()!r}")
 
+    def test_what_a_hook_leaves_running_is_stopped_at_the_time_limit(self):
+        pids = self.tenv.path("pids")
+        # The hook itself ends at once; the child it leaves keeps the output open.
+        self.write_config(f'due = "sleep 300 & echo $! > {pids}"\ntimeout = "1s"\n')
+        self.start_daemon()
+        self.cli_ok("now", "posture")
+        wait_until(lambda: pids.exists() and pids.read_text().strip(), message="the hook started")
+        child = int(pids.read_text())
+        self.wait_log("hook due left processes running past its time limit; stopping them")
+        wait_until(lambda: not os.path.exists(f"/proc/{child}") or " Z " in open(f"/proc/{child}/stat").read(),
+                   message="the child is gone")
+        self.cli_ok("done")
+
     def test_a_hook_config_error_names_the_fix(self):
         self.write_config("due = 3\n")
         rc, out, err = self.cli("config", "check")
