@@ -154,7 +154,7 @@ days_per_week = 4
 # LIMBER_ROUTINE_TITLE, LIMBER_STEP, LIMBER_STEPS and LIMBER_STEP_TEXT. For example:
 #
 #     due = "notify-send -u low limber \"$LIMBER_KIND due\""
-#     natural_break = "echo \"away $LIMBER_AWAY_SECONDS s\" >> ~/breaks.log"
+#     natural_break = "echo \"away $LIMBER_AWAY_SECONDS s\" >> ~/.local/state/limber/breaks.log"
 #
 # Under the systemd unit hooks run in limberd's sandbox: the home folder is read-only
 # except ~/.local/state/limber, and there is no network.
