@@ -33,7 +33,13 @@ import Testing
         let mako = DoctorRules.Server(name: "mako", vendor: "emersion", version: "1.7.1", capabilities: ["body", "body-markup"])
         let c = DoctorRules.notifications(mako, error: nil)
         #expect(c.status == .ok)
-        #expect(c.summary.hasSuffix("limber shows no buttons (answer with 'limber done'), bold text"))
+        #expect(c.summary.hasSuffix("limber shows no buttons (the server takes no actions): answer with 'limber done', "
+                                    + "'snooze' or 'skip', bold text"))
+        var withActions = mako
+        withActions.capabilities.append("actions")
+        #expect(DoctorRules.notifications(withActions, error: nil).summary.contains("mako draws none"))
+        withActions.name = "Plasma"
+        #expect(DoctorRules.notifications(withActions, error: nil).summary.contains("buttons Done, Snooze, Skip and Start"))
         #expect(DoctorRules.notifications(nil, error: "no bus").status == .fail)
     }
 
