@@ -15,6 +15,8 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# The XDG autostart entry that starts the unit in sessions without graphical-session.target.
+AUTOSTARTDIR ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/autostart,/etc/xdg/autostart)
 SWIFT      ?= swift
 PYTHON     ?= /usr/bin/python3
 SHARED     ?= ../shared
@@ -27,7 +29,7 @@ BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 DEB_PKGS   := dpkg-dev binutils
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
               man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian sway waybar grim zsh \
-              bash-completion
+              bash-completion passwd desktop-file-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -138,7 +140,7 @@ deb: release docs
 	build-support/deb.sh $(RELEASE) $(DOCS) .build/deb
 
 install: release docs
-	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" \
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(AUTOSTARTDIR)" \
 	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(BASHCOMPDIR)" \
 	  "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
 	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
@@ -150,6 +152,7 @@ install: release docs
 	install -m 0644 $(DOCS)/completions/limber.fish "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
+	install -m 0644 systemd/limber-autostart.desktop "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
 	  systemctl --user daemon-reload; \
 	  systemctl --user enable --now limber.service; \
@@ -157,7 +160,8 @@ install: release docs
 	else \
 	  echo "limber is installed. No systemd user manager answered, so the unit was not started."; \
 	  echo "In your desktop session run:  systemctl --user daemon-reload && systemctl --user enable --now limber"; \
-	  echo "or start '$(BINDIR)/limberd' from your session's autostart."; \
+	  echo "Sessions without graphical-session.target (sway, i3, Hyprland...) start it from"; \
+	  echo "$(AUTOSTARTDIR)/limber-autostart.desktop or their config: see README, Starting with your desktop."; \
 	fi
 
 uninstall:
@@ -165,7 +169,8 @@ uninstall:
 	  systemctl --user disable --now limber.service 2>/dev/null || true; \
 	fi
 	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
-	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(MANDIR)/man1/limber.1" "$(DESTDIR)$(MANDIR)/man1/limberd.1" \
+	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop" \
+	      "$(DESTDIR)$(MANDIR)/man1/limber.1" "$(DESTDIR)$(MANDIR)/man1/limberd.1" \
 	      "$(DESTDIR)$(MANDIR)/man5/limber.toml.5" "$(DESTDIR)$(BASHCOMPDIR)/limber" "$(DESTDIR)$(ZSHCOMPDIR)/_limber" \
 	      "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null

@@ -39,10 +39,12 @@ let package = Package(
         .systemLibrary(name: "CNotify", providers: [.apt(["libnotify-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
                        providers: [.apt(["libsystemd-dev"])]),
+        // Landlock's system calls (no library: the kernel ABI, declared in the header).
+        .systemLibrary(name: "CLandlock"),
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd",
+                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 

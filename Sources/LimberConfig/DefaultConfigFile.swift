@@ -156,8 +156,9 @@ days_per_week = 4
 #     due = "notify-send -u low limber \"$LIMBER_KIND due\""
 #     natural_break = "echo \"away $LIMBER_AWAY_SECONDS s\" >> ~/.local/state/limber/breaks.log"
 #
-# Under the systemd unit hooks run in limberd's sandbox: the home folder is read-only
-# except ~/.local/state/limber, and there is no network.
+# Hooks run in limberd's sandbox: they may run the system's programs (when hooks are set
+# at limberd's start: restart it after adding the first), read the system and this folder,
+# write only in ~/.local/state/limber, and use no network.
 due = ""
 done = ""
 snoozed = ""

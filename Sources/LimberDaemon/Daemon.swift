@@ -98,6 +98,28 @@ public enum Daemon {
             return 1
         }
 
+        // Before the first thread (GLib's D-Bus worker) starts: Landlock confines the calling
+        // thread and what it starts from then on. The config file is read again on reload.
+        let configFile: String?
+        switch source {
+        case .standard: configFile = paths.configFile
+        case .file(let path): configFile = path
+        case .defaults: configFile = nil
+        }
+        // Hooks are programs limberd starts inside its sandbox: set at start, they may run.
+        let sandbox = SelfSandbox.apply(stateDirectory: paths.stateDirectory, runtimeDirectory: runtime,
+                                        configFile: configFile, environment: environment,
+                                        runsPrograms: !settings.hooks.commands.isEmpty, logger: logger)
+        #if LIMBER_TESTING
+        // Testing aid: try to create this file once confined, and log what happened.
+        if let probe = environment["LIMBER_TEST_SANDBOX_PROBE"] {
+            let fd = open(probe, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            let code = errno
+            if fd >= 0 { close(fd) }
+            logger.info("testing aid: creating \(probe): \(fd >= 0 ? "allowed" : "refused, errno \(code)")")
+        }
+        #endif
+
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
         let notifier = Notifier(appName: "limber", logger: logger)
@@ -114,6 +136,7 @@ public enum Daemon {
                                        mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
         engine.presence = presence
         engine.hookRunner = HookRunner(loop: loop, logger: logger)
+        engine.sandbox = sandbox
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
@@ -151,7 +174,7 @@ public enum Daemon {
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
-            "config": "\(settings.configPath ?? "built-in defaults")",
+            "config": "\(settings.configPath ?? "built-in defaults")", "sandbox": "\(sandbox.state)",
         ])
         loop.run()
 

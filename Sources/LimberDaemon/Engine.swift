@@ -106,6 +106,8 @@ public final class Engine {
     var watchdogTimer: SourceID?
     /// Who tells the engine the user is away or back; it also lists the sources for status.
     public var presence: PresenceMonitor?
+    /// limberd's own sandbox, as status reports it (set once at start-up).
+    public var sandbox: StatusReport.Sandbox?
     /// Called with the new settings after a successful reload.
     public var onReload: ((DaemonSettings) -> Void)?
     /// Runs the [hooks] commands (Engine+Hooks.swift); none without it.
@@ -520,7 +522,7 @@ public final class Engine {
                          naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
-            presence: presenceReport(s.presence), guide: guideReport)
+            presence: presenceReport(s.presence), guide: guideReport, sandbox: sandbox)
     }
 
     func presenceReport(_ p: ScheduleStatus.Presence) -> StatusReport.Presence {

@@ -102,7 +102,9 @@ public final class HookRunner {
         guard spawned == 0 else {
             close(readEnd)
             // EACCES/EPERM here is most likely a sandbox that forbids running programs.
-            let hint = spawned == EACCES || spawned == EPERM ? " (does limberd's sandbox forbid running programs?)" : ""
+            let hint = spawned == EACCES || spawned == EPERM
+                ? "; limberd's sandbox lets hooks run programs only when [hooks] were set at its start: "
+                  + "restart it (systemctl --user restart limber)" : ""
             logger.error("hook not run: cannot start \(shell): \(errnoText(spawned))\(hint)",
                          metadata: ["hook": "\(event.rawValue)"])
             return false

@@ -207,6 +207,23 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// limberd's own file-system sandbox (Landlock), which does not depend on the unit.
+    public struct Sandbox: Codable, Sendable, Equatable {
+        /// `landlock` (confined), `unavailable` (the kernel has no Landlock), `off`
+        /// (LIMBER_SANDBOX=off) or `failed` (Landlock refused the rules; see the log).
+        public var state: String
+        /// The Landlock ABI version in use; null when not confined.
+        @Nullable public var abi: Int?
+        /// The folders limberd may write; empty when not confined (then it is not limited).
+        public var writable: [String]
+        /// Why it is not confined; null when it is.
+        @Nullable public var problem: String?
+
+        public init(state: String, abi: Int?, writable: [String], problem: String?) {
+            self.state = state; self.abi = abi; self.writable = writable; self.problem = problem
+        }
+    }
+
     /// `active`, `paused` or `off-hours` (outside work hours).
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
@@ -224,17 +241,20 @@ public struct StatusReport: Codable, Sendable, Equatable {
     @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
     @Nullable public var guide: Guide?
+    /// Whether limberd confines itself; nil only from a limberd older than it.
+    @Nullable public var sandbox: Sandbox?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
                 notifications: String, version: String, pid: Int32, configPath: String?,
-                presence: Presence? = nil, guide: Guide? = nil) {
+                presence: Presence? = nil, guide: Guide? = nil, sandbox: Sandbox? = nil) {
         self.state = state; self.pausedUntil = pausedUntil; self.due = due; self.next = next
         self.today = today; self.notifications = notifications; self.version = version
         self.pid = pid; self.configPath = configPath; self.presence = presence; self.guide = guide
+        self.sandbox = sandbox
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid, presence, guide
+        case state, due, next, today, notifications, version, pid, presence, guide, sandbox
         case pausedUntil = "paused_until"
         case configPath = "config_path"
     }

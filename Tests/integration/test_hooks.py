@@ -18,6 +18,8 @@ def setUpModule():
     require_python_modules()
 
 
+# Hooks write into limber's state folder: limberd's sandbox (Landlock, when the kernel has
+# it) lets them write nowhere else, as the README says.
 class Hooks(DaemonTestCase):
     def write_config(self, hooks):
         folder = self.tenv.config_home / "limber"
@@ -32,7 +34,7 @@ class Hooks(DaemonTestCase):
                           message=f"{text!r} in limberd's log\n{self.diag()}")
 
     def test_a_hook_that_succeeds_gets_the_event_in_its_environment(self):
-        out = self.tenv.path("events.jsonl")
+        out = self.tenv.state_dir / "events.jsonl"
         # Each event appends its LIMBER_* variables as one JSON line, and says something.
         dump = (f"/usr/bin/python3 -c 'import json,os; print(json.dumps({{k: v for k, v in os.environ.items() "
                 f"if k.startswith(\"LIMBER_\") and k != \"LIMBER_TEST_SAFETY_NOTICE\"}}))' >> {out}; echo hook said $LIMBER_EVENT")
@@ -69,7 +71,7 @@ class Hooks(DaemonTestCase):
         self.assertNotIn("failed with exit status", self.log())
 
     def test_a_hook_does_not_inherit_limberds_notify_socket(self):
-        out = self.tenv.path("env")
+        out = self.tenv.state_dir / "env"
         self.write_config(f'due = "env > {out}"\n')
         self.start_daemon()  # with NOTIFY_SOCKET set, as systemd does
         self.cli_ok("now", "posture")
@@ -89,7 +91,7 @@ class Hooks(DaemonTestCase):
         self.wait_history("done")
 
     def test_a_hanging_hook_is_killed_and_blocks_nothing(self):
-        pids = self.tenv.path("pids")
+        pids = self.tenv.state_dir / "pids"
         # The hook starts a child of its own that holds the output pipe too: both must go.
         self.write_config(f'due = "sleep 300 & echo $$ $! > {pids}; wait"\ntimeout = "1s"\n')
         self.start_daemon()
@@ -109,7 +111,7 @@ class Hooks(DaemonTestCase):
         self.assertTrue(self.daemon.alive())
 
     def test_a_guided_step_and_a_missed_reminder_run_their_hooks(self):
-        out = self.tenv.path("events")
+        out = self.tenv.state_dir / "events"
         line = f'echo \\"$LIMBER_EVENT $LIMBER_KIND $LIMBER_ROUTINE $LIMBER_STEP/$LIMBER_STEPS\\" >> {out}'
         self.write_config(f'guided_step = "{line}"\nmissed = "{line}"\n'
                           '[reminders]\nreshow_after = "1m"\nreshow_count = 0\n')
@@ -126,7 +128,7 @@ class Hooks(DaemonTestCase):
                    message=f"the guided_step hook; have {out.read_text()!r}")
 
     def test_what_a_hook_leaves_running_is_stopped_at_the_time_limit(self):
-        pids = self.tenv.path("pids")
+        pids = self.tenv.state_dir / "pids"
         # The hook itself ends at once; the child it leaves keeps the output open.
         self.write_config(f'due = "sleep 300 & echo $! > {pids}"\ntimeout = "1s"\n')
         self.start_daemon()
@@ -137,6 +139,23 @@ class Hooks(DaemonTestCase):
         wait_until(lambda: not os.path.exists(f"/proc/{child}") or " Z " in open(f"/proc/{child}/stat").read(),
                    message="the child is gone")
         self.cli_ok("done")
+
+    def test_under_landlock_a_hook_set_after_the_start_asks_for_a_restart(self):
+        self.start_daemon()  # no hooks: the sandbox lets limberd run no programs
+        if (self.status().get("sandbox") or {}).get("state") != "landlock":
+            self.skipTest("limberd does not confine itself with Landlock on this kernel")
+        ran = self.tenv.state_dir / "ran"
+        self.write_config(f'due = "touch {ran}"\n')
+        self.cli_ok("reload")
+        self.cli_ok("now", "posture")
+        self.notifications.wait_for_notify()
+        self.wait_log("restart it (systemctl --user restart limber)")
+        self.cli_ok("done")
+        # After the restart the same hook runs.
+        self.daemon.restart()
+        self.cli_ok("now", "posture")
+        wait_until(ran.exists, message=f"the hook ran after the restart\n{self.diag()}")
+        self.assertIn("hooks may run the system's programs", self.log())
 
     def test_a_hook_config_error_names_the_fix(self):
         self.write_config("due = 3\n")
