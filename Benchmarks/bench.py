@@ -149,10 +149,18 @@ def run(args, limberd, limber, floor):
 
     # Idle: RSS after settling, then context switches of every thread over the idle window.
     subjects = [Subject("limberd", [limberd, "--defaults"]), Subject("floor", [str(floor)]),
-                Subject("limberd+watchdog", [limberd, "--defaults"], watchdog_usec=60_000_000)]
+                Subject("limberd+watchdog", [limberd, "--defaults"], watchdog_usec=60_000_000),
+                Subject("limberd after a reminder", [limberd, "--defaults"])]
     try:
         for s in subjects:
             s.start()
+        # One reminder shown and answered: the notifier's thread, its GLib context and the
+        # D-Bus connection exist from then on, and must idle as quietly.
+        after_reminder = subjects[3]
+        with harness.ControlClient(after_reminder.tenv.socket_path) as c:
+            c.request({"v": 1, "cmd": "now", "kind": "posture"})
+            harness.wait_until(lambda: after_reminder.fake.notify_calls(), timeout=10, message="a Notify call")
+            c.request({"v": 1, "cmd": "done"})
         print(f"(idling {args.settle:.0f} s, then counting context switches for {args.idle:.0f} s)", flush=True)
         time.sleep(args.settle)
         rss = {s.label: rss_kib(s.process.pid) / 1024 for s in subjects}
@@ -172,8 +180,14 @@ def run(args, limberd, limber, floor):
                (after["limberd+watchdog"] - before["limberd+watchdog"]) * per_min, "", None)
         report("  with WatchdogSec=60s: WATCHDOG=1 / minute", pings * per_min, "", None)
         report("  with WatchdogSec=60s: seconds between pings (median)", spacing, "s", None)
+        # No target: the session-bus connection libnotify opens costs about 1.5 MiB by itself.
+        report(f"after one reminder: RSS after {args.settle:.0f} s idle", rss["limberd after a reminder"], "MiB",
+               rss["floor"])
+        report("after one reminder: context switches / idle minute",
+               (after["limberd after a reminder"] - before["limberd after a reminder"]) * per_min, "", None)
         figures.all["threads"] = {s.label: threads(s.process.pid) for s in subjects}
-        print(f"{'threads':<42} limberd {figures.all['threads']['limberd']}, floor {figures.all['threads']['floor']}")
+        print(f"{'threads':<42} limberd {figures.all['threads']['limberd']}, floor {figures.all['threads']['floor']}, "
+              f"limberd after a reminder {figures.all['threads']['limberd after a reminder']}")
 
         # limber status round trip against the idle daemon.
         s = subjects[0]

@@ -194,6 +194,7 @@ extension Scheduler {
             r.reason = away.seen.sorted().map(\.rawValue).joined(separator: ",")
             if let p = state.prompt, p.kind == .posture || coversRoutine {
                 // The break is the answer to the reminder that was waiting for it.
+                effects += settleUnrecorded(at: now)
                 state.prompt = nil
                 r.promptID = p.id
                 effects.append(.withdraw(promptID: p.id))

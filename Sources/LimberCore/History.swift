@@ -1,8 +1,13 @@
 /// What happened, for the history file: every transition of the schedule is one record.
 public enum Outcome: String, Sendable, Codable, CaseIterable {
-    /// A reminder was shown for the first time (it came due).
+    /// A reminder came due and a notification server showed it (answered with an id).
     case shown
-    /// An unanswered reminder was shown again.
+    /// A reminder came due but no notification server showed it (`reason`: `no-server`,
+    /// `timeout`, `error`, or `pending` when it was answered before any server replied). It
+    /// stays due; when a server shows it later, a `reshown` line with reason `late` follows.
+    case unshown
+    /// An unanswered reminder was shown again; with reason `late`, a server showed for the
+    /// first time a reminder recorded `unshown`.
     case reshown
     case done
     case snoozed
@@ -93,7 +98,7 @@ public struct DayCounts: Sendable, Equatable, Codable {
     public mutating func count(_ outcome: Outcome, early: Bool) {
         switch outcome {
         case .naturalBreak: naturalBreaks += 1
-        case .shown: due += 1
+        case .shown, .unshown: due += 1  // one of the two per reminder: it came due
         case .done:
             done += 1
             if early { due += 1 }

@@ -45,7 +45,8 @@ extension PromptState: Codable {
     enum CodingKeys: String, CodingKey {
         case id, kind, shows, serial
         case firstShownWallMs = "first_shown_wall_ms", nextActionMonotonicMs = "next_action_monotonic_ms"
-        case held
+        case held, seen, displayed
+        case recordedShow = "recorded_show"
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +57,11 @@ extension PromptState: Codable {
         firstShownWall = try c.decode(Millis.self, forKey: .firstShownWallMs).duration
         nextActionAt = try c.decode(Millis.self, forKey: .nextActionMonotonicMs).duration
         held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false
+        // State from before limber waited for the server's answer recorded the first showing
+        // at once: take it as seen and recorded.
+        seen = try c.decodeIfPresent(Bool.self, forKey: .seen) ?? true
+        recordedShow = try c.decodeIfPresent(Int.self, forKey: .recordedShow).map { max(0, $0) } ?? shows
+        displayed = try c.decodeIfPresent(Bool.self, forKey: .displayed) ?? false
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -66,6 +72,9 @@ extension PromptState: Codable {
         try c.encode(Millis(firstShownWall), forKey: .firstShownWallMs)
         try c.encode(Millis(nextActionAt), forKey: .nextActionMonotonicMs)
         if held { try c.encode(held, forKey: .held) }
+        try c.encode(seen, forKey: .seen)
+        try c.encode(recordedShow, forKey: .recordedShow)
+        if displayed { try c.encode(displayed, forKey: .displayed) }
     }
 }
 

@@ -20,7 +20,9 @@ extension Scheduler {
             return [.show(prompt(p, isRepeat: true))]
         }
         var r: HistoryRecord
+        var effects: [Effect] = []
         if let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             r = HistoryRecord(outcome: .done, kind: p.kind, promptID: p.id, at: now)
         } else {
@@ -30,6 +32,6 @@ extension Scheduler {
         r.routine = routine
         r.reason = "guided"
         restart(.routine)
-        return [record(r)]
+        return effects + [record(r)]
     }
 }

@@ -86,6 +86,16 @@ public enum Event: Sendable, Equatable {
     case awayBegan(AwaySource, idleFor: Duration)
     /// A source reports the user back.
     case awayEnded(AwaySource)
+    /// A notification server displayed showing `show` of reminder `promptID`: it answered
+    /// the call with an id. Only now does the history say the reminder was shown.
+    case notificationShown(promptID: UInt64, show: Int)
+    /// Showing `show` of reminder `promptID` reached no server; `reason` is `no-server`,
+    /// `timeout` (a server took the call and never answered) or `error`.
+    case notificationFailed(promptID: UInt64, show: Int, reason: String)
+    /// A notification server is on the session bus (it appeared, or limber learned it is there).
+    case notificationServerAppeared
+    /// The notification server left the session bus: what it displayed is gone with it.
+    case notificationServerVanished
 }
 
 /// The result of handling an event.
@@ -126,6 +136,8 @@ public struct Scheduler: Sendable, Equatable {
                                at now: Moment) -> (Scheduler, [Effect]) {
         var s = Scheduler(settings: settings, state: saved)
         var effects: [Effect] = []
+        // This process has not heard from a server about it yet.
+        s.state.prompt?.displayed = false
         if creditDowntime, now.monotonic >= saved.anchorMonotonic {
             effects += s.advance(to: now)
             // A daemon that runs is awake: a sleep logind reported to the last one is over.
@@ -147,6 +159,7 @@ public struct Scheduler: Sendable, Equatable {
             // Back outside work hours (the next morning, say): the reminder left on screen
             // waits for work to start, as if work hours had ended while limberd ran.
             if let p = s.state.prompt, !settings.workHours.contains(now.local) {
+                effects += s.settleUnrecorded(at: now)
                 s.state.prompt = nil
                 var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
                 r.reason = "work-hours"
@@ -202,6 +215,17 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += beginAway(source, idleFor: idleFor, at: now)
         case .awayEnded(let source):
             t.effects += endAway(source, at: now)
+        case .notificationShown(let id, let show):
+            t.effects += notificationShown(id, show: show, at: now)
+        case .notificationFailed(let id, let show, let reason):
+            t.effects += notificationFailed(id, show: show, reason: reason, at: now)
+        case .notificationServerAppeared:
+            t.effects += serverAppeared(at: now)
+        case .notificationServerVanished:
+            if var p = state.prompt {
+                p.displayed = false
+                state.prompt = p
+            }
         }
         t.effects += evaluate(at: now)
         return t
@@ -245,6 +269,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         // Work hours ended with a reminder on screen: take it off; it stays due for next time.
         if wasInWork, !settings.workHours.contains(now.local), let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
             r.reason = "work-hours"
@@ -312,13 +337,19 @@ public struct Scheduler: Sendable, Equatable {
                 return effects
             }
             if now.monotonic >= p.nextActionAt {
-                if p.shows <= settings.reshowCount {
-                    p.shows += 1
+                if !p.displayed {
+                    // No server shows it (none there, or the last call failed or is still
+                    // waiting): try the same showing again; nobody can have missed it yet.
                     p.nextActionAt = now.monotonic + settings.reshowDelay
                     state.prompt = p
-                    var r = HistoryRecord(outcome: .reshown, kind: p.kind, promptID: p.id, at: now)
-                    r.show = p.shows
-                    effects += [.show(prompt(p, isRepeat: false)), record(r)]
+                    effects.append(.show(prompt(p, isRepeat: true)))
+                } else if p.shows <= settings.reshowCount {
+                    // Recorded `reshown` when a server answers (notificationShown).
+                    p.shows += 1
+                    p.nextActionAt = now.monotonic + settings.reshowDelay
+                    p.displayed = false
+                    state.prompt = p
+                    effects.append(.show(prompt(p, isRepeat: false)))
                 } else {
                     effects += resolve(p, .missed, at: now)
                 }
@@ -342,10 +373,73 @@ public struct Scheduler: Sendable, Equatable {
                             nextActionAt: now.monotonic + settings.reshowDelay,
                             serial: kind == .posture ? state.postureSerial : state.routineSerial)
         if kind == .posture { state.postureSerial += 1 } else { state.routineSerial += 1 }
+        var fresh = p
+        fresh.seen = false
+        fresh.recordedShow = 0
+        state.prompt = fresh
+        // Recorded `shown` or `unshown` when the server answers (or does not).
+        return [.show(prompt(fresh, isRepeat: false))]
+    }
+
+    // MARK: The notification server
+
+    private mutating func notificationShown(_ id: UInt64, show: Int, at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.id == id else { return [] }  // answered or withdrawn since
+        p.displayed = true
+        var effects: [Effect] = []
+        if !p.seen {
+            p.seen = true
+            var r = HistoryRecord(outcome: p.recordedShow == 0 ? .shown : .reshown, kind: p.kind, promptID: p.id, at: now)
+            r.show = show
+            if p.recordedShow > 0 { r.reason = "late" }
+            p.recordedShow = max(p.recordedShow, show)
+            effects.append(record(r))
+        } else if show > p.recordedShow {
+            var r = HistoryRecord(outcome: .reshown, kind: p.kind, promptID: p.id, at: now)
+            r.show = show
+            p.recordedShow = show
+            effects.append(record(r))
+        }
         state.prompt = p
-        var r = HistoryRecord(outcome: .shown, kind: kind, promptID: p.id, at: now)
-        r.show = 1
-        return [.show(prompt(p, isRepeat: false)), record(r)]
+        return effects
+    }
+
+    private mutating func notificationFailed(_ id: UInt64, show: Int, reason: String, at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.id == id else { return [] }
+        p.displayed = false
+        // One line per reminder that came due unseen; later failures are only logged.
+        guard p.recordedShow == 0 else {
+            state.prompt = p
+            return []
+        }
+        p.recordedShow = max(1, show)
+        state.prompt = p
+        var r = HistoryRecord(outcome: .unshown, kind: p.kind, promptID: p.id, at: now)
+        r.show = show
+        r.reason = reason
+        return [record(r)]
+    }
+
+    /// Shows the reminder on screen that no server displays now (one appeared after none was
+    /// there, or came back after leaving), with its re-show clock starting over.
+    private mutating func serverAppeared(at now: Moment) -> [Effect] {
+        guard var p = state.prompt, !p.displayed, !p.held, state.away == nil, !state.guiding else { return [] }
+        p.nextActionAt = now.monotonic + settings.reshowDelay
+        state.prompt = p
+        return [.show(prompt(p, isRepeat: true))]
+    }
+
+    /// The prompt on screen is taken off (answered, withdrawn, replaced): if no server had
+    /// answered for it yet, the history first says it came due unseen, so every reminder
+    /// counts once as due.
+    mutating func settleUnrecorded(at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.recordedShow == 0 else { return [] }
+        p.recordedShow = p.shows
+        state.prompt = p
+        var r = HistoryRecord(outcome: .unshown, kind: p.kind, promptID: p.id, at: now)
+        r.show = p.shows
+        r.reason = "pending"
+        return [record(r)]
     }
 
     func prompt(_ p: PromptState, isRepeat: Bool) -> Prompt {
@@ -357,17 +451,19 @@ public struct Scheduler: Sendable, Equatable {
     /// Takes a posture check off screen for the routine shown in its place (the routine covers
     /// it), recorded as withdrawn so that the day counts one reminder due, not two.
     private mutating func replace(_ p: PromptState, at now: Moment) -> [Effect] {
+        let settled = settleUnrecorded(at: now)
         state.prompt = nil
         var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
         r.reason = "replaced"
-        return [.withdraw(promptID: p.id), record(r)]
+        return settled + [.withdraw(promptID: p.id), record(r)]
     }
 
     /// Ends a prompt with `outcome`: records it and restarts the interval(s) it covers.
     private mutating func resolve(_ p: PromptState, _ outcome: Outcome, at now: Moment) -> [Effect] {
+        let settled = settleUnrecorded(at: now)
         state.prompt = nil
         restart(p.kind)
-        return [.withdraw(promptID: p.id), record(HistoryRecord(outcome: outcome, kind: p.kind, promptID: p.id, at: now))]
+        return settled + [.withdraw(promptID: p.id), record(HistoryRecord(outcome: outcome, kind: p.kind, promptID: p.id, at: now))]
     }
 
     /// A routine covers the posture check too, so finishing one restarts both intervals.
@@ -419,6 +515,7 @@ public struct Scheduler: Sendable, Equatable {
                 return []
             }
             let d = length ?? settings.snoozeDefault
+            let settled = settleUnrecorded(at: now)
             state.prompt = nil
             if p.kind == .posture { state.posture.snoozes += 1 } else { state.routine.snoozes += 1 }
             // Nothing comes due before the snooze ends: push every interval to at least `d` away.
@@ -432,7 +529,7 @@ public struct Scheduler: Sendable, Equatable {
             let left = settings.snoozeLimit - used - 1
             reply = .ok("\(p.kind.displayName) snoozed for \(formatDuration(d))"
                         + (left == 0 ? "; that was the last snooze for it" : " (\(left) snooze\(left == 1 ? "" : "s") left)"))
-            return [.withdraw(promptID: p.id), record(r)]
+            return settled + [.withdraw(promptID: p.id), record(r)]
         }
     }
 
@@ -471,6 +568,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         state.pause = PauseState(until: until)
         if let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             var w = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
             w.reason = "paused"

@@ -22,6 +22,14 @@ public struct PromptState: Sendable, Equatable {
     /// It waited while the user was away: at `nextActionAt` (the end of the grace period) it
     /// is shown again in place, without counting as a re-show.
     public var held = false
+    /// A notification server displayed it at least once: only then can it count as missed.
+    public var seen = true
+    /// The highest showing the history has a line for (`shown`, `reshown` or `unshown`); 0
+    /// while no server has answered for it yet.
+    public var recordedShow = 1
+    /// A server displays its latest showing now (as far as limber knows: a restarted daemon
+    /// shows it again and learns anew).
+    public var displayed = false
 }
 
 /// A pause; `until` nil means until resumed.

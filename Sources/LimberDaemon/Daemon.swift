@@ -122,7 +122,7 @@ public enum Daemon {
 
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
-        let notifier = Notifier(appName: "limber", logger: logger)
+        let notifier = Notifier(appName: "limber", loop: loop, logger: logger)
         var safetyNotice = true
         #if LIMBER_TESTING
         // Testing aid: tests of other things need not count the safety notice shown once.
@@ -179,6 +179,9 @@ public enum Daemon {
         loop.run()
 
         engine.stop()
+        // The last calls (a guided routine's notification taken down) reach the server,
+        // unless it hangs: then limberd does not wait for it.
+        notifier.drain(within: .seconds(2))
         presence.stop()
         followers.closeAll()
         server.close()

@@ -19,6 +19,12 @@ struct CoachRuntime {
     var sitStandEndTimer: SourceID?
     /// The built-in catalog merged with the user's entries; built on first use, dropped on reload.
     var catalog: Catalog?
+    /// The safety notice was sent and the server has not answered yet.
+    var safetyNoticePending = false
+    /// The server took the safety notice and never answered: it is sent again only when a
+    /// server appears, not before every notification (each try would hold the notifier's
+    /// thread for 25 s, and the reminder behind it).
+    var safetyNoticeHeldBack = false
 
     init(state: CoachState) { self.state = state }
 }
@@ -67,15 +73,34 @@ extension Engine {
     /// reminder, a routine, the daily offer): the first start thus shows them before any
     /// exercise, without connecting to the notification server at start-up only for them
     /// (the connection costs about 1.5 MiB that an idle limberd does not otherwise hold).
-    /// Remembered in the state once a server took it.
+    /// Remembered in the state once a server answered for it; sent again, without waiting for
+    /// anything, before a later notification if no server was there.
     func showSafetyNoticeOnce() {
-        guard showsSafetyNotice, !coach.state.safetyNoticeShown else { return }
-        let shown = presenter.show(tag: CoachTag.safety, NotificationContent(
+        guard showsSafetyNotice, !coach.state.safetyNoticeShown, !coach.safetyNoticePending,
+              !coach.safetyNoticeHeldBack else { return }
+        coach.safetyNoticePending = true
+        presenter.show(tag: CoachTag.safety, NotificationContent(
             summary: Safety.heading, body: Safety.notificationBody, urgency: .normal, expiry: .serverDefault,
             category: "x-limber.safety"), replacingServerID: nil)
-        if shown != nil {
+    }
+
+    /// The server's answer for one of the coach's notifications.
+    func coachNotificationShown(tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        switch (tag, result) {
+        case (CoachTag.safety, .success):
+            coach.safetyNoticePending = false
             coach.state.safetyNoticeShown = true
             logger.info("safety notice shown")
+            save(clean: false)
+        case (CoachTag.safety, .failure(.superseded)):
+            break
+        case (CoachTag.safety, .failure(let failure)):
+            coach.safetyNoticePending = false
+            if failure == .timedOut { coach.safetyNoticeHeldBack = true }
+        case (CoachTag.guide, .success(let id)) where coach.guide != nil:
+            coach.state.guideServerID = id
+        default:
+            break
         }
     }
 
@@ -220,11 +245,9 @@ extension Engine {
         for effect in effects {
             switch effect {
             case .show(let i):
-                let replacing = coach.state.guideServerID
-                if let id = presenter.show(tag: CoachTag.guide, PromptContent.guideStep(g, index: i),
-                                           replacingServerID: replacing) {
-                    coach.state.guideServerID = id
-                }
+                // The id comes with the server's answer (coachNotificationShown).
+                presenter.show(tag: CoachTag.guide, PromptContent.guideStep(g, index: i),
+                               replacingServerID: coach.state.guideServerID)
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
                 runGuidedStepHook(g, index: i)
             case .startTimer(let seconds, let token):

@@ -9,12 +9,19 @@ import Glibc
 #endif
 
 /// What the engine needs from a notification service; `Notifier` is the libnotify one.
+///
+/// Nothing in it waits for the server: `show` returns a ticket at once and `onShown` later
+/// reports what the server did with it. Callbacks never come from inside `show` or `close`.
 public protocol NotificationPresenter: AnyObject {
     var onAction: ((_ tag: UInt64, _ action: String) -> Void)? { get set }
+    /// The server's id for a show's ticket, or why it did not show.
+    var onShown: ((_ ticket: UInt64, _ tag: UInt64, _ result: Result<UInt32, ShowFailure>) -> Void)? { get set }
+    /// A notification server appeared on the session bus (true) or left it (false).
+    var onServerChanged: ((_ present: Bool) -> Void)? { get set }
     /// nil until the first attempt.
     var serverAvailable: Bool? { get }
     @discardableResult
-    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt32?
+    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt64
     func close(tag: UInt64)
 }
 
@@ -98,6 +105,8 @@ public final class Engine {
     var serverIDs: [UInt64: UInt32] = [:]
     /// Prompts this process has shown; others were shown by an earlier process.
     var shownHere: Set<UInt64> = []
+    /// Reminder shows waiting for the server's answer, by ticket: what the scheduler is told.
+    var pendingShows: [UInt64: Prompt] = [:]
     var wakeTimer: SourceID?
     /// The wake-up on CLOCK_BOOTTIME (see BootAlarm); nil where timerfd is missing, and then
     /// `wakeTimer` on the loop's monotonic clock stands in.
@@ -160,6 +169,8 @@ public final class Engine {
             scheduler = Scheduler(settings: settings.schedule, seed: rng.next(), at: now)
         }
         presenter.onAction = { [unowned self] tag, action in self.notificationAction(tag: tag, action: action) }
+        presenter.onShown = { [unowned self] ticket, tag, result in self.notificationShown(ticket: ticket, tag: tag, result) }
+        presenter.onServerChanged = { [unowned self] present in self.notificationServerChanged(present: present) }
     }
 
     static func readSavedState(store: StateStore, logger: Logger) -> SavedState? {
@@ -257,14 +268,50 @@ public final class Engine {
                                                  snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)
         let replacing = shownHere.contains(p.id) ? nil : serverIDs[p.id]
-        if let serverID = presenter.show(tag: p.id, content, replacingServerID: replacing) {
-            serverIDs[p.id] = serverID
-            shownHere.insert(p.id)
+        let ticket = presenter.show(tag: p.id, content, replacingServerID: replacing)
+        pendingShows[ticket] = p
+        shownHere.insert(p.id)
+    }
+
+    // MARK: What the notification server did
+
+    /// The server answered a show (or did not): the scheduler records what really happened.
+    func notificationShown(ticket: UInt64, tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        if CoachTag.isCoach(tag) {
+            coachNotificationShown(tag: tag, result)
+            return
         }
-        logger.info("\(p.kind.displayName) shown", metadata: [
-            "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
-            "urgency": "\(p.isFinal ? "critical" : settings.urgency == .low ? "low" : "normal")",
-        ])
+        guard let p = pendingShows.removeValue(forKey: ticket), !stopped else { return }
+        switch result {
+        case .success(let id):
+            if scheduler.state.prompt?.id == p.id { serverIDs[p.id] = id }
+            logger.info("\(p.kind.displayName) shown", metadata: [
+                "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
+                "urgency": "\(p.isFinal ? "critical" : settings.urgency == .low ? "low" : "normal")",
+            ])
+            dispatch(.notificationShown(promptID: p.id, show: p.show))
+        case .failure(.superseded):
+            break  // a later show of the same reminder took its place
+        case .failure(let failure):
+            logger.notice("\(p.kind.displayName) not shown (\(failure.reason)): \(failure.message)", metadata: [
+                "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)", "reason": "\(failure.reason)",
+            ])
+            dispatch(.notificationFailed(promptID: p.id, show: p.show, reason: failure.reason))
+        }
+    }
+
+    /// A server appeared on the session bus or left it.
+    func notificationServerChanged(present: Bool) {
+        guard !stopped else { return }
+        if present {
+            coach.safetyNoticeHeldBack = false
+            dispatch(.notificationServerAppeared)
+        } else {
+            // Its ids mean nothing to the next server.
+            serverIDs.removeAll()
+            shownHere.removeAll()
+            dispatch(.notificationServerVanished)
+        }
     }
 
     /// Appends to history durably: an answer acknowledged to the CLI is on disk first.

@@ -333,6 +333,8 @@ enum HistoryExport {
         }
         switch e.outcome {
         case Outcome.shown.rawValue: return "\(what) shown"
+        case Outcome.unshown.rawValue: return "\(what) due, not shown" + (e.reason.map { " (\($0))" } ?? "")
+        case Outcome.reshown.rawValue where e.reason == "late": return "\(what) shown (late)"
         case Outcome.reshown.rawValue: return "\(what) shown again" + (e.show.map { " (showing \($0))" } ?? "")
         case Outcome.done.rawValue:
             return "\(what) done" + (e.early ? " early" : "") + (e.routine.map { " (\($0)" + (e.reason == "guided" ? ", guided)" : ")") } ?? "")

@@ -210,6 +210,16 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
         #expect(HistoryExport.csvField("a,b") == "\"a,b\"")
     }
 
+    @Test func whatTheNotificationServerDidInWords() {
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "unshown", ts: 0, kind: "posture",
+                                                    reason: "timeout")) == "posture check due, not shown (timeout)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "reshown", ts: 0, kind: "posture",
+                                                    reason: "late")) == "posture check shown (late)")
+        var counts = DayCounts()
+        for o in ["unshown", "reshown", "done"] { counts.count(Outcome(rawValue: o)!, early: false) }
+        #expect(counts.due == 1 && counts.done == 1, "a reminder first unshown counts as due once")
+    }
+
     @Test func eventsInWords() {
         #expect(HistoryExport.describe(full) == "pain 4/10 after the routine: a, \"b\" c")
         #expect(HistoryExport.describe(bare) == "posture check snoozed for 5 min")

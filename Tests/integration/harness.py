@@ -348,10 +348,11 @@ class FakeNotifications:
                "org.limber.TestNotifications")
     _count = 0
 
-    def __init__(self, tenv, bus):
+    def __init__(self, tenv, bus, hang=False):
         FakeNotifications._count += 1
         self.tenv = tenv
         self.bus = bus
+        self.hang = hang
         self.record = tenv.path(f"notifications.{FakeNotifications._count}.jsonl")
         self.log = tenv.path(f"notifications.{FakeNotifications._count}.log")
         self.process = None
@@ -359,7 +360,7 @@ class FakeNotifications:
     def start(self, timeout=15):
         self.process = spawn("fake-notifications",
                              [SYSTEM_PYTHON, FAKES / "notification_server.py",
-                              "--record", self.record],
+                              "--record", self.record] + (["--hang"] if self.hang else []),
                              stdout=subprocess.PIPE, stderr=open(self.log, "wb"),
                              env=dict(self.tenv.env, **self.bus.env))
         try:
@@ -444,6 +445,10 @@ class FakeNotifications:
 
     def expire(self, nid):
         self._control("Expire", f"uint32:{nid}")
+
+    def set_hang(self, hang):
+        """From now on Notify and CloseNotification are taken and never answered (or again are)."""
+        self._control("SetHang", f"boolean:{'true' if hang else 'false'}")
 
 
 # ---------------------------------------------------------------------------------------
