@@ -142,16 +142,17 @@ days_per_week = 4
 # A shell command (run with /bin/sh -c) for each event, "" for none. limberd does not wait
 # for it: a hook that fails, hangs or is slow never holds up a reminder. Its output goes to
 # limberd's log (journalctl --user -u limber), and it is killed after timeout.
-#   due            a reminder came due (shown for the first time)
+#   due            a reminder came due (once, when it is first shown)
 #   done           a reminder was done, or a break taken before it came
 #   snoozed        skipped, missed: the answer, or no answer after the last re-show
 #   natural_break  time away that counted as a break
 #   guided_step    a guided routine moved to a step
 # The command learns what happened from its environment: LIMBER_EVENT (the event's name),
 # LIMBER_KIND (posture or routine), LIMBER_ROUTINE (the routine's id), LIMBER_PROMPT_ID,
-# LIMBER_TIME (seconds since 1970), and per event LIMBER_SHOW, LIMBER_EARLY,
-# LIMBER_GUIDED, LIMBER_SNOOZE_SECONDS, LIMBER_AWAY_SECONDS, LIMBER_AWAY_SOURCES,
-# LIMBER_ROUTINE_TITLE, LIMBER_STEP, LIMBER_STEPS and LIMBER_STEP_TEXT. For example:
+# LIMBER_TIME (seconds since 1970), and per event LIMBER_SHOW, LIMBER_SHOWN (0 when no
+# notification server showed it), LIMBER_EARLY, LIMBER_GUIDED, LIMBER_SNOOZE_SECONDS,
+# LIMBER_AWAY_SECONDS, LIMBER_AWAY_SOURCES, LIMBER_ROUTINE_TITLE, LIMBER_STEP, LIMBER_STEPS
+# and LIMBER_STEP_TEXT. For example:
 #
 #     due = "notify-send -u low limber \"$LIMBER_KIND due\""
 #     natural_break = "echo \"away $LIMBER_AWAY_SECONDS s\" >> ~/.local/state/limber/breaks.log"

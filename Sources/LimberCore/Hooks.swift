@@ -1,6 +1,7 @@
 /// An event a `[hooks]` command can run on.
 public enum HookEvent: String, Sendable, CaseIterable, Equatable {
-    /// A reminder came due: its first showing, or a showing after it was withdrawn.
+    /// A reminder came due: its first showing (or, with no notification server to show it,
+    /// its coming due), or a showing after it was withdrawn.
     case due
     case done
     case snoozed
@@ -68,7 +69,8 @@ public enum HookRules {
     public static func invocation(for r: HistoryRecord, routine: String? = nil) -> HookInvocation? {
         let event: HookEvent
         switch r.outcome {
-        case .shown: event = .due
+        // A reminder that came due is recorded once, shown or (no server showed it) unshown.
+        case .shown, .unshown: event = .due
         case .done: event = .done
         case .snoozed: event = .snoozed
         case .skipped: event = .skipped
@@ -86,6 +88,7 @@ public enum HookRules {
         switch event {
         case .due:
             if let show = r.show { env.append(("LIMBER_SHOW", String(show))) }
+            env.append(("LIMBER_SHOWN", r.outcome == .shown ? "1" : "0"))
         case .done:
             env.append(("LIMBER_EARLY", r.early ? "1" : "0"))
             if r.reason == "guided" { env.append(("LIMBER_GUIDED", "1")) }

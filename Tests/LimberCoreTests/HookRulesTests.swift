@@ -10,7 +10,7 @@ import Testing
 
     @Test func eachAnswerAndDueIsAnEventAndBookkeepingIsNot() {
         let expected: [Outcome: HookEvent?] = [
-            .shown: .due, .done: .done, .snoozed: .snoozed, .skipped: .skipped, .missed: .missed,
+            .shown: .due, .unshown: .due, .done: .done, .snoozed: .snoozed, .skipped: .skipped, .missed: .missed,
             .naturalBreak: .naturalBreak, .reshown: nil, .withdrawn: nil, .paused: nil, .resumed: nil, .pain: nil,
         ]
         #expect(Set(expected.keys) == Set(Outcome.allCases))
@@ -23,7 +23,10 @@ import Testing
         var r = record(.shown)
         r.show = 1
         let i = try #require(HookRules.invocation(for: r))
-        #expect(i.environment.map(\.name) == ["LIMBER_EVENT", "LIMBER_KIND", "LIMBER_PROMPT_ID", "LIMBER_SHOW", "LIMBER_TIME"])
+        #expect(i.environment.map(\.name) == ["LIMBER_EVENT", "LIMBER_KIND", "LIMBER_PROMPT_ID", "LIMBER_SHOW", "LIMBER_SHOWN",
+                                               "LIMBER_TIME"])
+        #expect(i.value("LIMBER_SHOWN") == "1")
+        #expect(HookRules.invocation(for: record(.unshown))?.value("LIMBER_SHOWN") == "0")
         #expect(i.value("LIMBER_EVENT") == "due")
         #expect(i.value("LIMBER_KIND") == "posture")
         #expect(i.value("LIMBER_PROMPT_ID") == "7")
