@@ -103,7 +103,7 @@ public enum BuiltInCatalog {
         var reporter = Reporter(source: bytes)
         let catalog = CatalogSchema.document(document.root, &reporter)
         return reporter.errors.isEmpty ? .success(catalog)
-            : .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors))
+            : .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors, unlisted: reporter.unlisted, source: bytes))
     }
 
     /// `catalog` as TOML that `load` reads back to the same catalog.

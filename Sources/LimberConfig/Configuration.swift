@@ -95,7 +95,7 @@ public struct LimberConfiguration: Sendable, Equatable {
         if reporter.errors.isEmpty {
             return .success(configuration)
         }
-        return .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors))
+        return .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors, unlisted: reporter.unlisted, source: bytes))
     }
 
     /// Parses and validates configuration text; see `load(_:fileName:)`.

@@ -592,18 +592,33 @@ public struct Scheduler: Sendable, Equatable {
     /// The next wall time after `now` at which the local clock shows hour:minute, and the UTC
     /// offset then. `utcOffsetAt` gives the zone's offset at a wall time (the engine reads the
     /// time-zone database), so across a DST change 08:00 is still 08:00 on the clock.
+    ///
+    /// A time the clock skips (02:30 on a spring-forward night in Europe/Berlin) resolves
+    /// forward, to the first instant after the gap (03:00), as it would come on a wall clock.
     public static func nextWall(hour: Int, minute: Int, after now: Moment,
                                 utcOffsetAt: ((Duration) -> Int)? = nil) -> (wall: Duration, utcOffsetSeconds: Int) {
         var ahead = hour * 3600 + minute * 60 - now.local.secondOfDay
         if ahead <= 0 { ahead += 86_400 }
-        var wall = now.wall + .seconds(ahead)
-        guard let offset = utcOffsetAt?(wall), offset != now.utcOffsetSeconds else {
-            return (wall, now.utcOffsetSeconds)
-        }
+        let wall = now.wall + .seconds(ahead)
+        guard let utcOffsetAt else { return (wall, now.utcOffsetSeconds) }
+        let offset = utcOffsetAt(wall)
+        guard offset != now.utcOffsetSeconds else { return (wall, offset) }
         // The clocks change in between: the same local time comes sooner (spring forward) or
         // later (fall back) in real time.
-        wall -= .seconds(offset - now.utcOffsetSeconds)
-        return (wall, utcOffsetAt?(wall) ?? offset)
+        let shifted = wall - .seconds(offset - now.utcOffsetSeconds)
+        if utcOffsetAt(shifted) == offset, shifted > now.wall { return (shifted, offset) }
+        // Under the old offset hour:minute is after the change, under the new one before it:
+        // the clock never shows it. The change lies between the two; find it to the second.
+        var before = min(shifted, wall)
+        var after = max(shifted, wall)
+        while after - before > .seconds(1) {
+            let middle = before + (after - before) / 2
+            if utcOffsetAt(middle) == offset { after = middle } else { before = middle }
+        }
+        let (seconds, attoseconds) = after.components
+        let whole = Duration.seconds(seconds + (attoseconds > 0 ? 1 : 0))
+        let change = utcOffsetAt(whole - .seconds(1)) == offset ? whole - .seconds(1) : whole
+        return (max(change, now.wall + .seconds(1)), offset)
     }
 
     private mutating func dueNow(_ kind: ReminderKind, at now: Moment, reply: inout Reply?) -> [Effect] {

@@ -77,6 +77,13 @@ public enum Daemon {
             return 1
         }
 
+        // Before anything is created there: a runtime folder another user owns or can write to
+        // would let them stand in for this limberd's socket.
+        if let distrust = RuntimeFolder.distrust(folder: parentDirectory(of: runtime), followLink: true) {
+            logger.critical("\(distrust)")
+            return 1
+        }
+
         let settings: DaemonSettings
         switch loadSettings(source, paths) {
         case .success(let s): settings = s
@@ -96,6 +103,14 @@ public enum Daemon {
         } catch {
             logger.critical("\(error)")
             return 1
+        }
+        // State writes killed half-way leave their temporary files; we hold the lock, so no
+        // other writer's file can be among them.
+        do {
+            let removed = try store.removeLeftoverTemporaryFiles()
+            if removed > 0 { logger.info("removed \(removed) temporary file\(removed == 1 ? "" : "s") left by an interrupted state write") }
+        } catch {
+            logger.warning("cannot clean up the state folder: \(error)")
         }
 
         // Before the first thread (GLib's D-Bus worker) starts: Landlock confines the calling
@@ -133,7 +148,7 @@ public enum Daemon {
                             presenter: notifier, systemd: systemd, store: store, history: history,
                             logger: logger, showsSafetyNotice: safetyNotice, loadSettings: { loadSettings(source, paths) })
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
-                                       mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
+                                       idleThreshold: clock.realDelay(settings.schedule.away.idleThreshold))
         engine.presence = presence
         engine.hookRunner = HookRunner(loop: loop, logger: logger)
         engine.sandbox = sandbox
@@ -142,7 +157,7 @@ public enum Daemon {
         }
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
         engine.onReload = { [unowned presence] new in
-            presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
+            presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
         }
         let server: ControlServer
         do {

@@ -105,10 +105,12 @@ public struct SandboxPlan: Equatable, Sendable {
     ///   - configDirectories: the folders the config file is read from on every reload (its
     ///     folder, and the real one when it is a symbolic link into, say, a dotfiles folder);
     ///     none with `--defaults`.
+    ///   - readableFiles: single files read after start-up, such as the X authority file the
+    ///     x11_idle source presents to an X server that asks for a cookie.
     ///   - runsPrograms: [hooks] are set, so the system's programs may be executed (by the
     ///     hooks limberd starts, which inherit the sandbox); otherwise nothing may be.
     public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String],
-                runsPrograms: Bool = false) {
+                readableFiles: [String] = [], runsPrograms: Bool = false) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -132,8 +134,22 @@ public struct SandboxPlan: Equatable, Sendable {
         rules += ["/dev/urandom", "/dev/random"].map {
             LandlockRule(path: $0, access: LandlockAccess.readFile, required: false)
         }
+        for file in readableFiles where !rules.contains(where: { $0.path == file }) {
+            rules.append(LandlockRule(path: file, access: LandlockAccess.readFile, required: false))
+        }
         self.rules = rules
         writable = [stateDirectory, runtimeDirectory]
+    }
+
+    /// The X authority file xcb reads when it connects: `$XAUTHORITY`, else `~/.Xauthority`.
+    /// Without it a real X server (which asks for a cookie, unlike a test's Xvfb) refuses the
+    /// x11_idle source once the sandbox is on.
+    public static func xAuthorityFiles(environment: [String: String]) -> [String] {
+        if let file = environment["XAUTHORITY"], file.hasPrefix("/") { return [file] }
+        if let home = environment["HOME"], home.hasPrefix("/") {
+            return [home.hasSuffix("/") ? home + ".Xauthority" : home + "/.Xauthority"]
+        }
+        return []
     }
 
     /// The folder to allow reads of for a config file at `path`: its folder, or, when that does
@@ -188,7 +204,9 @@ public enum SelfSandbox {
             }
         }
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
-                               configDirectories: configDirectories, runsPrograms: runsPrograms)
+                               configDirectories: configDirectories,
+                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment),
+                               runsPrograms: runsPrograms)
         switch confine(plan) {
         case .success:
             let programs = runsPrograms ? "hooks may run the system's programs" : "runs no programs"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberCore
 import LimberFiles
 import LimberConfig
 import LimberProtocol
@@ -136,7 +137,8 @@ enum ConfigTool {
             case .success(let configuration):
                 return .success((configuration, file: file))
             case .failure(let diagnostics):
-                return .failure(ConfigOutcome(status: failure, errors: diagnostics.description + "\n"))
+                return .failure(ConfigOutcome(status: failure,
+                                              errors: TerminalText.safe(diagnostics.description, keepingNewlines: true) + "\n"))
             }
         }
     }

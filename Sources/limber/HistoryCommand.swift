@@ -204,9 +204,28 @@ enum HistoryExport {
         } while divisor > 0
     }
 
-    /// Appends a JSON string literal: quotes, backslashes and control characters escaped.
+    /// Appends a JSON string literal: quotes, backslashes and control characters escaped;
+    /// DEL, C1 controls and bidirectional overrides too (JSON allows them raw, but `jq -r`
+    /// or a pager would hand them to a terminal).
     static func appendJSONString(_ s: String, to b: inout [UInt8]) {
         b.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        if s.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            for scalar in s.unicodeScalars {
+                if scalar.value >= 0x7F, TerminalText.isUnsafe(scalar) {
+                    b.append(contentsOf: Array("\\u".utf8))
+                    for shift in [12, 8, 4, 0] { b.append(hex[Int((scalar.value >> UInt32(shift)) & 0xF)]) }
+                } else {
+                    appendJSONEscaped(String(scalar), to: &b)
+                }
+            }
+        } else {
+            appendJSONEscaped(s, to: &b)
+        }
+        b.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendJSONEscaped(_ s: String, to b: inout [UInt8]) {
         for c in s.utf8 {
             switch c {
             case UInt8(ascii: "\""): b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "\""))
@@ -225,7 +244,6 @@ enum HistoryExport {
                 b.append(c)
             }
         }
-        b.append(UInt8(ascii: "\""))
     }
 
     /// A JSON string literal.
@@ -286,7 +304,10 @@ enum HistoryExport {
         b.append(0x0A)
     }
 
-    static func appendCSVField(_ s: String, to b: inout [UInt8]) {
+    static func appendCSVField(_ text: String, to b: inout [UInt8]) {
+        // A CSV file gets printed too (cat, less): no field may carry a terminal escape. Line
+        // feeds stay, quoted, as RFC 4180 allows.
+        let s = TerminalText.safe(text, keepingNewlines: true)
         let quote = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard quote else { return b.append(contentsOf: s.utf8) }
         b.append(UInt8(ascii: "\""))
@@ -320,7 +341,8 @@ enum HistoryExport {
                 line += e.host + String(repeating: " ", count: max(0, hostWidth - e.host.count)) + "  "
             }
             line += describe(e)
-            out.append(line + "\n")
+            // Every part but the time comes from a file that may have been synced from elsewhere.
+            out.append(TerminalText.safe(line) + "\n")
         }
         if events.isEmpty { out.append("No events in that range.\n") }
     }
@@ -344,7 +366,10 @@ enum HistoryExport {
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
         case Outcome.paused.rawValue: return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? "")
         case Outcome.resumed.rawValue: return "reminders resumed" + (e.reason.map { " (\($0))" } ?? "")
-        case naturalBreakOutcome: return "natural break" + (length(e.seconds).map { " (\($0) away)" } ?? "")
+        case naturalBreakOutcome:
+            // The sources that saw the absence: "natural break (6 min away: lock, x11_idle)".
+            let by = e.reason.map { $0.split(separator: ",").joined(separator: ", ") }
+            return "natural break" + (length(e.seconds).map { " (\($0) away" + (by.map { ": " + $0 } ?? "") + ")" } ?? "")
         case Outcome.pain.rawValue:
             var s = "pain \(e.level.map(String.init) ?? "?")/10"
             if let phase = e.phase { s += " \(phase) the routine" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberCore
 import LimberFiles
 import LimberProtocol
 
@@ -49,7 +50,9 @@ struct Status: ParsableCommand {
         if options.json {
             print(String(decoding: StatusJSON.encode(status), as: UTF8.self))
         } else {
-            print(StatusText.render(status, clock: SystemLocalClock()), terminator: "")
+            // Routine titles and presence sources come from limberd's answer.
+            print(TerminalText.safe(StatusText.render(status, clock: SystemLocalClock()), keepingNewlines: true),
+                  terminator: "")
         }
     }
 }

@@ -227,6 +227,9 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
                 == "routine done early")
         #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "natural-break", ts: 0, seconds: 720))
                 == "natural break (12 min away)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "natural-break", ts: 0, seconds: 360,
+                                                    reason: "lock,x11_idle"))
+                == "natural break (6 min away: lock, x11_idle)")
         #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "levitated", ts: 0)) == "levitated")
     }
 

@@ -13,6 +13,20 @@ import Testing
         p.rules.first { $0.path == path }
     }
 
+    @Test func theXAuthorityFileIsReadableAndNothingBesideIt() {
+        #expect(SandboxPlan.xAuthorityFiles(environment: ["XAUTHORITY": "/run/user/1000/gdm/Xauthority", "HOME": "/home/u"])
+                == ["/run/user/1000/gdm/Xauthority"])
+        #expect(SandboxPlan.xAuthorityFiles(environment: ["HOME": "/home/u"]) == ["/home/u/.Xauthority"])
+        #expect(SandboxPlan.xAuthorityFiles(environment: ["XAUTHORITY": "relative", "HOME": "/home/u/"]) == ["/home/u/.Xauthority"])
+        #expect(SandboxPlan.xAuthorityFiles(environment: [:]).isEmpty)
+        let p = SandboxPlan(abi: 5, stateDirectory: "/s", runtimeDirectory: "/r", configDirectories: [],
+                            readableFiles: ["/home/u/.Xauthority"])
+        let r = p.rules.first { $0.path == "/home/u/.Xauthority" }
+        #expect(r?.access == LandlockAccess.readFile)
+        #expect(r?.required == false)
+        #expect(!p.writable.contains("/home/u/.Xauthority"))
+    }
+
     @Test func rightsGrowWithTheABIAndUnknownOnesAreDropped() {
         #expect(A.fileSystem(abi: 0) == 0)
         #expect(A.fileSystem(abi: 1) == 0x1FFF)

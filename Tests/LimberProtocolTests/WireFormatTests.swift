@@ -82,8 +82,9 @@ import Testing
         // Strict JSON: Foundation accepted the first two; RFC 8259 does not.
         (#"{"v":1,"cmd":"status",}"#, ErrorCode.badJSON),
         (#"{"v":1,"cmd":"status","x":[1,]}"#, .badJSON),
-        (#"{"v":1,"cmd":"snooze","seconds":1.5}"#, .badJSON),
-        (#"{"v":1,"cmd":"snooze","seconds":99999999999999999999}"#, .badJSON),
+        // Well-formed JSON with a number that is not a whole number in range: a bad request.
+        (#"{"v":1,"cmd":"snooze","seconds":1.5}"#, .badRequest),
+        (#"{"v":1,"cmd":"snooze","seconds":99999999999999999999}"#, .badRequest),
         ("null", .badJSON),
         ("\"status\"", .badJSON),
         ("{\"v\":1,\"cmd\":\"st\u{1}atus\"}", .badJSON),

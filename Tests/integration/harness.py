@@ -17,6 +17,8 @@ import atexit
 import glob
 import json
 import os
+import pwd
+import re
 import select
 import shutil
 import signal
@@ -761,6 +763,99 @@ class Xvfb:
     @property
     def env(self):
         return {"DISPLAY": self.display}
+
+    def stop(self):
+        stop(self.process)
+        self.process = None
+
+
+SWAY_CONFIG = """# headless sway for limber's tests: one output, nothing else started
+output HEADLESS-1 resolution 800x600
+"""
+
+
+class HeadlessSway:
+    """sway with the headless backend, as `nobody` when we are root (sway refuses root).
+
+    It takes the test's runtime folder (handed to that user), as a compositor in a real
+    session shares XDG_RUNTIME_DIR with limberd; limberd, as root, can still make its own
+    private folder there.
+    """
+
+    def __init__(self, tenv):
+        self.tenv = tenv
+        self.process = None
+        self.display = None
+        self.log = tenv.path("sway.log")
+
+    @staticmethod
+    def unprivileged():
+        """(uid, gid) to run sway as, or None when we are not root."""
+        if os.geteuid() != 0:
+            return None
+        user = pwd.getpwnam("nobody")
+        return user.pw_uid, user.pw_gid
+
+    def prepare(self):
+        ids = self.unprivileged()
+        self.config = self.tenv.path("sway.conf")
+        self.config.write_text(SWAY_CONFIG)
+        self.home = self.tenv.path("sway-home")
+        self.home.mkdir(exist_ok=True)
+        if ids:
+            # nobody passes through the test folder (not list it) to its own folders.
+            os.chmod(self.tenv.root, 0o711)
+            os.chmod(self.config, 0o644)
+            for d in (self.tenv.runtime_dir, self.home):
+                os.chown(d, *ids)
+
+    def start(self, timeout=15):
+        if self.process is None and not hasattr(self, "config"):
+            self.prepare()
+        ids = self.unprivileged()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir),
+            "WLR_BACKENDS": "headless",
+            "WLR_LIBINPUT_NO_DEVICES": "1",
+            "WLR_RENDERER": "pixman",
+            "LANG": "C.UTF-8",
+        }
+        argv = ["sway", "-c", self.config]
+        if ids:
+            # --pdeathsig again: a change of user clears the one set before it.
+            argv = ["setpriv", f"--reuid={ids[0]}", f"--regid={ids[1]}", "--clear-groups",
+                    "--pdeathsig", "TERM", "--"] + argv
+        existing = set(self.sockets())
+        self.process = spawn("sway", argv, stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), env=env)
+
+        def up():
+            if self.process.poll() is not None:
+                raise AssertionError(f"sway exited with {self.process.returncode}:\n{tail(self.log)}")
+            new = [s for s in self.sockets() if s not in existing] or self.sockets()
+            return new[0] if new else None
+        self.display = wait_until(up, timeout=timeout, message="sway's Wayland socket")
+        return self
+
+    def sockets(self):
+        return sorted(p.name for p in self.tenv.runtime_dir.glob("wayland-*") if not p.name.endswith(".lock"))
+
+    @property
+    def env(self):
+        return {"WAYLAND_DISPLAY": self.display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
+
+    def type(self, text="a"):
+        subprocess.run(["wtype", text], env=dict(self.tenv.env, **self.env), check=True, timeout=10,
+                       capture_output=True)
+
+    def globals(self):
+        """Interface names the compositor offers (wayland-info), or None without the tool."""
+        if shutil.which("wayland-info") is None:
+            return None
+        r = subprocess.run(["wayland-info"], env=dict(self.tenv.env, **self.env), capture_output=True,
+                           text=True, timeout=10)
+        return set(re.findall(r"interface: '([^']+)'", r.stdout))
 
     def stop(self):
         stop(self.process)
