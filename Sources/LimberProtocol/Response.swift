@@ -114,6 +114,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             inSeconds = try c.decode(Int.self, forKey: .inSeconds)
             elapsedSeconds = try c.decode(Int.self, forKey: .elapsedSeconds)
             intervalSeconds = try c.decode(Int.self, forKey: .intervalSeconds)
+            snoozedUntil = try c.decodeIfPresent(Int64.self, forKey: .snoozedUntil)
             snoozes = try c.decodeIfPresent(Int.self, forKey: .snoozes) ?? 0  // older limberd
         }
     }
