@@ -49,10 +49,18 @@ typedef struct _GClosure GClosure;
 typedef struct _GError GError;
 typedef struct _GValue GValue;
 typedef struct _NotifyNotification NotifyNotification;
+typedef struct _GList GList;
 typedef struct _GThread GThread;
 typedef struct _GDBusConnection GDBusConnection;
 
 #ifndef LIMBER_CNOTIFY_SHIM_WITH_REAL_HEADERS
+/* glib/glist.h: public layout, so Swift can walk the server's capabilities. */
+struct _GList {
+    gpointer data;
+    GList *next;
+    GList *prev;
+};
+
 /* glib/gerror.h: public layout, so Swift can read the message. */
 struct _GError {
     GQuark domain;
@@ -203,6 +211,11 @@ GLogLevelFlags g_log_set_always_fatal(GLogLevelFlags fatal_mask);
 /* glib/gvariant.h: floating references, sunk by notify_notification_set_hint. */
 GVariant *g_variant_new_boolean(gboolean value);
 GVariant *g_variant_new_int32(gint32 value);
+GVariant *g_variant_new_string(const gchar *string);
+
+/* glib/gmem.h, glib/glist.h */
+void g_free(gpointer mem);
+void g_list_free_full(GList *list, GDestroyNotify free_func);
 
 /* gobject/gobject.h, gobject/gvalue.h, gobject/gvaluetypes.h, gobject/gsignal.h */
 void g_object_unref(gpointer object);
@@ -234,6 +247,7 @@ gboolean g_settings_get_boolean(GSettings *settings, const gchar *key);
 /* libnotify/notify.h */
 gboolean notify_init(const char *app_name);
 gboolean notify_is_initted(void);
+GList *notify_get_server_caps(void);
 
 /* libnotify/notification.h */
 NotifyNotification *notify_notification_new(const char *summary, const char *body,

@@ -24,14 +24,18 @@ public struct NotificationSettings: Sendable, Equatable {
     public var urgency: Urgency
     /// How long each showing stays on screen.
     public var expire: Expiry
+    /// A short sound when a timed step of a guided routine ends and when the routine is done,
+    /// on notification servers that play sounds.
+    public var sound: Bool
 
     /// Creates notification settings; the arguments default to the built-in defaults.
-    public init(urgency: Urgency = .normal, expire: Expiry = .serverDefault) {
+    public init(urgency: Urgency = .normal, expire: Expiry = .serverDefault, sound: Bool = true) {
         self.urgency = urgency
         self.expire = expire
+        self.sound = sound
     }
 
-    /// The built-in defaults: normal urgency, the server's expiry.
+    /// The built-in defaults: normal urgency, the server's expiry, sounds on.
     public static let defaults = NotificationSettings()
 }
 
@@ -61,6 +65,8 @@ public struct LimberConfiguration: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own exercises, routines and cues (built-in ones are in `BuiltInCatalog`).
     public var catalog: Catalog
+    /// Commands run on events.
+    public var hooks: HookSettings = .defaults
 
     /// Creates a configuration; the arguments default to the built-in defaults.
     public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults,

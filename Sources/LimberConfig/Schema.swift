@@ -107,6 +107,7 @@ enum Schema {
                 "critical": "the last re-show is always critical; the first showings cannot be",
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
+            .bool("sound", \.notifications.sound),
         ]),
         .plain("stats", [
             .fraction("goal", \.stats.goal, in: 0.1...1.0),
@@ -138,6 +139,7 @@ enum Schema {
             .choice("camera", \.schedule.hold.camera, hints: holdHints),
         ]),
     ] + CoachSchema.settings + [
+        HooksSchema.section,
         WorkHoursSchema.section,
     ] + CoachSchema.lists
 
@@ -306,10 +308,11 @@ enum Schema {
         reporter.error(message, at: entry.keyPosition)
     }
 
-    /// Every key of every section, each once.
+    /// Every key of every section, each once, for suggestions. [hooks] is left out: its keys
+    /// are event names ("snoozed"), closer to a mistyped setting ("snooze") than the setting.
     private static var allKeys: [String] {
         var seen: Set<String> = []
-        return sections.flatMap(\.keys).filter { seen.insert($0).inserted }
+        return sections.filter { $0.name != "hooks" }.flatMap(\.keys).filter { seen.insert($0).inserted }
     }
 
     // MARK: Rules across keys

@@ -25,6 +25,9 @@ extension Scheduler {
             effects += settleUnrecorded(at: now)
             state.prompt = nil
             r = HistoryRecord(outcome: .done, kind: p.kind, promptID: p.id, at: now)
+        } else if let daily = completeDailyByGuide(routine, at: now) {
+            effects += daily.settled
+            r = daily.done  // the daily routine, counted due when it was shown (or not)
         } else {
             r = HistoryRecord(outcome: .done, kind: .routine, promptID: nil, at: now)
             r.early = true

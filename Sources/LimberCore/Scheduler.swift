@@ -88,6 +88,8 @@ public enum Event: Sendable, Equatable {
     case awayBegan(AwaySource, idleFor: Duration)
     /// A source reports the user back.
     case awayEnded(AwaySource)
+    /// The daily routine `routine` came due at its time of day (Scheduler+Daily).
+    case dailyOffered(routine: String)
     /// A notification server displayed showing `show` of reminder `promptID`: it answered
     /// the call with an id. Only now does the history say the reminder was shown.
     case notificationShown(promptID: UInt64, show: Int)
@@ -192,7 +194,11 @@ public struct Scheduler: Sendable, Equatable {
             break
         case .answered(let answer, let id):
             if let id, state.prompt?.id != id {
-                return t  // a stale notification: its reminder was already answered or withdrawn
+                if id == state.daily?.promptID, dailyShowing {  // the daily routine's own buttons
+                    t.effects += answerDaily(answer, at: now, reply: &t.reply)
+                    t.effects += evaluate(at: now)
+                }
+                return t  // else a stale notification: its reminder was already answered or withdrawn
             }
             state.presentSinceBoot = max(state.presentSinceBoot, now.boottime)
             t.effects += answerPrompt(answer, at: now, reply: &t.reply)
@@ -222,10 +228,20 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += beginAway(source, idleFor: idleFor, at: now)
         case .awayEnded(let source):
             t.effects += endAway(source, at: now)
+        case .dailyOffered(let routine):
+            t.effects += offerDaily(routine, at: now)
         case .notificationShown(let id, let show):
-            t.effects += notificationShown(id, show: show, at: now)
+            if id == state.daily?.promptID {
+                t.effects += dailyNotificationShown(id, at: now)
+            } else {
+                t.effects += notificationShown(id, show: show, at: now)
+            }
         case .notificationFailed(let id, let show, let reason):
-            t.effects += notificationFailed(id, show: show, reason: reason, at: now)
+            if id == state.daily?.promptID {
+                t.effects += dailyNotificationFailed(id, reason: reason, at: now)
+            } else {
+                t.effects += notificationFailed(id, show: show, reason: reason, at: now)
+            }
         case .notificationServerAppeared:
             t.effects += serverAppeared(at: now)
         case .holdBegan(let source):
@@ -239,6 +255,7 @@ public struct Scheduler: Sendable, Equatable {
             }
         }
         t.effects += evaluate(at: now)
+        t.effects += evaluateDaily(at: now)
         return t
     }
 
@@ -403,7 +420,12 @@ public struct Scheduler: Sendable, Equatable {
             p.seen = true
             var r = HistoryRecord(outcome: p.recordedShow == 0 ? .shown : .reshown, kind: p.kind, promptID: p.id, at: now)
             r.show = show
-            if p.recordedShow > 0 { r.reason = "late" }
+            if p.recordedShow > 0 {
+                r.reason = "late"
+                // Seen only now: the user gets the whole re-show delay from here, not what was
+                // left of it while no server showed the reminder.
+                p.nextActionAt = now.monotonic + settings.reshowDelay
+            }
             p.recordedShow = max(p.recordedShow, show)
             effects.append(record(r))
         } else if show > p.recordedShow {
@@ -500,6 +522,7 @@ public struct Scheduler: Sendable, Equatable {
 
     private mutating func answerPrompt(_ answer: Answer, at now: Moment, reply: inout Reply?) -> [Effect] {
         guard let p = state.prompt else {
+            if dailyShowing { return answerDaily(answer, at: now, reply: &reply) }
             switch answer {
             case .done:
                 return doneEarly(at: now, reply: &reply)
@@ -530,10 +553,10 @@ public struct Scheduler: Sendable, Equatable {
             let settled = settleUnrecorded(at: now)
             state.prompt = nil
             if p.kind == .posture { state.posture.snoozes += 1 } else { state.routine.snoozes += 1 }
-            // Nothing comes due before the snooze ends: push every interval to at least `d` away.
+            // Nothing comes due before the snooze ends: push every reminder to at least `d` away.
             for kind in ReminderKind.allCases {
                 var t = timer(kind)
-                if t.interval - t.elapsed < d { t.elapsed = t.interval - d }
+                if t.remaining < d { t.dueAt = t.elapsed + d }
                 if kind == .posture { state.posture = t } else { state.routine = t }
             }
             var r = HistoryRecord(outcome: .snoozed, kind: p.kind, promptID: p.id, at: now)
@@ -649,8 +672,9 @@ public struct Scheduler: Sendable, Equatable {
             reply = .ok("the \(p.kind.displayName) is showing again")
             return [.show(prompt(p, isRepeat: true))]
         }
-        if kind == .posture { state.posture.elapsed = state.posture.interval } else {
-            state.routine.elapsed = state.routine.interval
+        // Due at once, while the active time spent stays what it was.
+        if kind == .posture { state.posture.dueAt = state.posture.elapsed } else {
+            state.routine.dueAt = state.routine.elapsed
         }
         var effects: [Effect] = []
         if let p = state.prompt {  // a posture check is showing and a routine was asked for
@@ -677,7 +701,8 @@ public struct Scheduler: Sendable, Equatable {
             mode = .active
         }
         let due = s.state.prompt.map {
-            ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall)
+            ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall,
+                               held: $0.held || s.state.away != nil)
         }
         let presence = ScheduleStatus.Presence(
             awayBy: s.state.away.map { $0.sources.sorted() } ?? [],
@@ -685,10 +710,12 @@ public struct Scheduler: Sendable, Equatable {
             lastActive: s.state.away?.sinceWall ?? now.wall)
         return ScheduleStatus(
             mode: mode, due: due, presence: presence, hold: s.holdStatus,
+            daily: s.dailyStatus(at: now),
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
-                             elapsed: max(.zero, t.elapsed), interval: t.interval)
+                             elapsed: max(.zero, t.elapsed), interval: t.interval, snoozed: t.isSnoozed,
+                             snoozes: t.snoozes)
             },
             today: s.state.today)
     }
@@ -710,6 +737,9 @@ public struct Scheduler: Sendable, Equatable {
         }
         if let grace = s.state.graceUntil, grace > now.monotonic, s.state.away == nil {
             candidates.append(grace - now.monotonic)
+        }
+        if let until = s.state.daily?.snoozedUntil {
+            candidates.append(min(until - now.monotonic, ScheduleSettings.snoozeRange.upperBound))
         }
         if let pause = s.state.pause {
             if let until = pause.until { candidates.append(until - now.wall) }

@@ -12,6 +12,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public struct Due: Sendable, Equatable {
         public var prompt: Prompt
         public var firstShown: Duration
+        /// It waits while the user is away or for the grace period after.
+        public var held: Bool = false
     }
 
     /// Progress toward one kind's next reminder.
@@ -21,6 +23,10 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var remaining: Duration
         public var elapsed: Duration
         public var interval: Duration
+        /// Snoozed: `remaining` is the rest of the snooze.
+        public var snoozed = false
+        /// Snoozes of the current reminder of this kind.
+        public var snoozes: Int = 0
     }
 
     /// Whether the user is at the desk, as the away sources tell.
@@ -50,6 +56,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public var presence: Presence
     /// Nil when nothing holds.
     public var hold: Hold?
+    /// The daily routine offered and not yet answered.
+    public var daily: DailyStatus?
     public var next: [Next]
     public var today: DayCounts
 
@@ -85,8 +93,10 @@ public struct ScheduleStatus: Sendable, Equatable {
             let posture = next.first { $0.kind == .posture }
             let routine = next.first { $0.kind == .routine }
             var parts: [String] = []
-            if let posture { parts.append("posture check in " + formatDuration(posture.remaining)) }
-            if let routine { parts.append("routine in " + formatDuration(routine.remaining)) }
+            for n in [posture, routine].compactMap({ $0 }) {
+                parts.append(n.kind.displayName + (n.snoozed ? " snoozed (\(formatDuration(n.remaining)) left)"
+                                                             : " in " + formatDuration(n.remaining)))
+            }
             return parts.joined(separator: ", ")
         }
     }

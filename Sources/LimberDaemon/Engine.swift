@@ -39,6 +39,12 @@ public struct DaemonSettings: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
+    public var configDigest: String?
+    /// Sounds at the end of a guided routine's timed steps and of the routine.
+    public var sound = true
+    /// Commands run on events.
+    public var hooks: HookSettings = .defaults
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
@@ -117,6 +123,10 @@ public final class Engine {
     public var sandbox: StatusReport.Sandbox?
     /// Called with the new settings after a successful reload.
     public var onReload: ((DaemonSettings) -> Void)?
+    /// Runs the [hooks] commands (Engine+Hooks.swift); none without it.
+    public var hookRunner: HookRunner?
+    /// Called after every change of the schedule or the guided routine (status followers).
+    public var onStatusChange: (() -> Void)?
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
@@ -251,6 +261,7 @@ public final class Engine {
             case .record(let r):
                 append(r)
                 coachSaw(r, at: now)
+                runHook(for: r)
             }
         }
     }
@@ -271,7 +282,7 @@ public final class Engine {
     /// The server answered a show (or did not): the scheduler records what really happened.
     func notificationShown(ticket: UInt64, tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
         if CoachTag.isCoach(tag) {
-            coachNotificationShown(tag: tag, result)
+            coachNotificationShown(ticket: ticket, tag: tag, result)
             return
         }
         guard let p = pendingShows.removeValue(forKey: ticket), !stopped else { return }
@@ -296,6 +307,7 @@ public final class Engine {
     /// A server appeared on the session bus or left it.
     func notificationServerChanged(present: Bool) {
         guard !stopped else { return }
+        coachServerChanged(present: present)
         if present {
             coach.safetyNoticeHeldBack = false
             dispatch(.notificationServerAppeared)
@@ -419,6 +431,7 @@ public final class Engine {
             lastStatusLine = line
             systemd.status(line)
         }
+        onStatusChange?()
     }
 
     func notificationAction(tag: UInt64, action: String) {
@@ -484,6 +497,9 @@ public final class Engine {
             return respondNext()
         case .stop:
             return respondStop()
+        case .subscribe:
+            // The control socket hands subscribers to StatusFollowers before this is reached.
+            return .failure(.badRequest, "this connection cannot follow the status; connect to limberd's control socket")
         }
     }
 
@@ -527,7 +543,9 @@ public final class Engine {
             return .success("configuration reloaded \(source)", status: report(at: clock.now()))
         case .failure(let f):
             logger.error("\(f.summary); keeping the current configuration")
-            for d in f.diagnostics { logger.error("\(d)") }
+            for d in f.diagnostics {
+                for record in ConfigLog.records(d) { logger.error("\(record)") }
+            }
             return .failure(.configInvalid, f.summary + "; limberd keeps its current configuration", details: f.diagnostics)
         }
     }
@@ -547,24 +565,33 @@ public final class Engine {
             pausedUntil = until?.components.seconds
         case .offHours: state = "off-hours"
         }
+        var workHoursStart: Int64?
+        if case .offHours(let until?) = s.mode { workHoursStart = until.components.seconds }
         let due = s.due.map {
             StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
                              shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
-                             since: $0.firstShown.components.seconds)
+                             since: $0.firstShown.components.seconds, held: $0.held)
         }
         let next = s.next.map {
             StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
                               elapsedSeconds: Int($0.elapsed.components.seconds),
-                              intervalSeconds: Int($0.interval.components.seconds))
+                              intervalSeconds: Int($0.interval.components.seconds),
+                              snoozedUntil: $0.snoozed ? (now.wall + clock.realDelay($0.remaining)).components.seconds : nil,
+                              snoozes: $0.snoozes)
         }
         let t = s.today
-        return StatusReport(
+        var report = StatusReport(
             state: state, pausedUntil: pausedUntil, due: due, next: next,
             today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed,
                          naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
             presence: presenceReport(s.presence, hold: s.hold), guide: guideReport, sandbox: sandbox)
+        report.workHoursStart = workHoursStart
+        report.configDigest = settings.configDigest
+        report.daily = dailyReport(s.daily, at: now)
+        report.standing = standingReport
+        return report
     }
 
     func presenceReport(_ p: ScheduleStatus.Presence, hold: ScheduleStatus.Hold? = nil) -> StatusReport.Presence {

@@ -47,6 +47,9 @@ public struct NotificationContent: Sendable, Equatable {
     public var resident: Bool
     /// The "suppress-sound" hint: shown after a long hold, without a sound.
     public var quiet = false
+    /// The "sound-name" hint (a freedesktop sound theme name such as "complete"), sent only
+    /// to servers with the "sound" capability.
+    public var sound: String? = nil
 
     /// Creates the content of a notification.
     public init(summary: String, body: String = "", urgency: Urgency = .normal,
@@ -408,6 +411,10 @@ final class NotifierWorker: @unchecked Sendable {
     private var shown: [UInt64: Shown] = [:]
     private var current: NotifierChannel?
     private var serverPresent: Bool?
+    /// Whether the server plays sounds: asked (GetCapabilities, a D-Bus call on this thread,
+    /// never on the loop's) when a sound is first wanted, and again once a server appeared or
+    /// left, or none answered (another one may answer then).
+    private var soundCapability: Bool?
 
     private init() {
         guard let context = g_main_context_new() else { fatalError("g_main_context_new returned NULL (out of memory)") }
@@ -531,7 +538,11 @@ final class NotifierWorker: @unchecked Sendable {
 
         var error: UnsafeMutablePointer<GError>?
         guard notify_notification_show(entry.notification, &error) != 0 else {
-            return .failure(Self.failure(error))
+            let failure = Self.failure(error)
+            // Asked again of the next server; not of one that hangs (each ask would hold
+            // this thread for another 25 s).
+            if case .noServer = failure { soundCapability = nil }
+            return .failure(failure)
         }
         if let error { g_error_free(error) }
         let id = Notifier.serverID(entry.notification)
@@ -572,6 +583,7 @@ final class NotifierWorker: @unchecked Sendable {
             // replacements of ids it never gave out.
             for entry in shown.values { Notifier.setServerID(entry.notification, 0) }
         }
+        soundCapability = nil
         serverPresent = present
         current?.post([.server(present: present)])
     }
@@ -597,6 +609,9 @@ final class NotifierWorker: @unchecked Sendable {
         if content.resident {
             notify_notification_set_hint(notification, "resident", g_variant_new_boolean(1))
         }
+        if let sound = content.sound, serverPlaysSound {
+            notify_notification_set_hint(notification, "sound-name", g_variant_new_string(sound))
+        }
         notify_notification_clear_actions(notification)  // releases the old callback targets
         for action in content.actions where !action.key.isEmpty {
             notify_notification_add_action(notification, action.key,
@@ -605,6 +620,26 @@ final class NotifierWorker: @unchecked Sendable {
                                            Unmanaged.passRetained(entry.target).toOpaque(),
                                            NotifierTrampolines.releaseTarget)
         }
+    }
+
+    private var serverPlaysSound: Bool {
+        if let known = soundCapability { return known }
+        let known = Self.capabilities().contains("sound")
+        soundCapability = known
+        return known
+    }
+
+    /// The server's capabilities (GetCapabilities); empty without a server.
+    static func capabilities() -> [String] {
+        guard let list = notify_get_server_caps() else { return [] }
+        var out: [String] = []
+        var node: UnsafeMutablePointer<GList>? = list
+        while let n = node, out.count < 64 {
+            if let data = n.pointee.data { out.append(String(cString: data.assumingMemoryBound(to: CChar.self))) }
+            node = n.pointee.next
+        }
+        g_list_free_full(list, g_free)
+        return out
     }
 
     /// What a failed call means, after freeing the error.

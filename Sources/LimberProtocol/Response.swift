@@ -53,16 +53,28 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var snoozesLeft: Int
         /// Wall time of the first showing, seconds since 1970.
         public var since: Int64
+        /// It waits while the user is away, or for the grace period after they are back.
+        public var held: Bool
 
-        public init(kind: KindName, promptID: UInt64, shown: Int, snoozesLeft: Int, since: Int64) {
+        public init(kind: KindName, promptID: UInt64, shown: Int, snoozesLeft: Int, since: Int64, held: Bool = false) {
             self.kind = kind; self.promptID = promptID; self.shown = shown
-            self.snoozesLeft = snoozesLeft; self.since = since
+            self.snoozesLeft = snoozesLeft; self.since = since; self.held = held
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, shown, since
+            case kind, shown, since, held
             case promptID = "prompt_id"
             case snoozesLeft = "snoozes_left"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(KindName.self, forKey: .kind)
+            promptID = try c.decode(UInt64.self, forKey: .promptID)
+            shown = try c.decode(Int.self, forKey: .shown)
+            snoozesLeft = try c.decode(Int.self, forKey: .snoozesLeft)
+            since = try c.decode(Int64.self, forKey: .since)
+            held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false  // older limberd
         }
     }
 
@@ -75,17 +87,35 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var elapsedSeconds: Int
         /// The current interval.
         public var intervalSeconds: Int
+        /// Snoozed: the wall time the snooze ends, seconds since 1970 (if active time runs
+        /// until then); null when not snoozed.
+        @Nullable public var snoozedUntil: Int64?
+        /// Snoozes of this kind's current reminder: above 0 while a snoozed one waits to return.
+        public var snoozes: Int
 
-        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int) {
+        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int,
+                    snoozedUntil: Int64? = nil, snoozes: Int = 0) {
             self.kind = kind; self.inSeconds = inSeconds
             self.elapsedSeconds = elapsedSeconds; self.intervalSeconds = intervalSeconds
+            self.snoozedUntil = snoozedUntil; self.snoozes = snoozes
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind
+            case kind, snoozes
             case inSeconds = "in_seconds"
             case elapsedSeconds = "elapsed_seconds"
             case intervalSeconds = "interval_seconds"
+            case snoozedUntil = "snoozed_until"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(KindName.self, forKey: .kind)
+            inSeconds = try c.decode(Int.self, forKey: .inSeconds)
+            elapsedSeconds = try c.decode(Int.self, forKey: .elapsedSeconds)
+            intervalSeconds = try c.decode(Int.self, forKey: .intervalSeconds)
+            snoozedUntil = try c.decodeIfPresent(Int64.self, forKey: .snoozedUntil)
+            snoozes = try c.decodeIfPresent(Int.self, forKey: .snoozes) ?? 0  // older limberd
         }
     }
 
@@ -207,6 +237,41 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The daily routine offered and waiting for an answer.
+    public struct Daily: Codable, Sendable, Equatable {
+        /// The routine's catalog id and title.
+        public var routine: String
+        public var title: String
+        /// Wall time it was first offered, seconds since 1970.
+        public var since: Int64
+        /// Snoozed: the wall time it comes back, seconds since 1970; null while it shows.
+        @Nullable public var snoozedUntil: Int64?
+        public var snoozesLeft: Int
+
+        public init(routine: String, title: String, since: Int64, snoozedUntil: Int64?, snoozesLeft: Int) {
+            self.routine = routine; self.title = title; self.since = since
+            self.snoozedUntil = snoozedUntil; self.snoozesLeft = snoozesLeft
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case routine, title, since
+            case snoozedUntil = "snoozed_until"
+            case snoozesLeft = "snoozes_left"
+        }
+    }
+
+    /// The sit/stand reminder's standing blocks.
+    public struct Standing: Codable, Sendable, Equatable {
+        /// The block under way ends then, seconds since 1970; null when none runs.
+        @Nullable public var until: Int64?
+        /// The next block is suggested then; null when none is left today or it is due now.
+        @Nullable public var next: Int64?
+
+        public init(until: Int64?, next: Int64?) {
+            self.until = until; self.next = next
+        }
+    }
+
     /// limberd's own file-system sandbox (Landlock), which does not depend on the unit.
     public struct Sandbox: Codable, Sendable, Equatable {
         /// `landlock` (confined), `unavailable` (the kernel has no Landlock), `off`
@@ -228,6 +293,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
     @Nullable public var pausedUntil: Int64?
+    /// Outside work hours: the wall time they start again, seconds since 1970; nil otherwise.
+    @Nullable public var workHoursStart: Int64?
     @Nullable public var due: Due?
     public var next: [Next]
     public var today: Counts
@@ -237,10 +304,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
     @Nullable public var configPath: String?
+    /// `ConfigDigest` of that file as limberd read it; nil for the built-in defaults.
+    @Nullable public var configDigest: String?
     /// Away or present, since when, and the sources; nil only from a limberd older than it.
     @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
     @Nullable public var guide: Guide?
+    /// The daily routine offered and not yet answered, if any.
+    @Nullable public var daily: Daily?
+    /// Standing blocks, when the sit/stand reminder is on or a block runs.
+    @Nullable public var standing: Standing?
     /// Whether limberd confines itself; nil only from a limberd older than it.
     @Nullable public var sandbox: Sandbox?
 
@@ -254,8 +327,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid, presence, guide, sandbox
+        case state, due, next, today, notifications, version, pid, presence, guide, daily, standing
+        case sandbox
         case pausedUntil = "paused_until"
+        case workHoursStart = "work_hours_start"
         case configPath = "config_path"
+        case configDigest = "config_digest"
     }
 }

@@ -340,7 +340,12 @@ enum HistoryExport {
             if hostWidth > 0 {
                 line += e.host + String(repeating: " ", count: max(0, hostWidth - e.host.count)) + "  "
             }
-            line += describe(e)
+            // A pause to a time of day ('pause --until 14:30') has no length to tell: say its end.
+            let until = e.untilTs.map { ts -> String in
+                let end = zone.local(floorSeconds(ts))
+                return end.date == local.date ? end.clockText : "\(end.date) \(end.clockText)"
+            }
+            line += describe(e, until: until)
             // Every part but the time comes from a file that may have been synced from elsewhere.
             out.append(TerminalText.safe(line) + "\n")
         }
@@ -348,8 +353,29 @@ enum HistoryExport {
     }
 
     /// One event in words: "posture check snoozed for 5 min".
-    static func describe(_ e: HistoryEvent) -> String {
-        let what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+    /// `until`: the local time a pause ends, as text.
+    static func describe(_ e: HistoryEvent, until: String? = nil) -> String {
+        var what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+        // The daily routine's lines say "daily"; its `unshown` and late `reshown` lines give
+        // there why no server showed it, and only they name a routine among those outcomes.
+        let dailyUnseen = e.routine != nil
+            && (e.outcome == Outcome.unshown.rawValue || e.outcome == Outcome.reshown.rawValue)
+        if e.reason == "daily" || dailyUnseen {
+            // The daily routine: "daily routine skipped (daily-upper-back)" for 'Not today'.
+            what = "daily routine"
+            let id = e.routine.map { " (\($0))" } ?? ""
+            switch e.outcome {
+            case Outcome.shown.rawValue: return what + " offered" + id
+            case Outcome.unshown.rawValue:
+                return what + " offered, not shown" + (e.reason.map { " (\($0))" } ?? "") + id
+            case Outcome.reshown.rawValue: return what + " shown (late)" + id
+            case Outcome.snoozed.rawValue:
+                return what + " snoozed" + (e.seconds.map { " for " + formatDuration(.seconds($0)) } ?? "") + id
+            case Outcome.skipped.rawValue: return what + " skipped (not today)" + id
+            case Outcome.done.rawValue, Outcome.missed.rawValue: return what + " \(e.outcome)" + id
+            default: break
+            }
+        }
         func length(_ seconds: Int64?) -> String? {
             seconds.map { formatDuration(.seconds($0)) }
         }
@@ -364,7 +390,8 @@ enum HistoryExport {
         case Outcome.skipped.rawValue: return "\(what) skipped"
         case Outcome.missed.rawValue: return "\(what) missed"
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
-        case Outcome.paused.rawValue: return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? "")
+        case Outcome.paused.rawValue:
+            return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? until.map { " until \($0)" } ?? "")
         case Outcome.resumed.rawValue: return "reminders resumed" + (e.reason.map { " (\($0))" } ?? "")
         case naturalBreakOutcome:
             // The sources that saw the absence: "natural break (6 min away: lock, x11_idle)".

@@ -33,7 +33,10 @@ enum ConfigLoader {
         }
         switch LimberConfiguration.load(bytes, fileName: path) {
         case .success(let configuration):
-            return .success(settings(from: configuration, path: path))
+            var settings = settings(from: configuration, path: path)
+            settings.configDigest = ConfigDigest.of(bytes)
+            settings.sound = configuration.notifications.sound
+            return .success(settings)
         case .failure(let diagnostics):
             return .failure(ConfigFailure(summary: diagnostics.summary, diagnostics: diagnostics.rendered))
         }
@@ -47,8 +50,10 @@ enum ConfigLoader {
         case .after(let d): expiry = .after(d)
         }
         let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
-        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
+        var settings = DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
                               coach: configuration.coach, catalog: configuration.catalog)
+        settings.hooks = configuration.hooks
+        return settings
     }
 }
 

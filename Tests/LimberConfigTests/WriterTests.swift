@@ -54,6 +54,7 @@ import Testing
             [notifications]
             urgency = "normal"
             expire = "default"
+            sound = true
 
             [stats]
             goal = 0.8
@@ -95,6 +96,16 @@ import Testing
             enabled = false
             after_weeks = 4
             days_per_week = 4
+
+            [hooks]
+            due = ""
+            done = ""
+            snoozed = ""
+            skipped = ""
+            missed = ""
+            natural_break = ""
+            guided_step = ""
+            timeout = "10s"
 
             [work_hours]
             every_day = ["00:00-24:00"]

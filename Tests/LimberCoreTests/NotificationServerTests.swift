@@ -80,6 +80,21 @@ struct NotificationServerRules {
         #expect(h.status.today.due == 1 && h.status.today.missed == 0)
     }
 
+    @Test func aReminderSeenLateGetsTheWholeReShowDelay() {
+        // The first call timed out; the server answers the retry 4.5 min later. The next
+        // showing comes a full delay after that, not 30 s after the user first saw it.
+        let (h, r) = Self.run([
+            .failLastShow("timeout"),
+            .wait(.seconds(270)), .answerLastShow,
+            .wait(.minutes(4)),
+            .wait(.minutes(1)),
+        ], initially: .silent)
+        #expect(r[3].outcomes == [.reshown], "seen late")
+        #expect(h.records.last(where: { $0.outcome == .reshown })?.reason == "late")
+        #expect(r[4].shows == [], "no re-show within the delay after it was seen")
+        #expect(r[5].shows == [[2, 0]], "then the counted re-show")
+    }
+
     @Test func aServerThatAppearsShowsTheReminderNobodySaw() {
         let (h, r) = Self.run([
             .wait(.minutes(2)),

@@ -50,6 +50,7 @@ cat >"$work/layout.c" <<'EOF'
 #endif
 #define P(expr) printf("%-40s %ld\n", #expr, (long) (expr))
 int main(void) {
+    P(sizeof(GList)); P(offsetof(GList, data)); P(offsetof(GList, next)); P(offsetof(GList, prev));
     P(sizeof(GError)); P(offsetof(GError, domain)); P(offsetof(GError, code));
     P(offsetof(GError, message));
     P(sizeof(GValue)); P(offsetof(GValue, data)); P(sizeof(((GValue *) 0)->data[0]));

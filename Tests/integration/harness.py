@@ -350,10 +350,12 @@ class FakeNotifications:
                "org.limber.TestNotifications")
     _count = 0
 
-    def __init__(self, tenv, bus, hang=False):
+    def __init__(self, tenv, bus, capabilities=None, hang=False):
         FakeNotifications._count += 1
         self.tenv = tenv
         self.bus = bus
+        # None: the fake's own list; else these, as GetCapabilities answers them.
+        self.capabilities = capabilities
         self.hang = hang
         self.record = tenv.path(f"notifications.{FakeNotifications._count}.jsonl")
         self.log = tenv.path(f"notifications.{FakeNotifications._count}.log")
@@ -362,7 +364,10 @@ class FakeNotifications:
     def start(self, timeout=15):
         self.process = spawn("fake-notifications",
                              [SYSTEM_PYTHON, FAKES / "notification_server.py",
-                              "--record", self.record] + (["--hang"] if self.hang else []),
+                              "--record", self.record]
+                             + [f"--capability={c}" for c in (self.capabilities or [])]
+                             + (["--no-default-capabilities"] if self.capabilities is not None else [])
+                             + (["--hang"] if self.hang else []),
                              stdout=subprocess.PIPE, stderr=open(self.log, "wb"),
                              env=dict(self.tenv.env, **self.bus.env))
         try:
@@ -781,9 +786,10 @@ output HEADLESS-1 resolution 800x600
 class HeadlessSway:
     """sway with the headless backend, as `nobody` when we are root (sway refuses root).
 
-    It takes the test's runtime folder (handed to that user), as a compositor in a real
-    session shares XDG_RUNTIME_DIR with limberd; limberd, as root, can still make its own
-    private folder there.
+    Not root, it shares the test's runtime folder, as a compositor in a real session shares
+    XDG_RUNTIME_DIR with limberd. As root, sway (as nobody) gets a runtime folder of its own and
+    clients are given its socket as an absolute WAYLAND_DISPLAY: limberd and the CLI refuse a
+    runtime folder that belongs to another user, so the test's folder stays root's.
     """
 
     def __init__(self, tenv):
@@ -806,11 +812,14 @@ class HeadlessSway:
         self.config.write_text(SWAY_CONFIG)
         self.home = self.tenv.path("sway-home")
         self.home.mkdir(exist_ok=True)
+        self.run_dir = self.tenv.runtime_dir
         if ids:
             # nobody passes through the test folder (not list it) to its own folders.
             os.chmod(self.tenv.root, 0o711)
             os.chmod(self.config, 0o644)
-            for d in (self.tenv.runtime_dir, self.home):
+            self.run_dir = self.tenv.path("sway-run")
+            self.run_dir.mkdir(mode=0o700, exist_ok=True)
+            for d in (self.run_dir, self.home):
                 os.chown(d, *ids)
 
     def start(self, timeout=15):
@@ -820,7 +829,7 @@ class HeadlessSway:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.home),
-            "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir),
+            "XDG_RUNTIME_DIR": str(self.run_dir),
             "WLR_BACKENDS": "headless",
             "WLR_LIBINPUT_NO_DEVICES": "1",
             "WLR_RENDERER": "pixman",
@@ -843,11 +852,12 @@ class HeadlessSway:
         return self
 
     def sockets(self):
-        return sorted(p.name for p in self.tenv.runtime_dir.glob("wayland-*") if not p.name.endswith(".lock"))
+        return sorted(p.name for p in self.run_dir.glob("wayland-*") if not p.name.endswith(".lock"))
 
     @property
     def env(self):
-        return {"WAYLAND_DISPLAY": self.display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
+        display = self.display if self.run_dir == self.tenv.runtime_dir else str(self.run_dir / self.display)
+        return {"WAYLAND_DISPLAY": display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
 
     def type(self, text="a"):
         subprocess.run(["wtype", text], env=dict(self.tenv.env, **self.env), check=True, timeout=10,
@@ -1015,6 +1025,8 @@ class DaemonTestCase(unittest.TestCase):
     """
 
     fake = True
+    # What the fake server answers to GetCapabilities; None for its usual list.
+    fake_capabilities = None
     test_scale = None
     watchdog_usec = None
 
@@ -1029,7 +1041,8 @@ class DaemonTestCase(unittest.TestCase):
         self.addCleanup(self.notify.close)
         self.notifications = None
         if self.fake:
-            self.notifications = FakeNotifications(self.tenv, self.bus).start()
+            self.notifications = FakeNotifications(self.tenv, self.bus,
+                                                   capabilities=self.fake_capabilities).start()
             self.addCleanup(self.notifications.stop)
         self.daemon = Limberd(self.tenv, bus=self.bus, notify=self.notify,
                               watchdog_usec=self.watchdog_usec, test_scale=self.test_scale)

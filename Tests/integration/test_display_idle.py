@@ -269,7 +269,7 @@ class WaylandCase(DisplayIdleCase):
         super().setUp()
         self.sway = HeadlessSway(self.tenv).start()
         self.addCleanup(lambda: self.sway.stop())
-        self.daemon.extra_env.update(WAYLAND_DISPLAY=self.sway.display)
+        self.daemon.extra_env.update(WAYLAND_DISPLAY=self.sway.env["WAYLAND_DISPLAY"])
         self.addCleanup(self.daemon.stop)
 
     def input(self):
@@ -280,7 +280,7 @@ class WaylandIdle(WaylandCase):
     def test_live_with_the_protocol_the_compositor_offers(self):
         s = self.start_present()
         via = self.sources(s)["wayland_idle"]["via"]
-        self.assertRegex(via, r"^(ext-idle-notify-v1|org_kde_kwin_idle) on wayland-\d+$")
+        self.assertRegex(via, r"^(ext-idle-notify-v1|org_kde_kwin_idle) on (/\S+/)?wayland-\d+$")
         offered = self.sway.globals()
         if offered is not None:
             expected = "ext-idle-notify-v1" if "ext_idle_notifier_v1" in offered else "org_kde_kwin_idle"

@@ -274,9 +274,15 @@ class Control(dbus.service.Object):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", metavar="FILE", help="append JSON lines here")
+    parser.add_argument("--capability", action="append", default=[], metavar="NAME",
+                        help="answer GetCapabilities with this one too (repeatable)")
+    parser.add_argument("--no-default-capabilities", action="store_true",
+                        help="answer only the --capability ones")
     parser.add_argument("--hang", action="store_true",
                         help="take Notify and CloseNotification calls and never answer them")
     args = parser.parse_args()
+    global CAPABILITIES
+    CAPABILITIES = ([] if args.no_default_capabilities else list(CAPABILITIES)) + args.capability
 
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     if not address:
