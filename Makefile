@@ -36,7 +36,8 @@ DEB_PKGS   := dpkg-dev binutils
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
               sway wtype xdotool wayland-utils libwayland-bin wayland-protocols plasma-wayland-protocols \
               passwd desktop-file-utils \
-              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian waybar grim zsh bash-completion
+              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian waybar grim zsh bash-completion \
+              gsettings-desktop-schemas
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
