@@ -52,9 +52,7 @@ extension Engine {
     func startCoach(at now: Moment) {
         // A walkthrough does not survive a restart: take its stale notification down.
         if let stale = coach.state.guideServerID {
-            presenter.show(tag: CoachTag.guide, NotificationContent(
-                summary: "Routine stopped", body: "limberd restarted; 'limber start' begins a routine again.",
-                urgency: .low, expiry: .after(.seconds(5)), category: "x-limber.guide"), replacingServerID: stale)
+            presenter.show(tag: CoachTag.guide, PromptContent.guideStoppedByRestart, replacingServerID: stale)
             presenter.close(tag: CoachTag.guide)
             coach.state.guideServerID = nil
         }
@@ -70,9 +68,7 @@ extension Engine {
     /// Remembered in the state once a server took it.
     func showSafetyNoticeOnce() {
         guard showsSafetyNotice, !coach.state.safetyNoticeShown else { return }
-        let shown = presenter.show(tag: CoachTag.safety, NotificationContent(
-            summary: Safety.heading, body: Safety.notificationBody, urgency: .normal, expiry: .serverDefault,
-            category: "x-limber.safety"), replacingServerID: nil)
+        let shown = presenter.show(tag: CoachTag.safety, PromptContent.safetyNotice, replacingServerID: nil)
         if shown != nil {
             coach.state.safetyNoticeShown = true
             logger.info("safety notice shown")
@@ -136,9 +132,7 @@ extension Engine {
             + "light dumbbells for the Y and T raises (add what you have to [routine] equipment in your config so "
             + "limber offers it)."
         logger.notice("step-up suggested: \(text)")
-        presenter.show(tag: CoachTag.stepUp, NotificationContent(
-            summary: "Time to step up", body: text + "\n" + Safety.gentle, urgency: .low, expiry: .serverDefault,
-            category: "x-limber.step-up"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.stepUp, PromptContent.stepUp(text), replacingServerID: nil)
     }
 
     // MARK: Guided routines
@@ -267,11 +261,11 @@ extension Engine {
     /// it is not the coach's to handle.
     func coachAction(tag: UInt64, action: String) -> Bool {
         switch (tag, action) {
-        case (CoachTag.guide, "next"), (CoachTag.guide, "default"):
+        case (CoachTag.guide, "next"):
             if coach.guide != nil { performGuide(guideHandle(.next)) }
         case (CoachTag.guide, "stop"):
             if coach.guide != nil { performGuide(guideHandle(.stop)) }
-        case (CoachTag.daily, "start"), (CoachTag.daily, "default"):
+        case (CoachTag.daily, "start"):
             presenter.close(tag: CoachTag.daily)
             if coach.guide == nil, let r = catalog.dailyRoutine(settings.coach) { beginGuide(r) }
         case (CoachTag.sitStand, "skip"):
@@ -340,11 +334,8 @@ extension Engine {
               let r = catalog.dailyRoutine(settings.coach) else { return }
         showSafetyNoticeOnce()
         logger.info("daily routine offered", metadata: ["routine": "\(r.id)"])
-        presenter.show(tag: CoachTag.daily, NotificationContent(
-            summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
-            urgency: settings.urgency, expiry: .never,
-            actions: [.init(key: "start", label: "Start"), .init(key: "skip", label: "Not today")],
-            category: "x-limber.daily"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.daily, PromptContent.dailyOffer(r, urgency: settings.urgency),
+                       replacingServerID: nil)
     }
 
     func suggestStanding() {
@@ -355,18 +346,13 @@ extension Engine {
         let block = settings.coach.sitStand.plan.blockSeconds(startedOn: coach.state.sitStandSince ?? today, today: today)
         showSafetyNoticeOnce()
         logger.info("standing block suggested", metadata: ["seconds": "\(block)"])
-        presenter.show(tag: CoachTag.sitStand, NotificationContent(
-            summary: "Stand for \(formatSeconds(block))",
-            body: "Work standing for the next \(formatSeconds(block)); limber tells you when the block is over. "
-                + "The blocks grow a little each week, so standing is taken up gradually.",
-            urgency: settings.urgency, expiry: settings.expiry,
-            actions: [.init(key: "skip", label: "Not now")], category: "x-limber.sit-stand"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.sitStand,
+                       PromptContent.standingBlock(block, urgency: settings.urgency, expiry: settings.expiry),
+                       replacingServerID: nil)
         if let t = coach.sitStandEndTimer { loop.cancel(t) }
         coach.sitStandEndTimer = loop.after(clock.realDelay(.seconds(block))) { [unowned self] in
             self.coach.sitStandEndTimer = nil
-            self.presenter.show(tag: CoachTag.sitStand, NotificationContent(
-                summary: "Standing block done", body: "\(formatSeconds(block)) standing: sit down again whenever you like.",
-                urgency: .low, expiry: .after(.seconds(60)), category: "x-limber.sit-stand"), replacingServerID: nil)
+            self.presenter.show(tag: CoachTag.sitStand, PromptContent.standingDone(block), replacingServerID: nil)
         }
     }
 }

@@ -40,11 +40,13 @@ public struct NotificationContent: Sendable, Equatable {
     public var progress: Int?
     /// The "resident" hint: the server keeps it after an action was invoked.
     public var resident: Bool
+    /// The "transient" hint: an informational note the server does not keep in its history.
+    public var transient: Bool
 
     /// Creates the content of a notification.
     public init(summary: String, body: String = "", urgency: Urgency = .normal,
                 expiry: Expiry = .serverDefault, actions: [Action] = [], category: String? = nil,
-                progress: Int? = nil, resident: Bool = false) {
+                progress: Int? = nil, resident: Bool = false, transient: Bool = false) {
         self.summary = summary
         self.body = body
         self.urgency = urgency
@@ -53,6 +55,7 @@ public struct NotificationContent: Sendable, Equatable {
         self.category = category
         self.progress = progress
         self.resident = resident
+        self.transient = transient
     }
 }
 
@@ -76,6 +79,9 @@ public final class Notifier {
     public var onClosed: ((_ tag: UInt64, _ reason: Int32) -> Void)?
     /// Whether the last attempt to reach the notification server worked; nil before any.
     public private(set) var serverAvailable: Bool?
+    /// What the server draws; content is adapted to it (markup, buttons, hints). Without
+    /// it, content goes as given.
+    var serverProfile: (() -> ServerProfile)?
 
     private let appName: String
     private let logger: Logger
@@ -103,6 +109,7 @@ public final class Notifier {
     /// passes the id the previous process got, so the server replaces that notification.
     @discardableResult
     public func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32? = nil) -> UInt32? {
+        let content = serverProfile?().adapt(content) ?? content
         let summary = content.summary.isEmpty ? appName : content.summary
         let entry: Shown
         if let existing = shown[tag] {
@@ -189,6 +196,9 @@ public final class Notifier {
         }
         if content.resident {
             notify_notification_set_hint(notification, "resident", g_variant_new_boolean(1))
+        }
+        if content.transient {
+            notify_notification_set_hint(notification, "transient", g_variant_new_boolean(1))
         }
         notify_notification_clear_actions(notification)  // releases the old callback targets
         for action in content.actions where !action.key.isEmpty {
