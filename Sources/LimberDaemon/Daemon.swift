@@ -103,6 +103,7 @@ public enum Daemon {
         let notifier = Notifier(appName: "limber", logger: logger)
         let profiles = ServerProfileProbe(loop: loop, logger: logger)
         notifier.serverProfile = { profiles.current() }
+        profiles.start()
         var safetyNotice = true
         #if LIMBER_TESTING
         // Testing aid: tests of other things need not count the safety notice shown once.

@@ -3,10 +3,10 @@ import Logging
 /// Learns the notification server's profile (`GetServerInformation`, `GetCapabilities`) once
 /// per appearance of the server, asynchronously on the loop: the loop never waits for it.
 ///
-/// Nothing is asked until the first notification (`current()`), so an idle limberd holds no
-/// bus connection for it. Until the answers arrive, and while no server owns the name (GNOME
-/// starts its own by D-Bus activation on the first `Notify`), `current()` is
-/// `ServerProfile.unknown`. A new owner of `org.freedesktop.Notifications` is asked again.
+/// Started with the daemon, so the first notification already suits the running server.
+/// Until the answers arrive, and while no server owns the name (GNOME 43 starts its own by
+/// D-Bus activation on the first `Notify`), `current()` is `ServerProfile.unknown`, which
+/// suits GNOME. A new owner of `org.freedesktop.Notifications` is asked again.
 /// Used only on the loop's thread.
 final class ServerProfileProbe {
     static let name = "org.freedesktop.Notifications"
@@ -24,13 +24,15 @@ final class ServerProfileProbe {
         self.logger = logger
     }
 
-    /// The profile to adapt the next notification to; the first call starts the probe.
+    /// The profile to adapt the next notification to; starts the probe if it is not running.
     func current() -> ServerProfile {
         if bus == nil { start() }
         return profile
     }
 
-    private func start() {
+    /// Connects and asks the server running now, if any (not one that D-Bus would start).
+    func start() {
+        guard bus == nil else { return }
         guard case .success(let b) = BusConnection.open(.session, loop: loop) else { return }  // next show retries
         bus = b
         b.onLost = { [unowned self] _ in

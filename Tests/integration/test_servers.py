@@ -1,0 +1,371 @@
+"""Real notification servers: what a person sees, and answering through each server's means.
+
+Each server runs on a private session bus with a passive bus monitor (fakes/bus_monitor.py)
+recording every org.freedesktop.Notifications call limberd makes and its reply: the tests
+assert on that record (summary and body budgets, escaping, actions, hints) and answer each
+reminder the way a person would on that server, then check `limber history`. A screenshot
+per server and kind is kept in .build/screenshots/ (or $LIMBER_SCREENSHOTS) and its path
+printed. A server that cannot start skips with its reason.
+
+Servers: dunst 1.9 and xfce4-notifyd 0.7 under Xvfb.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import harness
+from harness import DaemonTestCase, Dunst, Xvfb, spawn, stop, tail, wait_until, _read_line
+
+harness.require_binaries()
+harness.require_commands("dbus-daemon", "dbus-send")
+harness.require_python_modules()
+
+FAKES = Path(__file__).resolve().parent / "fakes"
+SHOTS = Path(os.environ.get("LIMBER_SCREENSHOTS") or harness.REPO / ".build" / "screenshots")
+
+SUMMARY_LIMIT = 44
+SAFETY_LINE = "Move gently, stop on sharp pain."
+USER_TEXT = "Tom & Jerry <3 >"
+ESCAPED = "Tom &amp; Jerry &lt;3 &gt;"
+
+CONFIG = f"""\
+[posture]
+interval_min = "4h"
+interval_max = "4h"
+
+[routine]
+interval = "8h"
+
+[[exercises]]
+id = "tom"
+name = "{USER_TEXT}"
+places = ["desk"]
+steps = ["Say \\"{USER_TEXT}\\" & smile."]
+why = "Mine."
+reps = 5
+
+[[routines]]
+id = "mine"
+title = "{USER_TEXT}"
+steps = ["tom"]
+
+[[cues]]
+id = "tom-cue"
+text = "{USER_TEXT}"
+"""
+
+ENTITY = re.compile(r"&(amp|lt|gt|quot|#39);")
+
+
+class BusMonitor:
+    """fakes/bus_monitor.py on the private bus; `entries()` reads its record."""
+
+    def __init__(self, tenv, bus):
+        self.record = tenv.path("monitor.jsonl")
+        self.bus = bus
+        self.tenv = tenv
+        self.process = None
+
+    def start(self):
+        self.record.write_text("")
+        self.process = spawn("bus-monitor", ["/usr/bin/python3", str(FAKES / "bus_monitor.py"),
+                                             "--address", self.bus.address, "--record", str(self.record)],
+                             stdout=subprocess.PIPE, stderr=open(self.tenv.path("monitor.log"), "wb"),
+                             env=self.tenv.env)
+        _read_line(self.process, 10, "the bus monitor")
+        return self
+
+    def stop(self):
+        stop(self.process)
+
+    def entries(self):
+        import json
+        return [json.loads(line) for line in self.record.read_text().splitlines() if line.strip()]
+
+    def notifies(self, after=0):
+        return [e for e in self.entries() if e.get("method") == "Notify" and "args" in e and e["seq"] > after]
+
+    def last_seq(self):
+        e = self.entries()
+        return e[-1]["seq"] if e else 0
+
+    def reply(self, call):
+        for e in self.entries():
+            if e.get("reply_to") == call["serial"] and e.get("to") == call["sender"]:
+                return e
+        return None
+
+    def wait_notify(self, predicate, after=0, timeout=10, message="a Notify call"):
+        def find():
+            for c in self.notifies(after):
+                if predicate(c) and self.reply(c):
+                    return c
+            return None
+        return wait_until(find, timeout=timeout, message=message)
+
+    def notified_id(self, call):
+        r = self.reply(call)
+        return r["reply"][0] if r and r.get("reply") else None
+
+
+def x_screenshot(display, path):
+    """The whole X screen as a PNG, through Gdk (python3-gi, gir1.2-gtk-3.0)."""
+    code = ("import gi, sys; gi.require_version('Gdk', '3.0'); from gi.repository import Gdk; "
+            "w = Gdk.get_default_root_window(); "
+            "p = Gdk.pixbuf_get_from_window(w, 0, 0, w.get_width(), w.get_height()); "
+            "p.savev(sys.argv[1], 'png', [], [])")
+    r = subprocess.run(["/usr/bin/python3", "-c", code, str(path)], env=dict(os.environ, DISPLAY=display),
+                       capture_output=True, text=True, timeout=30)
+    return r.returncode == 0, r.stderr.strip()
+
+
+class ServerTests:
+    """The four paths on one real server; a subclass (also a DaemonTestCase) starts the
+    server and answers through it."""
+
+    fake = False
+    test_scale = 60
+    server_name = None          # GetServerInformation's name
+    max_buttons = None          # non-default actions drawn, None: all
+    default_is_button = False   # xfce draws the click action as a button too
+    value_hint = True           # False: the server mis-draws it, limberd must not send it
+
+    def start_server(self):
+        raise NotImplementedError
+
+    def answer(self, call, key):
+        """Invokes action `key` of the notification `call` through the server's own means."""
+        raise NotImplementedError
+
+    def screenshot_to(self, path):
+        raise NotImplementedError
+
+    def setUp(self):
+        super().setUp()
+        self.monitor = BusMonitor(self.tenv, self.bus).start()
+        self.addCleanup(self.monitor.stop)
+        self.start_server()
+        path = self.tenv.config_home / "limber" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG, encoding="utf-8")
+        self.start_daemon()
+        # limberd asks the running server what it draws at start: wait for the answer.
+        try:
+            wait_until(lambda: f"notification server: {self.server_name} " in self.daemon.stderr(200),
+                       message=f"limberd to learn it talks to {self.server_name}")
+        except AssertionError as e:
+            self.fail(f"{e}\n{self.diag()}")
+        caps = [e for e in self.monitor.entries() if e.get("method") == "GetCapabilities" and "reply" in e
+                and "error" not in e]
+        self.markup = "body-markup" in caps[-1]["reply"][0]
+
+    # -- what every Notify must be
+
+    def check(self, call):
+        a = call["args"]
+        summary, body = a["summary"], a["body"]
+        self.assertLessEqual(len(summary), SUMMARY_LIMIT, f"summary too long: {summary!r}")
+        if self.markup:
+            # Every & and < is an entity, so the body is valid markup.
+            self.assertNotIn("<", body, body)
+            self.assertNotIn(">", body, body)
+            self.assertEqual(body.count("&"), len(ENTITY.findall(body)), f"a bare & in {body!r}")
+        else:
+            self.assertEqual(ENTITY.findall(body), [], f"entities to a server that shows them raw: {body!r}")
+        keys = call["action_keys"]
+        labels = a["actions"][1::2]
+        buttons = [k for k in keys if k != "default" or self.default_is_button]
+        if self.max_buttons is not None:
+            self.assertLessEqual(len([k for k in keys if k != "default"]), self.max_buttons, keys)
+        drawn = [l for k, l in zip(keys, labels) if k in buttons]
+        self.assertEqual(len(set(drawn)), len(drawn), f"two buttons with one label: {drawn}")
+        if not self.value_hint:
+            self.assertNotIn("value", a["hints"], "this server draws a bare gauge for it")
+        self.assertNotIn("done", [k for k, l in zip(keys, labels) if k == "default"])
+        return call
+
+    def shot(self, kind):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{self.server_label}-{kind}.png"
+        time.sleep(0.5)  # let the server draw its animation's last frame
+        ok, why = self.screenshot_to(path)
+        if ok:
+            print(f"\n[screenshot {path}]", file=sys.stderr)
+        else:
+            print(f"\n[no screenshot for {self.server_label} {kind}: {why}]", file=sys.stderr)
+
+    def wait_call(self, predicate, after=0, message="a Notify call"):
+        try:
+            return self.check(self.monitor.wait_notify(predicate, after=after, message=message))
+        except AssertionError as e:
+            self.fail(f"{e}\n{self.diag()}")
+
+    def diag(self):
+        if not hasattr(self, "monitor"):
+            return super().diag()
+        calls = [(e.get("seq"), e.get("method") or e.get("signal"), e.get("args", e.get("reply")))
+                 for e in self.monitor.entries()[-20:]]
+        return f"{super().diag()}\n--- bus monitor:\n" + "\n".join(map(repr, calls))
+
+    def history_says(self, outcome):
+        self.wait_history(outcome)
+        out = self.cli_ok("history")
+        self.assertIn(outcome, out)
+
+    # -- the four paths
+
+    def test_server_is_asked_what_it_draws(self):
+        self.cli_ok("now", "posture")
+        call = self.wait_call(lambda c: c["args"]["summary"] == "Posture check")
+        info = [e for e in self.monitor.entries() if e.get("method") == "GetServerInformation"
+                and e.get("to") == call["sender"] and "reply" in e]
+        self.assertEqual(len(info), 1, "asked once per appearance of the server")
+        self.assertEqual(info[0]["reply"][0], self.server_name)
+
+    def test_posture_check_a_click_snoozes(self):
+        self.cli_ok("now", "posture")
+        call = self.wait_call(lambda c: c["args"]["summary"] == "Posture check", message="the posture check")
+        self.assertEqual(call["args"]["hints"].get("category"), "x-limber.posture")
+        self.shot("posture")
+        self.answer(call, "default")
+        self.history_says("snoozed")
+        self.assertNotIn("done", self.tenv.outcomes(), "a click is never a break")
+
+    def test_routine_reminder_answered_done(self):
+        self.cli_ok("now", "routine")
+        call = self.wait_call(lambda c: c["args"]["summary"].startswith("Time to move"), message="the reminder")
+        self.assertTrue(call["args"]["body"].startswith(SAFETY_LINE + "\n"), call["args"]["body"])
+        self.assertIn("limber routines show ", call["args"]["body"])
+        self.shot("routine")
+        self.answer(call, "done")
+        self.history_says("done")
+
+    def test_guided_routine_start_to_end(self):
+        seq = self.monitor.last_seq()
+        self.cli_ok("start", "desk-reset")
+        first = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1 of 3"), after=seq,
+                               message="step 1")
+        self.assertEqual(first["args"]["body"].split("\n")[1], SAFETY_LINE)
+        self.assertNotIn("default", first["action_keys"], "a click must not move the routine on")
+        self.shot("guided")
+        self.answer(first, "next")
+        second = self.wait_call(lambda c: c["args"]["body"].startswith("Step 2 of 3"), after=first["seq"],
+                                message="step 2")
+        self.answer(second, "next")
+        self.wait_call(lambda c: c["args"]["body"].startswith("Step 3 of 3"), after=second["seq"],
+                       message="step 3")
+        done = self.wait_call(lambda c: c["args"]["summary"].startswith("Done: Desk reset"),
+                              after=second["seq"], message="the done note")
+        self.assertIs(done["args"]["hints"].get("transient"), True, done["args"]["hints"])
+        self.assertGreater(done["args"]["expire_timeout"], 0)
+        self.history_says("done")
+        self.assertEqual(self.tenv.history()[-1].get("routine"), "desk-reset")
+
+    def test_user_text_is_escaped(self):
+        seq = self.monitor.last_seq()
+        self.cli_ok("start", "mine")
+        step = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1 of 1"), after=seq,
+                              message="the user's routine")
+        if self.markup:
+            self.assertIn(ESCAPED, step["args"]["body"])
+            self.assertIn("&quot;", step["args"]["body"])
+        else:
+            self.assertIn(USER_TEXT, step["args"]["body"], "sent as written")
+        self.assertTrue(step["args"]["summary"].startswith(USER_TEXT), "a summary is plain text")
+        self.shot("user-text")
+        self.answer(step, "next")
+        self.history_says("done")
+
+
+class XServer(ServerTests):
+    def start_x(self):
+        self.x = Xvfb(self.tenv).start()
+        self.addCleanup(self.x.stop)
+
+    def screenshot_to(self, path):
+        return x_screenshot(self.x.display, path)
+
+
+class WithDunst(XServer, DaemonTestCase):
+    server_label = "dunst"
+    server_name = "dunst"
+
+    def start_server(self):
+        for tool in ("Xvfb", "dunst", "dunstctl", "busctl"):
+            if not harness.shutil.which(tool):
+                self.skipTest(f"{tool} is not installed")
+        self.start_x()
+        self.dunst = Dunst(self.tenv, self.bus, self.x).start()
+        self.addCleanup(self.dunst.stop)
+
+    def answer(self, call, key):
+        nid = self.monitor.notified_id(call)
+        wait_until(lambda: self.dunst.count_displayed() > 0, message="dunst to display it")
+        if key == "default":
+            self.dunst.action_default()
+        else:
+            self.dunst.invoke_action(key, nid)
+
+
+class WithXfce(XServer, DaemonTestCase):
+    """xfce4-notifyd: draws `default` as a button and a `value` notification as a bare gauge."""
+
+    server_label = "xfce"
+    server_name = "Xfce Notify Daemon"
+    default_is_button = True
+    value_hint = False
+    BINARY = "/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd"
+
+    def start_server(self):
+        for tool in ("Xvfb", "xdotool"):
+            if not harness.shutil.which(tool):
+                self.skipTest(f"{tool} is not installed")
+        if not os.access(self.BINARY, os.X_OK):
+            self.skipTest(f"{self.BINARY} missing (package xfce4-notifyd)")
+        self.start_x()
+        env = dict(self.tenv.env, **self.bus.env, **self.x.env, XDG_CURRENT_DESKTOP="XFCE")
+        log = self.tenv.path("xfce4-notifyd.log")
+        self.xfce = spawn("xfce4-notifyd", [self.BINARY], stdout=subprocess.DEVNULL,
+                          stderr=open(log, "wb"), env=env)
+        self.addCleanup(stop, self.xfce)
+
+        def up():
+            if self.xfce.poll() is not None:
+                self.skipTest(f"xfce4-notifyd exited with {self.xfce.returncode}: {tail(log, 10)}")
+            rc, out, _ = harness.dbus_send(self.bus.address, "org.freedesktop.Notifications",
+                                           "/org/freedesktop/Notifications",
+                                           "org.freedesktop.Notifications.GetServerInformation")
+            return rc == 0 and self.server_name in out
+        wait_until(up, timeout=15, message="xfce4-notifyd on the private bus")
+
+    def xdo(self, *args):
+        r = subprocess.run(["xdotool", *args], env=dict(self.tenv.env, **self.x.env), capture_output=True,
+                           text=True, timeout=10)
+        return r.stdout
+
+    def answer(self, call, key):
+        """Clicks the button of `key`: buttons sit in one row at the bottom of the popup, in
+        the order sent, each as wide as its label; found by the popup's geometry."""
+        keys = call["action_keys"]
+        labels = call["args"]["actions"][1::2]
+        index = keys.index(key)
+        windows = wait_until(lambda: self.xdo("search", "--onlyvisible", "--class", "xfce4-notifyd").split(),
+                             message="the xfce popup")
+        geometry = self.xdo("getwindowgeometry", "--shell", windows[-1])
+        g = dict(line.split("=", 1) for line in geometry.split() if "=" in line)
+        x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        bx = self.button_x(labels, index, x, w)
+        self.xdo("mousemove", str(bx), str(y + h - 22), "click", "1")
+
+    @staticmethod
+    def button_x(labels, index, x, w):
+        # Buttons are packed from the right edge, about 8 px per character plus padding.
+        widths = [max(60, 8 * len(l) + 20) for l in labels]
+        right = x + w - 12
+        for i in range(len(labels) - 1, index, -1):
+            right -= widths[i] + 6
+        return right - widths[index] // 2
