@@ -86,6 +86,10 @@ public final class Notifier {
     private let appName: String
     private let logger: Logger
     private var shown: [UInt64: Shown] = [:]
+    /// Notifications whose server closes them after any action, resident or not: an update
+    /// would be taken down with them, so what the action shows next is a new one. Released
+    /// when their "closed" arrives.
+    private var retired: [(entry: Shown, serverID: Int32)] = []
 
     /// Creates a notifier whose notifications carry `appName`.
     public init(appName: String, logger: Logger) {
@@ -100,6 +104,7 @@ public final class Notifier {
     deinit {
         // Leave them on screen: a restarted daemon takes them over with `replacingServerID`.
         for entry in shown.values { entry.release() }
+        for r in retired { r.entry.release() }
     }
 
     /// Shows the prompt `tag`, or updates it in place if it is showing; returns the
@@ -110,6 +115,8 @@ public final class Notifier {
     @discardableResult
     public func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32? = nil) -> UInt32? {
         let content = serverProfile?().adapt(content) ?? content
+        let replacingServerID = retired.contains { UInt32(bitPattern: $0.serverID) == replacingServerID }
+            ? nil : replacingServerID
         let summary = content.summary.isEmpty ? appName : content.summary
         let entry: Shown
         if let existing = shown[tag] {
@@ -166,12 +173,19 @@ public final class Notifier {
     // MARK: - libnotify callbacks (on the loop thread)
 
     fileprivate func actionInvoked(tag: UInt64, key: String) {
+        if serverProfile?().closesAfterAction == true, let entry = shown.removeValue(forKey: tag) {
+            retired.append((entry, Self.serverID(entry.notification)))
+        }
         onAction?(tag, key)
     }
 
     fileprivate func closedByServer(tag: UInt64, notification: OpaquePointer, reason: Int32) {
         // The object of a closed notification cannot be shown again under its old id
         // (libnotify resets it to 0), so forget it; a new show of the tag starts afresh.
+        if let i = retired.firstIndex(where: { $0.entry.notification == notification }) {
+            retired.remove(at: i).entry.release()  // libnotify holds its own reference meanwhile
+            return
+        }
         guard let entry = shown[tag], entry.notification == notification else { return }
         shown[tag] = nil
         entry.disconnect()

@@ -59,6 +59,10 @@ public struct ServerProfile: Sendable, Equatable {
     /// Whether `default` is drawn as a button of its own (xfce4-notifyd).
     public var drawsDefaultAsButton: Bool { kind == .xfce }
 
+    /// Whether the server closes a notification after any action, even a `resident` one
+    /// (xfce4-notifyd: seen closing a guided step just after limberd updated it in place).
+    public var closesAfterAction: Bool { kind == .xfce }
+
     /// Whether the `value` hint is drawn sensibly (xfce4-notifyd hides everything else).
     public var drawsProgress: Bool { self != .unknown && kind != .xfce && kind != .gnome }
 

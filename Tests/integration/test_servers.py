@@ -348,24 +348,56 @@ class WithXfce(XServer, DaemonTestCase):
         return r.stdout
 
     def answer(self, call, key):
-        """Clicks the button of `key`: buttons sit in one row at the bottom of the popup, in
-        the order sent, each as wide as its label; found by the popup's geometry."""
-        keys = call["action_keys"]
-        labels = call["args"]["actions"][1::2]
+        """Clicks the button of `key` with xdotool. The buttons are found on the screen: one
+        row of grey buttons on the popup's white, in the order the actions were sent. On xfce
+        a click on the reminder is its Snooze button (limberd sends no second one)."""
+        keys = call["action_keys"]  # all drawn, the click action too
+        if key == "default" and "default" not in call["action_keys"]:
+            key = "snooze"
         index = keys.index(key)
-        windows = wait_until(lambda: self.xdo("search", "--onlyvisible", "--class", "xfce4-notifyd").split(),
-                             message="the xfce popup")
-        geometry = self.xdo("getwindowgeometry", "--shell", windows[-1])
+        # One popup: after an action xfce closes it and fades it out while limberd shows the
+        # next step in a new one.
+        windows = wait_until(lambda: (lambda w: w if len(w) == 1 else None)(
+            self.xdo("search", "--onlyvisible", "--class", "xfce4-notifyd").split()),
+            message="exactly one xfce popup")
+        time.sleep(0.3)  # its slide-in
+        geometry = self.xdo("getwindowgeometry", "--shell", windows[0])
         g = dict(line.split("=", 1) for line in geometry.split() if "=" in line)
-        x, y, w, h = (int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
-        bx = self.button_x(labels, index, x, w)
-        self.xdo("mousemove", str(bx), str(y + h - 22), "click", "1")
+        box = tuple(int(g[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+        buttons = wait_until(lambda: self.find_buttons(box, len(keys)), message=f"{len(keys)} buttons drawn")
+        bx, by = buttons[index]
+        self.xdo("mousemove", str(bx), str(by), "click", "1")
 
-    @staticmethod
-    def button_x(labels, index, x, w):
-        # Buttons are packed from the right edge, about 8 px per character plus padding.
-        widths = [max(60, 8 * len(l) + 20) for l in labels]
-        right = x + w - 12
-        for i in range(len(labels) - 1, index, -1):
-            right -= widths[i] + 6
-        return right - widths[index] // 2
+    def find_buttons(self, box, count):
+        """Centres of the buttons in the popup at box (x, y, w, h), left to right; None
+        until `count` of them are drawn."""
+        code = """
+import gi, sys, json
+gi.require_version('Gdk', '3.0')
+from gi.repository import Gdk
+x, y, w, h = map(int, sys.argv[1:5])
+p = Gdk.pixbuf_get_from_window(Gdk.get_default_root_window(), x, y, w, h)
+px, stride, n = p.get_pixels(), p.get_rowstride(), p.get_n_channels()
+def light(cx, cy):
+    o = cy * stride + cx * n
+    return min(px[o], px[o + 1], px[o + 2]) >= 250
+# The lowest row, 20 px in from the right, that is not white: a button's bottom edge.
+col = w - 20
+bottom = next((r for r in range(h - 3, 0, -1) if not light(col, r)), None)
+if bottom is None:
+    print("[]"); sys.exit()
+row = bottom - 14
+spans, start = [], None
+for c in range(w):
+    dark = not light(c, row)
+    if dark and start is None: start = c
+    if not dark and start is not None:
+        if c - start > 30: spans.append((x + (start + c) // 2, y + row))
+        start = None
+print(json.dumps(spans))
+"""
+        r = subprocess.run(["/usr/bin/python3", "-c", code, *map(str, box)], capture_output=True, text=True,
+                           env=dict(self.tenv.env, **self.x.env), timeout=30)
+        import json
+        spans = json.loads(r.stdout or "[]")
+        return spans if len(spans) == count else None
