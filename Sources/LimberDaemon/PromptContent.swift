@@ -92,12 +92,12 @@ public enum PromptContent {
         let short = shortDetail(step)
         let summary = NotificationText.summary(step.exerciseName, short)
         // The first lines fit mako's three: where we are, then the safety line.
-        var first = "Step \(index + 1) of \(w.steps.count)"
+        var first = "Step \(index + 1)/\(w.steps.count)"
         if let set = step.detail.firstRange(of: " (set ") {
-            first += " · set " + step.detail[set.upperBound...].prefix { $0 != ")" }
+            first += " · set " + step.detail[set.upperBound...].prefix { $0 != ")" }.replacing(" of ", with: "/")
         }
         if index == 0 { first += " · \(w.title)" }
-        var lines = [NotificationText.fit(first, 60), NotificationText.safetyLine]
+        var lines = [NotificationText.fit(first, 36), NotificationText.safetyLine]  // one line on mako
         if summary != step.exerciseName + " · " + short {
             lines.append("\(step.exerciseName): \(step.detail)")  // the summary was cut
         }

@@ -146,16 +146,25 @@ public struct NotificationBudget: Sendable, Equatable {
     /// Whether `default` is drawn as a button too.
     public var drawsDefault: Bool
     public var summaryChars: Int
+    /// Body lines shown under a one-line summary.
     public var bodyLines: Int
+    /// Whether a long summary wraps, taking lines from the body (mako, dunst, xfce), rather
+    /// than being cut to one line (GNOME, KDE).
+    public var summaryWraps: Bool
     public var lineChars: Int
 
     public static let table: [NotificationBudget] = [
-        .init(kind: .gnome, buttons: 3, menu: false, drawsDefault: false, summaryChars: 44, bodyLines: 6, lineChars: 45),
-        .init(kind: .kde, buttons: nil, menu: false, drawsDefault: false, summaryChars: 44, bodyLines: 5, lineChars: 45),
-        .init(kind: .mako, buttons: 0, menu: true, drawsDefault: false, summaryChars: 44, bodyLines: 3, lineChars: 36),
-        .init(kind: .xfce, buttons: nil, menu: false, drawsDefault: true, summaryChars: 44, bodyLines: 6, lineChars: 40),
-        .init(kind: .dunst, buttons: 0, menu: true, drawsDefault: false, summaryChars: 44, bodyLines: 10, lineChars: 40),
+        .init(kind: .gnome, buttons: 3, menu: false, drawsDefault: false, summaryChars: 44, bodyLines: 6, summaryWraps: false, lineChars: 45),
+        .init(kind: .kde, buttons: nil, menu: false, drawsDefault: false, summaryChars: 44, bodyLines: 5, summaryWraps: false, lineChars: 45),
+        .init(kind: .mako, buttons: 0, menu: true, drawsDefault: false, summaryChars: 44, bodyLines: 3, summaryWraps: true, lineChars: 36),
+        .init(kind: .xfce, buttons: nil, menu: false, drawsDefault: true, summaryChars: 44, bodyLines: 6, summaryWraps: true, lineChars: 40),
+        .init(kind: .dunst, buttons: 0, menu: true, drawsDefault: false, summaryChars: 44, bodyLines: 10, summaryWraps: true, lineChars: 40),
     ]
+
+    /// The body lines left visible under `summary`.
+    public func bodyRoom(under summary: String) -> Int {
+        summaryWraps ? bodyLines - (wrappedLines(summary) - 1) : bodyLines
+    }
 
     /// How many lines `text` takes when wrapped at word boundaries to `lineChars`.
     public func wrappedLines(_ text: String) -> Int {

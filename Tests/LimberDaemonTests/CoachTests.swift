@@ -118,7 +118,7 @@ import Testing
             #expect(started.status?.guide?.step == 1)
             var steps = guided(f)
             #expect(steps.first?.summary == "Doorway chest stretch · right · 30 s")
-            #expect(steps.first?.body.hasPrefix("Step 1 of 5 · set 1 of 2 · Doorway opener\n"
+            #expect(steps.first?.body.hasPrefix("Step 1/5 · set 1/2 · Doorway opener\n"
                 + NotificationText.safetyLine + "\n1. ") == true)
             #expect(steps.first?.progress == 0 && steps.first?.resident == true && steps.first?.expiry == .never)
             #expect(steps.first?.actions.map(\.key).sorted() == ["next", "stop"])

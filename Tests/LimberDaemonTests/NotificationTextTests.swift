@@ -133,9 +133,9 @@ import Testing
                     essential = [end.map { String(line[...$0]) } ?? line]
                 }
                 let shown = budget.wrappedLines(essential.joined(separator: "\n"))
+                let room = budget.bodyRoom(under: c.summary)
                 let check = {
-                    #expect(shown <= budget.bodyLines,
-                            "\(label): \(shown) lines of what is needed to act, \(budget.bodyLines) visible")
+                    #expect(shown <= room, "\(label): \(shown) lines of what is needed to act, \(room) visible")
                 }
                 if profile.kind == .mako && sent.what.hasPrefix("cue ") && !sent.what.hasPrefix("cue tom") {
                     // Catalog content, not layout: a one-sentence cue over about 105
@@ -201,7 +201,7 @@ import Testing
         #expect(profile(.kde).adapt(step).progress == 0)
         #expect(profile(.mako).adapt(step).progress == 0)
         #expect(ServerProfile.unknown.adapt(step).progress == nil)
-        #expect(step.body.hasPrefix("Step 1 of 5"), "progress in text everywhere")
+        #expect(step.body.hasPrefix("Step 1/5"), "progress in text everywhere")
         #expect(!step.actions.contains { $0.key == "default" }, "a click does not move the routine on")
         let notes = all.filter { $0.what.hasPrefix("done ") || $0.what == "standing done" || $0.what == "restart" }
         #expect(notes.count > 3)

@@ -68,7 +68,7 @@ class GuidedTestCase(DaemonTestCase):
 
     def step(self, k, n=None):
         """A guided step's notification: its body starts "Step k of n"."""
-        prefix = f"Step {k} of {n}" if n else f"Step {k} of "
+        prefix = f"Step {k}/{n}" if n else f"Step {k}/"
         return lambda c: c["args"]["body"].startswith(prefix)
 
     def guide(self):
@@ -92,13 +92,13 @@ class GuidedRoutine(GuidedTestCase):
         self.assertEqual(first["args"]["expire_timeout"], 0, "never expires during the routine")
         self.assertTrue({"next", "stop"} <= set(first["action_keys"]), first["action_keys"])
         self.assertEqual(first["args"]["body"].split("\n")[:2],
-                         ["Step 1 of 5 · set 1 of 2 · Doorway opener", SAFETY_LINE])
+                         ["Step 1/5 · set 1/2 · Doorway opener", SAFETY_LINE])
 
         # Four 30 s holds at 60x: two seconds, with no input.
         last = self.wait_notify(self.step(5, 5), timeout=15, message="step 5 by itself")
         self.assertEqual(last["args"]["summary"], "Thoracic rotation · 8 each side · hold 2 s")
         steps = [c for c in self.notifies(first["seq"] - 1)]
-        self.assertEqual([c["args"]["body"][:11] for c in steps], [f"Step {k} of 5" for k in range(1, 6)])
+        self.assertEqual([c["args"]["body"][:8] for c in steps], [f"Step {k}/5" for k in range(1, 6)])
         self.assertEqual([c["args"]["hints"].get("value") for c in steps], [0, 20, 40, 60, 80])
         for c in steps[1:]:
             self.assertEqual(c["args"]["replaces_id"], nid, "updated in place, not a new notification")

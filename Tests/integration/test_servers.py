@@ -7,7 +7,8 @@ reminder the way a person would on that server, then check `limber history`. A s
 per server and kind is kept in .build/screenshots/ (or $LIMBER_SCREENSHOTS) and its path
 printed. A server that cannot start skips with its reason.
 
-Servers: dunst 1.9 and xfce4-notifyd 0.7 under Xvfb.
+Servers: dunst 1.9 and xfce4-notifyd 0.7 under Xvfb; mako 1.7 under headless sway, run as an
+unprivileged user. (GNOME Shell and KDE Plasma are not here yet.)
 """
 
 import os
@@ -70,10 +71,12 @@ class BusMonitor:
         self.tenv = tenv
         self.process = None
 
-    def start(self):
+    def start(self, wrap=lambda argv: argv):
         self.record.write_text("")
-        self.process = spawn("bus-monitor", ["/usr/bin/python3", str(FAKES / "bus_monitor.py"),
-                                             "--address", self.bus.address, "--record", str(self.record)],
+        if os.geteuid() == 0:
+            os.chown(self.record, os.stat(self.tenv.root).st_uid, os.stat(self.tenv.root).st_gid)
+        self.process = spawn("bus-monitor", wrap(["/usr/bin/python3", str(FAKES / "bus_monitor.py"),
+                                                  "--address", self.bus.address, "--record", str(self.record)]),
                              stdout=subprocess.PIPE, stderr=open(self.tenv.path("monitor.log"), "wb"),
                              env=self.tenv.env)
         _read_line(self.process, 10, "the bus monitor")
@@ -137,6 +140,9 @@ class ServerTests:
     def start_server(self):
         raise NotImplementedError
 
+    def start_monitor(self):
+        return BusMonitor(self.tenv, self.bus).start()
+
     def answer(self, call, key):
         """Invokes action `key` of the notification `call` through the server's own means."""
         raise NotImplementedError
@@ -146,12 +152,15 @@ class ServerTests:
 
     def setUp(self):
         super().setUp()
-        self.monitor = BusMonitor(self.tenv, self.bus).start()
+        self.monitor = self.start_monitor()
         self.addCleanup(self.monitor.stop)
         self.start_server()
         path = self.tenv.config_home / "limber" / "config.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(CONFIG, encoding="utf-8")
+        owner = os.stat(self.tenv.root)
+        for p in (path.parent, path):
+            os.chown(p, owner.st_uid, owner.st_gid)
         self.start_daemon()
         # limberd asks the running server what it draws at start: wait for the answer.
         try:
@@ -247,16 +256,16 @@ class ServerTests:
     def test_guided_routine_start_to_end(self):
         seq = self.monitor.last_seq()
         self.cli_ok("start", "desk-reset")
-        first = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1 of 3"), after=seq,
+        first = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1/3"), after=seq,
                                message="step 1")
         self.assertEqual(first["args"]["body"].split("\n")[1], SAFETY_LINE)
         self.assertNotIn("default", first["action_keys"], "a click must not move the routine on")
         self.shot("guided")
         self.answer(first, "next")
-        second = self.wait_call(lambda c: c["args"]["body"].startswith("Step 2 of 3"), after=first["seq"],
+        second = self.wait_call(lambda c: c["args"]["body"].startswith("Step 2/3"), after=first["seq"],
                                 message="step 2")
         self.answer(second, "next")
-        self.wait_call(lambda c: c["args"]["body"].startswith("Step 3 of 3"), after=second["seq"],
+        self.wait_call(lambda c: c["args"]["body"].startswith("Step 3/3"), after=second["seq"],
                        message="step 3")
         done = self.wait_call(lambda c: c["args"]["summary"].startswith("Done: Desk reset"),
                               after=second["seq"], message="the done note")
@@ -268,7 +277,7 @@ class ServerTests:
     def test_user_text_is_escaped(self):
         seq = self.monitor.last_seq()
         self.cli_ok("start", "mine")
-        step = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1 of 1"), after=seq,
+        step = self.wait_call(lambda c: c["args"]["body"].startswith("Step 1/1"), after=seq,
                               message="the user's routine")
         if self.markup:
             self.assertIn(ESCAPED, step["args"]["body"])
@@ -401,3 +410,129 @@ print(json.dumps(spans))
         import json
         spans = json.loads(r.stdout or "[]")
         return spans if len(spans) == count else None
+
+
+NOBODY = 65534  # every Debian has it; sway refuses to run as root
+
+
+class UserWorld:
+    """The private world of DaemonTestCase, run as an unprivileged user (setpriv): the bus,
+    the compositor, the server, limberd, the monitor and the CLI. The test reads the files."""
+
+    def as_user(self, argv):
+        return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *map(str, argv)]
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run the session as an unprivileged user (sway refuses root)")
+        if not harness.shutil.which("setpriv"):
+            self.skipTest("setpriv is not installed (util-linux)")
+        self._problems_before = self._problems()
+        self.tenv = harness.TempEnv(type(self).__name__[:12])
+        self.addCleanup(self.tenv.cleanup)
+        self.addCleanup(self._report_failure)
+        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(self.tenv.root)], check=True)
+        for binary in (harness.LIMBERD, harness.LIMBER):
+            r = subprocess.run(self.as_user(["test", "-x", binary]))
+            if r.returncode != 0:
+                self.skipTest(f"{binary} is not executable by uid {NOBODY} (a folder on its path is private)")
+        world = self
+
+        class UserBus(harness.PrivateBus):
+            def start(self, timeout=10):
+                self.config.write_text(harness.BUS_CONFIG.format(socket=self.socket))
+                os.chown(self.config, NOBODY, NOBODY)
+                self.process = spawn(f"dbus-daemon[{self.name}]", world.as_user(
+                    ["dbus-daemon", f"--config-file={self.config}", "--nofork", "--print-address=1"]),
+                    stdout=subprocess.PIPE, stderr=open(self.tenv.path(f"{self.name}-bus.log"), "wb"),
+                    env=self.tenv.env)
+                self.address = _read_line(self.process, timeout, "dbus-daemon")
+                return self
+
+        self.bus = UserBus(self.tenv).start()
+        self.addCleanup(self.bus.stop)
+        self.notify = None
+        self.notifications = None
+        self.daemon = harness.Limberd(self.tenv, bus=self.bus, test_scale=self.test_scale, binary="setpriv",
+                                      args=self.as_user([harness.LIMBERD])[1:])
+        self.addCleanup(self.daemon.stop)
+
+    def start_daemon(self, **kwargs):
+        # Ready when it answers its own user: limberd refuses a client of another uid (root).
+        self.daemon.start(wait_ready=False)
+        wait_until(lambda: self.cli("status")[0] == 0 or (not self.daemon.alive() and self.fail(
+            f"limberd exited:\n{self.daemon.stderr()}")), timeout=15, message="limberd to answer")
+        return self.daemon
+
+    def diag(self):
+        parts = []
+        if self.daemon.stderr_path:
+            parts.append(f"--- limberd stderr (start {self.daemon.starts}):\n{self.daemon.stderr()}")
+        return "\n".join(parts)
+
+    def cli(self, *args, timeout=15):
+        r = subprocess.run(self.as_user([harness.LIMBER, *args]), env=self.tenv.env, capture_output=True,
+                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return r.returncode, r.stdout, r.stderr
+
+
+class WithMako(ServerTests, UserWorld, DaemonTestCase):
+    """mako 1.7 under headless sway: no buttons at all; a click is the default action, the
+    others are in `makoctl menu` and `makoctl invoke`."""
+
+    server_label = "mako"
+    server_name = "mako"
+
+    def start_monitor(self):
+        return BusMonitor(self.tenv, self.bus).start(wrap=self.as_user)
+
+    def start_server(self):
+        for tool in ("sway", "mako", "makoctl", "grim", "busctl"):
+            if not harness.shutil.which(tool):
+                self.skipTest(f"{tool} is not installed")
+        config = self.tenv.path("sway.conf")
+        config.write_text("output HEADLESS-1 resolution 1280x800\n")
+        os.chown(config, NOBODY, NOBODY)
+        env = dict(self.tenv.env, **self.bus.env, WLR_BACKENDS="headless", WLR_LIBINPUT_NO_DEVICES="1",
+                   WLR_RENDERER="pixman")
+        log = self.tenv.path("sway.log")
+        self.sway = spawn("sway", self.as_user(["sway", "-c", config]), stdout=subprocess.DEVNULL,
+                          stderr=open(log, "wb"), env=env)
+        self.addCleanup(stop, self.sway)
+
+        def wayland():
+            if self.sway.poll() is not None:
+                self.skipTest(f"sway exited with {self.sway.returncode}: {tail(log, 8)}")
+            found = sorted(p.name for p in self.tenv.runtime_dir.glob("wayland-*") if not p.name.endswith(".lock"))
+            return found[0] if found else None
+        display = wait_until(wayland, timeout=20, message="sway's Wayland socket")
+        self.wl_env = dict(env, WAYLAND_DISPLAY=display)
+        mako_log = self.tenv.path("mako.log")
+        self.mako = spawn("mako", self.as_user(["mako"]), stdout=subprocess.DEVNULL,
+                          stderr=open(mako_log, "wb"), env=self.wl_env)
+        self.addCleanup(stop, self.mako)
+
+        def up():
+            if self.mako.poll() is not None:
+                self.skipTest(f"mako exited with {self.mako.returncode}: {tail(mako_log, 8)}")
+            r = subprocess.run(self.as_user(["dbus-send", f"--bus={self.bus.address}", "--print-reply=literal",
+                                             "--dest=org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                             "org.freedesktop.Notifications.GetServerInformation"]),
+                               capture_output=True, text=True, timeout=10)
+            return r.returncode == 0 and "mako" in r.stdout
+        wait_until(up, timeout=15, message="mako on the private bus")
+
+    def answer(self, call, key):
+        nid = self.monitor.notified_id(call)
+        argv = ["makoctl", "invoke", "-n", str(nid)] + ([] if key == "default" else [key])
+        r = subprocess.run(self.as_user(argv), env=self.wl_env, capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, f"{argv}: {r.stderr}")
+
+    def screenshot_to(self, path):
+        tmp = self.tenv.path("shot.png")
+        r = subprocess.run(self.as_user(["grim", tmp]), env=self.wl_env, capture_output=True, text=True,
+                           timeout=30)
+        if r.returncode != 0:
+            return False, r.stderr.strip()
+        harness.shutil.copyfile(tmp, path)
+        return True, ""
