@@ -18,7 +18,8 @@ DEBUG      := .build/debug
 # Debian packages: to build, and in addition to run every test tier.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              gir1.2-gtk-3.0 xdotool xfce4-notifyd sway mako-notifier grim
+              gir1.2-gtk-3.0 xdotool xfce4-notifyd sway mako-notifier grim \
+              gnome-shell mutter gjs gsettings-desktop-schemas libglib2.0-bin
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
