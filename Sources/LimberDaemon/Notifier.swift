@@ -175,6 +175,8 @@ public final class Notifier {
     fileprivate func actionInvoked(tag: UInt64, key: String) {
         if serverProfile?().closesAfterAction == true, let entry = shown.removeValue(forKey: tag) {
             retired.append((entry, Self.serverID(entry.notification)))
+            // Bounded, should a server never say "closed"; the oldest is not the one calling.
+            if retired.count > 8 { retired.removeFirst().entry.release() }
         }
         onAction?(tag, key)
     }
