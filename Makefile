@@ -19,7 +19,8 @@ DEBUG      := .build/debug
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
               gir1.2-gtk-3.0 xdotool xfce4-notifyd sway mako-notifier grim \
-              gnome-shell mutter gjs gsettings-desktop-schemas libglib2.0-bin
+              gnome-shell mutter gjs gsettings-desktop-schemas libglib2.0-bin \
+              kwin-wayland plasma-workspace qtwayland5 kde-spectacle
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

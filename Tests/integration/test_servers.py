@@ -8,8 +8,9 @@ per server and kind is kept in .build/screenshots/ (or $LIMBER_SCREENSHOTS) and 
 printed. A server that cannot start skips with its reason.
 
 Servers: dunst 1.9 and xfce4-notifyd 0.7 under Xvfb; mako 1.7 under headless sway, run as an
-unprivileged user; GNOME Shell 43 headless (answered through Eval in unsafe mode). KDE Plasma
-is not here yet.
+unprivileged user; GNOME Shell 43 headless (answered through Eval in unsafe mode); KDE Plasma
+5.27 (kwin_wayland --virtual + plasmashell), whose answering steps skip: a click on a Wayland
+popup needs input injection these tests do not have yet.
 """
 
 import json
@@ -659,5 +660,83 @@ class WithGnome(ServerTests, DaemonTestCase):
                                   "org.gnome.Shell.Screenshot.Screenshot", "false", "false", str(tmp))
         if rc != 0 or not tmp.exists():
             return False, err
+        harness.shutil.copyfile(tmp, path)
+        return True, ""
+
+
+class WithPlasma(ServerTests, DaemonTestCase):
+    """KDE Plasma 5.27: kwin_wayland --virtual and plasmashell. Every action but the click is
+    a button; a body that is not valid XML is cut at the first error. What limberd sends is
+    checked and shot; answering needs a click on a Wayland popup, which these tests cannot
+    inject yet: those steps skip, saying so."""
+
+    server_label = "kde"
+    server_name = "Plasma"
+
+    def start_server(self):
+        for tool in ("kwin_wayland", "plasmashell", "spectacle", "kactivitymanagerd"):
+            if not harness.shutil.which(tool) and not os.path.exists(
+                    f"/usr/lib/x86_64-linux-gnu/libexec/{tool}"):
+                self.skipTest(f"{tool} is not installed (packages kwin-wayland, plasma-workspace, kde-spectacle)")
+        services = self.tenv.path("services")
+        services.mkdir()
+        harness.shutil.copy("/usr/share/dbus-1/services/org.kde.ActivityManager.service", services)
+        # Restart the session bus with that folder: nothing else can be started on it.
+        self.monitor.stop()
+        self.bus.stop()
+        self.bus.config.write_text(harness.BUS_CONFIG.format(socket=self.bus.socket).replace(
+            "<policy", f"<servicedir>{services}</servicedir>\n  <policy", 1))
+        self.bus.process = spawn("dbus-daemon[session]", ["dbus-daemon", f"--config-file={self.bus.config}",
+                                                          "--nofork", "--print-address=1"],
+                                 stdout=subprocess.PIPE, stderr=open(self.tenv.path("session-bus.log"), "ab"),
+                                 env=self.tenv.env)
+        self.bus.address = _read_line(self.bus.process, 10, "dbus-daemon")
+        self.monitor = self.start_monitor()
+        self.addCleanup(self.monitor.stop)
+        # The packaged binary carries cap_sys_resource, which a container may not grant at
+        # exec: a copy has no file capabilities.
+        kwin = self.tenv.path("kwin_wayland")
+        harness.shutil.copyfile(harness.shutil.which("kwin_wayland"), kwin)
+        kwin.chmod(0o755)
+        env = dict(self.tenv.env, **self.bus.env)
+        log = self.tenv.path("kwin.log")
+        self.kwin = spawn("kwin_wayland", [str(kwin), "--virtual", "--socket", "limber-kde", "--width", "1280",
+                                           "--height", "800", "--no-lockscreen"],
+                          stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env)
+        self.addCleanup(stop, self.kwin)
+
+        def wayland():
+            if self.kwin.poll() is not None:
+                self.skipTest(f"kwin_wayland exited with {self.kwin.returncode}: {tail(log, 8)}")
+            return (self.tenv.runtime_dir / "limber-kde").exists()
+        wait_until(wayland, timeout=30, message="kwin_wayland's socket")
+        self.kde_env = dict(env, WAYLAND_DISPLAY="limber-kde", QT_QPA_PLATFORM="wayland",
+                            XDG_CURRENT_DESKTOP="KDE", KDE_FULL_SESSION="true")
+        subprocess.run(["dbus-update-activation-environment", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR",
+                        "QT_QPA_PLATFORM", "XDG_CURRENT_DESKTOP", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"],
+                       env=self.kde_env, check=True, timeout=10)
+        plog = self.tenv.path("plasmashell.log")
+        self.plasma = spawn("plasmashell", ["plasmashell", "--no-respawn"], stdout=subprocess.DEVNULL,
+                            stderr=open(plog, "wb"), env=self.kde_env)
+        self.addCleanup(stop, self.plasma)
+
+        def up():
+            if self.plasma.poll() is not None:
+                self.skipTest(f"plasmashell exited with {self.plasma.returncode}: {tail(plog, 8)}")
+            rc, out, _ = harness.dbus_send(self.bus.address, "org.freedesktop.Notifications",
+                                           "/org/freedesktop/Notifications",
+                                           "org.freedesktop.Notifications.GetServerInformation")
+            return rc == 0 and "Plasma" in out
+        wait_until(up, timeout=90, interval=0.5, message="plasmashell on the private bus")
+
+    def answer(self, call, key):
+        self.skipTest("answering on KDE needs a click on a Wayland popup (input injection): not done yet")
+
+    def screenshot_to(self, path):
+        tmp = self.tenv.path("shot.png")
+        r = subprocess.run(["spectacle", "-b", "-n", "-f", "-o", str(tmp)], env=self.kde_env,
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0 or not tmp.exists():
+            return False, r.stderr.strip()[-300:]
         harness.shutil.copyfile(tmp, path)
         return True, ""
