@@ -9,6 +9,8 @@ PREFIX     ?= $(HOME)/.local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/limber
 UNITDIR    ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/systemd/user,$(PREFIX)/lib/systemd/user)
+# The XDG autostart entry that starts the unit in sessions without graphical-session.target.
+AUTOSTARTDIR ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/autostart,/etc/xdg/autostart)
 SWIFT      ?= swift
 PYTHON     ?= /usr/bin/python3
 SHARED     ?= ../shared
@@ -16,21 +18,29 @@ RELEASE    := .build/release
 DEBUG      := .build/debug
 
 # Debian packages: to build, and in addition to run every test tier.
-BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config
+# libwayland-dev, libxcb1-dev, libxcb-sync-dev: the wayland_idle and x11_idle sources.
+BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config libwayland-dev libxcb1-dev libxcb-sync-dev
+# sway, wtype: the headless compositor and its input for wayland_idle's tests; xdotool: X input
+# for x11_idle's; wayland-utils: wayland-info, to see what the compositor offers;
+# libwayland-bin, wayland-protocols, plasma-wayland-protocols: to check the committed protocol code.
+# gir1.2-gtk-3.0 and the rest of the third line on: the real notification servers' tier.
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
-              gir1.2-gtk-3.0 xdotool xfce4-notifyd sway mako-notifier grim \
+              sway wtype xdotool wayland-utils libwayland-bin wayland-protocols plasma-wayland-protocols \
+              passwd desktop-file-utils \
+              gir1.2-gtk-3.0 xfce4-notifyd mako-notifier grim \
               gnome-shell mutter gjs gsettings-desktop-schemas libglib2.0-bin \
               kwin-wayland plasma-workspace qtwayland5 kde-spectacle
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration \
-        bench order-file install uninstall clean build-checks
+        bench order-file install uninstall clean build-checks fuzz fuzz-build fuzz-smoke wayland-protocols
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
 	@echo "make test       install what the tests need, build, and run every test tier"
 	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing, history at scale"
+	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default $(FUZZ_SECONDS)) seconds"
 	@echo "make install    install limber, limberd and the user unit under PREFIX ($(PREFIX))"
 	@echo "make uninstall  undo make install (your config, state and history stay)"
 
@@ -81,14 +91,21 @@ run: release
 	fi; \
 	exec $(RELEASE)/limberd --defaults
 
-test: test-deps build unit-test conformance integration build-checks
+test: test-deps build unit-test conformance fuzz-smoke integration build-checks
 
 # Checks of what is built rather than how it behaves: CNotify's hand-written declarations
-# against the installed glib/libnotify headers, and the release binaries (they run, and the
-# debug-only testing aids are not in them).
+# against the installed glib/libnotify headers, the committed Wayland protocol code against
+# wayland-scanner's output, and the release binaries (they run, and the debug-only testing
+# aids are not in them).
 build-checks: release
 	Tests/integration/check_cnotify_shim.sh
+	Tests/integration/check_wayland_protocols.sh
 	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
+
+# The Wayland idle protocols' C code is generated once and committed (a build needs neither
+# wayland-scanner nor the XML); this regenerates it from the XML Debian ships.
+wayland-protocols: test-deps
+	build-support/wayland-protocols.sh
 
 unit-test:
 	$(SWIFT) test --skip-build
@@ -113,11 +130,12 @@ order-file: test-deps release
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 install: release
-	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)"
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(AUTOSTARTDIR)"
 	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
 	install -m 0644 config/limber.toml "$(DESTDIR)$(DATADIR)/limber.toml"
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
+	install -m 0644 systemd/limber-autostart.desktop "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then \
 	  systemctl --user daemon-reload; \
 	  systemctl --user enable --now limber.service; \
@@ -125,7 +143,8 @@ install: release
 	else \
 	  echo "limber is installed. No systemd user manager answered, so the unit was not started."; \
 	  echo "In your desktop session run:  systemctl --user daemon-reload && systemctl --user enable --now limber"; \
-	  echo "or start '$(BINDIR)/limberd' from your session's autostart."; \
+	  echo "Sessions without graphical-session.target (sway, i3, Hyprland...) start it from"; \
+	  echo "$(AUTOSTARTDIR)/limber-autostart.desktop or their config: see README, Starting with your desktop."; \
 	fi
 
 uninstall:
@@ -133,10 +152,73 @@ uninstall:
 	  systemctl --user disable --now limber.service 2>/dev/null || true; \
 	fi
 	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
-	      "$(DESTDIR)$(DATADIR)/limber.toml"
+	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
 	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then systemctl --user daemon-reload; fi
 	@echo "Removed limber. Your config (~/.config/limber) and history (~/.local/state/limber) are kept."
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
+
+# Fuzzing: libFuzzer harnesses (Tests/Fuzz/*.swift) for the TOML parser, the config schema
+# and its write-back, the control protocol and the history reader, built with
+# swiftc -sanitize=fuzzer,address. Each module they need is compiled once into a static
+# library in .build-fuzz, so all four harnesses come from one build. New inputs a run finds
+# go to .build-fuzz/corpus/NAME; the seeds in Tests/Fuzz/corpus/NAME are only read.
+# A crash leaves its input in .build-fuzz/crash-NAME-* (rerun: .build-fuzz/fuzz-NAME FILE).
+FUZZ_DIR          := .build-fuzz
+FUZZ_SECONDS      ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+FUZZERS           := toml config protocol history
+SWIFTC            ?= swiftc
+FUZZ_OPT          ?= -Onone
+FUZZ_SWIFTC       := $(SWIFTC) -swift-version 6 -sanitize=fuzzer,address -parse-as-library -package-name limber $(FUZZ_OPT) -g -I $(FUZZ_DIR)
+
+# $(1): module, $(2): the modules it imports.
+define fuzz_module
+$(FUZZ_DIR)/lib$(1).a: $(wildcard Sources/$(1)/*.swift) $(foreach d,$(2),$(FUZZ_DIR)/lib$(d).a)
+	@mkdir -p $(FUZZ_DIR)
+	@echo "fuzz: compiling $(1)"
+	@$(FUZZ_SWIFTC) -module-name $(1) -emit-module -emit-module-path $(FUZZ_DIR)/$(1).swiftmodule \
+	  -emit-library -static -o $$@ $(wildcard Sources/$(1)/*.swift)
+endef
+$(eval $(call fuzz_module,TOML,))
+$(eval $(call fuzz_module,JSON,))
+$(eval $(call fuzz_module,LimberCore,))
+$(eval $(call fuzz_module,LimberFiles,))
+$(eval $(call fuzz_module,LimberCatalog,LimberCore))
+$(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog))
+$(eval $(call fuzz_module,LimberProtocol,JSON))
+
+# $(1): harness, $(2): the modules it links, dependents first.
+define fuzz_harness
+$(FUZZ_DIR)/fuzz-$(1): Tests/Fuzz/$(1).swift $(foreach d,$(2),$(FUZZ_DIR)/lib$(d).a)
+	@echo "fuzz: linking fuzz-$(1)"
+	@$(FUZZ_SWIFTC) -use-ld=lld -L $(FUZZ_DIR) $(foreach d,$(2),-l$(d)) $$< -o $$@
+endef
+$(eval $(call fuzz_harness,toml,TOML))
+$(eval $(call fuzz_harness,config,LimberConfig LimberCatalog LimberCore TOML))
+$(eval $(call fuzz_harness,protocol,LimberProtocol JSON))
+$(eval $(call fuzz_harness,history,LimberFiles))
+
+fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_DIR)/fuzz-$(f))
+
+# Runs each harness for $(2) seconds on its seeds plus what earlier runs found.
+define fuzz_run
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$f; \
+	  echo "fuzz: $$f for $(1) s"; \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/fuzz-$$f -max_total_time=$(1) -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crash-$$f- \
+	    $(FUZZ_DIR)/corpus/$$f Tests/Fuzz/corpus/$$f 2>$(FUZZ_DIR)/fuzz-$$f.log \
+	    || { tail -40 $(FUZZ_DIR)/fuzz-$$f.log; echo "fuzz: $$f FAILED; the input is in $(FUZZ_DIR)/crash-$$f-*"; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' $(FUZZ_DIR)/fuzz-$$f.log | tr '\n' ' '; echo; \
+	done
+endef
+
+fuzz: fuzz-build
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+# A few seconds each, in make test: the harnesses build, run and find nothing on the seeds.
+fuzz-smoke: fuzz-build
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))

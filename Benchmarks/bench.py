@@ -5,6 +5,9 @@ Each figure comes with a baseline measured in the same run:
   - start-up, idle memory and idle wakeups against a C floor (Benchmarks/floor.c: notify_init,
     READY=1, g_main_loop_run), built here with gcc;
   - `limber status` against exec of /bin/true (the cost of starting any process).
+The idle figures are also taken with a live display server and no input: Xvfb (x11_idle
+watches its IDLETIME counter) and headless sway (wayland_idle, run as nobody when root), with
+the resident memory of libwayland-client and libxcb's mappings on their own.
 Targets from issue 2: RSS <= 12 MiB, no idle wakeups but watchdog pings, status <= 10 ms,
 READY=1 <= 50 ms. Issue 3: TOML 1 MiB <= 50 ms, 2 MiB about twice that. Issue 5
 (Benchmarks/history_bench.py): limber stats over 100,000 events <= 200 ms, and limberd's
@@ -12,6 +15,7 @@ start-up as fast with that history as without.
 """
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -45,6 +49,22 @@ def rss_kib(pid):
     return 0
 
 
+def mapped_rss_kib(pid, names):
+    """Resident KiB of the file mappings whose path contains one of `names` (shared libraries)."""
+    total, current = 0, None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        parts = line.split()
+        if parts and "-" in parts[0] and len(parts) >= 5:
+            current = parts[5] if len(parts) > 5 else ""
+        elif line.startswith("Rss:") and current and any(n in current for n in names):
+            total += int(parts[1])
+    return total
+
+
+# What wayland_idle and x11_idle add to the process (libffi came with GLib already).
+DISPLAY_LIBS = ("libwayland-client", "libxcb", "libXau", "libXdmcp")
+
+
 def threads(pid):
     return len(list(Path(f"/proc/{pid}/task").iterdir()))
 
@@ -52,7 +72,7 @@ def threads(pid):
 class Subject:
     """One daemon-like process on its own private bus with a fake notification server."""
 
-    def __init__(self, label, argv, watchdog_usec=None):
+    def __init__(self, label, argv, watchdog_usec=None, display=None):
         self.tenv = harness.TempEnv("bench")
         self.bus = harness.PrivateBus(self.tenv).start()
         self.fake = harness.FakeNotifications(self.tenv, self.bus).start()
@@ -61,9 +81,17 @@ class Subject:
         self.argv = argv
         self.watchdog_usec = watchdog_usec
         self.process = None
+        # A live display server beside it: "x11" (Xvfb) or "wayland" (headless sway).
+        self.server = None
+        if display == "x11":
+            self.server = harness.Xvfb(self.tenv).start()
+        elif display == "wayland":
+            self.server = harness.HeadlessSway(self.tenv).start()
 
     def env(self):
         env = dict(self.tenv.env, **self.bus.env, **self.notify.env)
+        if self.server:
+            env.update(self.server.env)
         if self.watchdog_usec:
             env["WATCHDOG_USEC"] = str(self.watchdog_usec)
         return env
@@ -91,6 +119,8 @@ class Subject:
 
     def close(self):
         self.stop()
+        if self.server:
+            self.server.stop()
         self.fake.stop()
         self.bus.stop()
         self.notify.close()
@@ -149,10 +179,26 @@ def run(args, limberd, limber, floor):
 
     # Idle: RSS after settling, then context switches of every thread over the idle window.
     subjects = [Subject("limberd", [limberd, "--defaults"]), Subject("floor", [str(floor)]),
-                Subject("limberd+watchdog", [limberd, "--defaults"], watchdog_usec=60_000_000)]
+                Subject("limberd+watchdog", [limberd, "--defaults"], watchdog_usec=60_000_000),
+                Subject("limberd after a reminder", [limberd, "--defaults"])]
+    if shutil.which("Xvfb"):
+        subjects.append(Subject("limberd+Xvfb", [limberd, "--defaults"], display="x11"))
+    else:
+        print("(no Xvfb: the x11_idle figures are left out; Debian: xvfb)")
+    if shutil.which("sway") and (os.geteuid() != 0 or shutil.which("setpriv")):
+        subjects.append(Subject("limberd+sway", [limberd, "--defaults"], display="wayland"))
+    else:
+        print("(no sway: the wayland_idle figures are left out; Debian: sway)")
     try:
         for s in subjects:
             s.start()
+        # One reminder shown and answered: the notifier's thread, its GLib context and the
+        # D-Bus connection exist from then on, and must idle as quietly.
+        after_reminder = subjects[3]
+        with harness.ControlClient(after_reminder.tenv.socket_path) as c:
+            c.request({"v": 1, "cmd": "now", "kind": "posture"})
+            harness.wait_until(lambda: after_reminder.fake.notify_calls(), timeout=10, message="a Notify call")
+            c.request({"v": 1, "cmd": "done"})
         print(f"(idling {args.settle:.0f} s, then counting context switches for {args.idle:.0f} s)", flush=True)
         time.sleep(args.settle)
         rss = {s.label: rss_kib(s.process.pid) / 1024 for s in subjects}
@@ -172,8 +218,27 @@ def run(args, limberd, limber, floor):
                (after["limberd+watchdog"] - before["limberd+watchdog"]) * per_min, "", None)
         report("  with WatchdogSec=60s: WATCHDOG=1 / minute", pings * per_min, "", None)
         report("  with WatchdogSec=60s: seconds between pings (median)", spacing, "s", None)
+        # No target: the session-bus connection libnotify opens costs about 1.5 MiB by itself.
+        report(f"after one reminder: RSS after {args.settle:.0f} s idle", rss["limberd after a reminder"], "MiB",
+               rss["floor"])
+        report("after one reminder: context switches / idle minute",
+               (after["limberd after a reminder"] - before["limberd after a reminder"]) * per_min, "", None)
+        for s in [s for s in subjects if s.label in ("limberd+Xvfb", "limberd+sway")]:
+            source = "x11_idle" if s.label.endswith("Xvfb") else "wayland_idle"
+            with harness.ControlClient(s.tenv.socket_path) as c:
+                answer = c.request({"v": 1, "cmd": "status"})
+            presence = answer.get("presence") or (answer.get("status") or {}).get("presence") or {}
+            live = any(x.get("name") == source and x.get("live") for x in presence.get("sources", []))
+            report(f"{s.label}: RSS after {args.settle:.0f} s idle ({source} {'live' if live else 'NOT LIVE'})",
+                   rss[s.label], "MiB", rss["floor"], target=12)
+            report(f"  {s.label}: switches / idle minute", (after[s.label] - before[s.label]) * per_min, "", None)
+            report(f"  {s.label}: RSS of libwayland-client, libxcb*, libXau, libXdmcp",
+                   mapped_rss_kib(s.process.pid, DISPLAY_LIBS) / 1024, "MiB", None)
+        report("  limberd (no display): RSS of libwayland-client, libxcb*, libXau, libXdmcp",
+               mapped_rss_kib(subjects[0].process.pid, DISPLAY_LIBS) / 1024, "MiB", None)
         figures.all["threads"] = {s.label: threads(s.process.pid) for s in subjects}
-        print(f"{'threads':<42} limberd {figures.all['threads']['limberd']}, floor {figures.all['threads']['floor']}")
+        print(f"{'threads':<42} limberd {figures.all['threads']['limberd']}, floor {figures.all['threads']['floor']}, "
+              f"limberd after a reminder {figures.all['threads']['limberd after a reminder']}")
 
         # limber status round trip against the idle daemon.
         s = subjects[0]

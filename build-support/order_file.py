@@ -11,7 +11,9 @@ How: run a release limberd under callgrind in a desktop-like sandbox (private se
 with the recording notification server, private system bus with the fake logind, the
 Mutter/screen-saver fakes), drive it through start-up, every request, notification actions,
 presence changes and a reload, then stop it, and keep the executed functions that the
-binary defines, in the order callgrind first saw them. A stale file is harmless: lld skips
+binary defines, in the order callgrind first saw them. This runs twice: beside Xvfb
+(x11_idle) and beside headless sway (wayland_idle), each with a 10 s idle threshold so the
+idle and resume paths run too; the second run adds what the first did not see. A stale file is harmless: lld skips
 names it cannot find (--no-warn-symbol-ordering), so regenerate it when the code paths
 change a lot, not on every commit.
 """
@@ -38,11 +40,16 @@ def fake(tenv, label, script, args, env):
     return p
 
 
-def profile(limberd, limber, out):
+def profile(limberd, limber, out, display):
     tenv = harness.TempEnv("order")
     procs = []
     daemon = None
+    server = None
     try:
+        config = tenv.config_home / "limber" / "config.toml"
+        config.parent.mkdir(mode=0o700)
+        config.write_text('[idle]\nthreshold = "10s"\n')
+        server = (harness.Xvfb(tenv) if display == "x11" else harness.HeadlessSway(tenv)).start()
         session = harness.PrivateBus(tenv).start()
         system = harness.PrivateBus(tenv, name="system").start()
         notifications = harness.FakeNotifications(tenv, session).start()
@@ -51,7 +58,13 @@ def profile(limberd, limber, out):
         procs.append(fake(tenv, "session-idle", "session_idle.py", ["--mutter", "--screensaver"], env))
         notify = harness.NotifySocket(tenv)
         env.update(notify.env, DBUS_SYSTEM_BUS_ADDRESS=system.address, XDG_CURRENT_DESKTOP="GNOME",
-                   WATCHDOG_USEC="2000000")
+                   WATCHDOG_USEC="2000000", **server.env)
+
+        def display_input():
+            if display == "x11":
+                subprocess.run(["xdotool", "mousemove_relative", "--", "1", "1"], env=env, timeout=30)
+            else:
+                server.type("a")
         daemon = subprocess.Popen(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}",
                                    limberd], env=env, stderr=open(tenv.path("limberd.stderr"), "wb"))
         if notify.wait_for("READY", "1", timeout=120) is None:
@@ -76,6 +89,11 @@ def profile(limberd, limber, out):
                               ("PrepareForSleep", "false"), ("SetIdleHint", "false"), ("SetLockedHint", "false")):
             logind(method, value)
             time.sleep(0.5)
+        # The display server's idle alarm, then input again.
+        display_input()
+        time.sleep(12)
+        display_input()
+        time.sleep(1)
         client = harness.ControlClient(tenv.socket_path)
         client.send(b"not json\n")
         client.read_line()
@@ -89,6 +107,8 @@ def profile(limberd, limber, out):
             daemon.wait()
         for p in procs:
             harness.stop(p)
+        if server is not None:
+            server.stop()
         for thing in ("notifications", "session", "system"):
             obj = locals().get(thing)
             if obj is not None:
@@ -102,15 +122,16 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "build-support" / "limberd.order"))
     args = ap.parse_args()
     limberd, limber = str(Path(args.bin) / "limberd"), str(Path(args.bin) / "limber")
-    trace = Path(args.out).with_suffix(".callgrind")
-    profile(limberd, limber, str(trace))
     names, seen = [], set()
-    for line in trace.read_text(errors="replace").splitlines():
-        m = re.match(r"^c?fn=\(\d+\)\s+(\S+)", line)
-        if m and m.group(1) not in seen:
-            seen.add(m.group(1))
-            names.append(m.group(1))
-    trace.unlink()
+    for display in ("x11", "wayland"):
+        trace = Path(args.out).with_suffix(f".{display}.callgrind")
+        profile(limberd, limber, str(trace), display)
+        for line in trace.read_text(errors="replace").splitlines():
+            m = re.match(r"^c?fn=\(\d+\)\s+(\S+)", line)
+            if m and m.group(1) not in seen:
+                seen.add(m.group(1))
+                names.append(m.group(1))
+        trace.unlink()
     nm = subprocess.run(["nm", "--defined-only", limberd], capture_output=True, text=True, check=True).stdout
     defined = {p[-1] for p in (l.split() for l in nm.splitlines()) if len(p) >= 3 and p[-2] in "tTwW"}
     ordered = [n for n in names if n in defined]

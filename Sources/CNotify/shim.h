@@ -49,8 +49,18 @@ typedef struct _GClosure GClosure;
 typedef struct _GError GError;
 typedef struct _GValue GValue;
 typedef struct _NotifyNotification NotifyNotification;
+typedef struct _GList GList;
+typedef struct _GThread GThread;
+typedef struct _GDBusConnection GDBusConnection;
 
 #ifndef LIMBER_CNOTIFY_SHIM_WITH_REAL_HEADERS
+/* glib/glist.h: public layout, so Swift can walk the server's capabilities. */
+struct _GList {
+    gpointer data;
+    GList *next;
+    GList *prev;
+};
+
 /* glib/gerror.h: public layout, so Swift can read the message. */
 struct _GError {
     GQuark domain;
@@ -105,6 +115,19 @@ typedef enum {
     G_LOG_LEVEL_MASK = ~(G_LOG_FLAG_RECURSION | G_LOG_FLAG_FATAL)
 } GLogLevelFlags;
 
+/* gio/gioenums.h */
+typedef enum {
+    G_BUS_TYPE_STARTER = -1,
+    G_BUS_TYPE_NONE = 0,
+    G_BUS_TYPE_SYSTEM = 1,
+    G_BUS_TYPE_SESSION = 2
+} GBusType;
+
+typedef enum {
+    G_BUS_NAME_WATCHER_FLAGS_NONE = 0,
+    G_BUS_NAME_WATCHER_FLAGS_AUTO_START = (1 << 0)
+} GBusNameWatcherFlags;
+
 /* libnotify/notification.h */
 typedef enum {
     NOTIFY_URGENCY_LOW,
@@ -117,6 +140,12 @@ typedef enum {
 static const GType LIMBER_G_TYPE_INT = (GType) (6 << 2);
 
 #define G_PRIORITY_DEFAULT          0
+
+/* Error codes limber tells apart (enum members of gio/gioenums.h, checked by the script). */
+static const gint LIMBER_G_IO_ERROR_TIMED_OUT = 24;
+static const gint LIMBER_G_DBUS_ERROR_SERVICE_UNKNOWN = 2;
+static const gint LIMBER_G_DBUS_ERROR_NAME_HAS_NO_OWNER = 3;
+static const gint LIMBER_G_DBUS_ERROR_NO_REPLY = 4;
 #define NOTIFY_EXPIRES_DEFAULT -1
 #define NOTIFY_EXPIRES_NEVER    0
 
@@ -129,6 +158,11 @@ typedef void (*GCallback)(void);
 typedef void (*GClosureNotify)(gpointer data, GClosure *closure);
 typedef void (*NotifyActionCallback)(NotifyNotification *notification, char *action,
                                      gpointer user_data);
+typedef gpointer (*GThreadFunc)(gpointer data);
+typedef void (*GBusNameAppearedCallback)(GDBusConnection *connection, const gchar *name,
+                                         const gchar *name_owner, gpointer user_data);
+typedef void (*GBusNameVanishedCallback)(GDBusConnection *connection, const gchar *name,
+                                         gpointer user_data);
 
 /* glib/gmain.h */
 GMainContext *g_main_context_default(void);
@@ -142,6 +176,25 @@ gboolean g_main_loop_is_running(GMainLoop *loop);
 guint g_timeout_add_full(gint priority, guint interval, GSourceFunc function, gpointer data,
                          GDestroyNotify notify);
 gboolean g_source_remove(guint tag);
+/* The notifier's own thread and context: libnotify's blocking calls run there. */
+GMainContext *g_main_context_new(void);
+void g_main_context_push_thread_default(GMainContext *context);
+void g_main_context_wakeup(GMainContext *context);
+
+/* glib/gthread.h */
+GThread *g_thread_new(const gchar *name, GThreadFunc func, gpointer data);
+void g_thread_unref(GThread *thread);
+
+/* glib/gquark.h via gio/gioerror.h and gio/gdbuserror.h */
+GQuark g_io_error_quark(void);
+GQuark g_dbus_error_quark(void);
+
+/* gio/gdbusnamewatching.h */
+guint g_bus_watch_name(GBusType bus_type, const gchar *name, GBusNameWatcherFlags flags,
+                       GBusNameAppearedCallback name_appeared_handler,
+                       GBusNameVanishedCallback name_vanished_handler, gpointer user_data,
+                       GDestroyNotify user_data_free_func);
+void g_bus_unwatch_name(guint watcher_id);
 
 /* glib-unix.h */
 guint g_unix_fd_add_full(gint priority, gint fd, GIOCondition condition,
@@ -158,6 +211,11 @@ GLogLevelFlags g_log_set_always_fatal(GLogLevelFlags fatal_mask);
 /* glib/gvariant.h: floating references, sunk by notify_notification_set_hint. */
 GVariant *g_variant_new_boolean(gboolean value);
 GVariant *g_variant_new_int32(gint32 value);
+GVariant *g_variant_new_string(const gchar *string);
+
+/* glib/gmem.h, glib/glist.h */
+void g_free(gpointer mem);
+void g_list_free_full(GList *list, GDestroyNotify free_func);
 
 /* gobject/gobject.h, gobject/gvalue.h, gobject/gvaluetypes.h, gobject/gsignal.h */
 void g_object_unref(gpointer object);
@@ -175,6 +233,7 @@ void g_signal_handler_disconnect(gpointer instance, gulong handler_id);
 /* libnotify/notify.h */
 gboolean notify_init(const char *app_name);
 gboolean notify_is_initted(void);
+GList *notify_get_server_caps(void);
 
 /* libnotify/notification.h */
 NotifyNotification *notify_notification_new(const char *summary, const char *body,

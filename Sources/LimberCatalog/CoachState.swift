@@ -34,6 +34,9 @@ public struct CoachState: Sendable, Equatable, Codable {
     /// The server id of the guided routine's notification, so a restarted daemon can take a
     /// stale one off screen.
     public var guideServerID: UInt32?
+    /// The server id of the daily routine's notification while it is on screen, so that it
+    /// is replaced in place, not shown twice, and taken down when answered.
+    public var dailyServerID: UInt32?
 
     /// A fresh state; the seed starts both rotations.
     public init(seed: UInt64) {
@@ -46,7 +49,7 @@ public struct CoachState: Sendable, Equatable, Codable {
         case safetyNoticeShown = "safety_notice_shown", dailyFired = "daily_fired"
         case sitStandFired = "sit_stand_fired", sitStandSince = "sit_stand_since"
         case routineDays = "routine_days", stepUpSuggested = "step_up_suggested"
-        case guideServerID = "guide_server_id"
+        case guideServerID = "guide_server_id", dailyServerID = "daily_server_id"
     }
 
     // Every field but the rotations may be missing, so later additions read older files.
@@ -62,6 +65,7 @@ public struct CoachState: Sendable, Equatable, Codable {
         routineDays = try decodeStrings(c, .routineDays).compactMap(LocalDate.init(iso:))
         stepUpSuggested = try c.decodeIfPresent(LocalDate.self, forKey: .stepUpSuggested)
         guideServerID = try c.decodeIfPresent(UInt32.self, forKey: .guideServerID)
+        dailyServerID = try c.decodeIfPresent(UInt32.self, forKey: .dailyServerID)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -76,6 +80,7 @@ public struct CoachState: Sendable, Equatable, Codable {
         try encodeStrings(routineDays.map(\.description), &c, .routineDays)
         try c.encodeIfPresent(stepUpSuggested, forKey: .stepUpSuggested)
         try c.encodeIfPresent(guideServerID, forKey: .guideServerID)
+        try c.encodeIfPresent(dailyServerID, forKey: .dailyServerID)
     }
 
     // MARK: Choosing

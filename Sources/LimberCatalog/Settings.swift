@@ -78,13 +78,12 @@ extension Catalog {
     }
 
     /// The daily routine for these settings: the one named, or with "auto" the first daily
-    /// routine whose equipment the user has (places do not matter: it is done at home).
+    /// routine that the user's equipment and places allow; nil when none does (the
+    /// office defaults have no floor: a routine lying on it is not offered to them).
     public func dailyRoutine(_ settings: CoachSettings) -> ResolvedRoutine? {
         if settings.daily.routine != "auto" {
             return routine(settings.daily.routine).flatMap(resolve)
         }
-        let gear = Setup(equipment: settings.equipment, places: Set(Place.allCases))
-        let daily = resolvedRoutines(.daily)
-        return daily.first { $0.fits(gear) } ?? daily.first
+        return resolvedRoutines(.daily).first { $0.fits(settings.setup) }
     }
 }

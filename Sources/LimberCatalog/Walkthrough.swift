@@ -22,11 +22,19 @@ public struct GuidedStep: Sendable, Equatable {
         var out: [GuidedStep] = []
         for step in routine.steps {
             let e = step.exercise, d = step.dose
-            func add(_ kind: Kind, _ detail: String, set: Int) {
+            func add(_ kind: Kind, _ detail: String, set: Int, how: [String]? = nil) {
                 let suffix = d.sets > 1 ? " (set \(set) of \(d.sets))" : ""
                 out.append(GuidedStep(exerciseID: e.id, exerciseName: e.name, kind: kind, detail: detail + suffix,
-                                      how: e.steps))
+                                      how: how ?? e.steps))
             }
+            // A side-by-side exercise is described for the right side and ends with how to
+            // change to the left. When each side is a step of its own, the right side's step
+            // leaves that last line out (it would tell you to change sides while the timer still
+            // runs for the right) and the left side's step says only that.
+            let sides: [(label: String, how: [String]?)] = d.perSide
+                ? (e.steps.count > 1 ? [("right side, ", Array(e.steps.dropLast())), ("left side, ", [e.steps.last!])]
+                                     : [("right side, ", nil), ("left side, ", nil)])
+                : [("", nil)]
             for set in 1...max(1, d.sets) {
                 switch d.amount {
                 case .reps(let n, let hold):
@@ -34,12 +42,12 @@ public struct GuidedStep: Sendable, Equatable {
                     if let hold { detail += ", hold \(hold) s each" }
                     add(.counted, detail, set: set)
                 case .hold(let s):
-                    for side in d.perSide ? ["right side, ", "left side, "] : [""] {
-                        add(.timed(seconds: s), side + "hold " + formatSeconds(s), set: set)
+                    for side in sides {
+                        add(.timed(seconds: s), side.label + "hold " + formatSeconds(s), set: set, how: side.how)
                     }
                 case .duration(let s):
-                    for side in d.perSide ? ["right side, ", "left side, "] : [""] {
-                        add(.timed(seconds: s), side + formatSeconds(s), set: set)
+                    for side in sides {
+                        add(.timed(seconds: s), side.label + formatSeconds(s), set: set, how: side.how)
                     }
                 }
             }

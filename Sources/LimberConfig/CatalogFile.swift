@@ -25,13 +25,16 @@ public enum CatalogFile {
 #   steps      how to do it, in order
 #   the dose   reps (counted by you; with hold = "3s", each one held 1s to 10s), or
 #              hold = "30s" (one still hold, 5s to 2m, timed), or duration = "1m" (keep
-#              moving, 10s to 10m, timed); per_side = true does it right, then left;
+#              moving, 10s to 10m, timed); per_side = true does it right, then left:
+#              describe the right side and end the steps with the change to the left
+#              (a guided hold shows that last line with the left side only);
 #              sets = 1 to 5
 #   why        why it helps
 #   cautions   what to watch for
 #
 # A routine: id, title, kind ("micro": 1 to 5 minutes, offered in rotation by the routine
-# reminders; "daily": 10 to 20 minutes, for the optional daily routine), minutes (optional:
+# reminders; "daily": 10 to 20 minutes, for the optional daily routine, where "auto" takes
+# the first one your equipment and places allow), minutes (optional:
 # the estimate from the doses otherwise), about, and steps: exercise ids, or inline tables
 # { exercise = "id", ... } that change the dose for this routine.
 #
@@ -81,10 +84,10 @@ id = "doorway-pec-stretch"
 name = "Doorway chest stretch"
 places = ["doorway"]
 steps = [
-    "Stand in an open doorway and rest one forearm on the frame, the elbow bent to about a right angle at shoulder height.",
-    "Step through with the foot on the same side until the front of your chest and shoulder feel a mild pull.",
+    "Stand in an open doorway and rest your right forearm on the frame, the elbow bent to about a right angle at shoulder height.",
+    "Step through with your right foot until the front of your chest and shoulder feel a mild pull.",
     "Keep that shoulder low, away from your ear, and breathe slowly while you hold.",
-    "Step back out and do the other arm.",
+    "Step back out and do the same with your left forearm and left foot.",
 ]
 hold = "30s"
 per_side = true
@@ -347,10 +350,10 @@ name = "Ball massage against a wall"
 places = ["wall"]
 equipment = ["ball"]
 steps = [
-    "Stand with your back to a wall and trap a tennis or lacrosse ball between the wall and the muscle beside one shoulder blade.",
+    "Stand with your back to a wall and trap a tennis or lacrosse ball between the wall and the muscle beside your right shoulder blade.",
     "Lean in gently and move your body so the ball rolls slowly over the sore area.",
     "On a tender spot, stay put for 20 to 30 seconds and breathe.",
-    "Then move the ball to the other side.",
+    "Then do the same beside your left shoulder blade.",
 ]
 duration = "45s"
 per_side = true
@@ -507,7 +510,7 @@ id = "daily-upper-back"
 title = "Daily upper-back routine"
 kind = "daily"
 minutes = 17
-about = "Warm up, turn, open the chest, strengthen, roll out, breathe."
+about = "Warm up, turn, open the chest, strengthen, roll out, breathe. Stiff today? Warm up first: a hot-water bottle or a warm shower for 10 to 20 minutes loosens tight muscles; keep cold packs for a fresh flare-up or swelling."
 steps = [
     { exercise = "shoulder-circles", duration = "2m" },
     "thoracic-rotation",
@@ -523,7 +526,7 @@ id = "daily-upper-back-no-equipment"
 title = "Daily upper-back routine (no equipment)"
 kind = "daily"
 minutes = 18
-about = "The daily routine with squeezes in place of rows and child's pose in place of the roller."
+about = "The daily routine with squeezes in place of rows and child's pose in place of the roller. Stiff today? Warm up first: a hot-water bottle or a warm shower for 10 to 20 minutes loosens tight muscles; keep cold packs for a fresh flare-up or swelling."
 steps = [
     { exercise = "shoulder-circles", duration = "2m" },
     "thoracic-rotation",
@@ -532,6 +535,21 @@ steps = [
     { exercise = "prone-y-raise", reps = 10, sets = 2 },
     { exercise = "childs-pose-reach", hold = "30s", sets = 1 },
     "lying-belly-breathing",
+]
+
+[[routines]]
+id = "daily-upper-back-standing"
+title = "Daily upper-back routine (standing)"
+kind = "daily"
+about = "The daily routine without the floor or any equipment: on your feet, at a wall and in a doorway. Stiff today? Warm up first: a hot-water bottle or a warm shower for 10 to 20 minutes loosens tight muscles; keep cold packs for a fresh flare-up or swelling."
+steps = [
+    { exercise = "shoulder-circles", duration = "2m" },
+    "walk-and-swing",
+    "thoracic-rotation",
+    "doorway-pec-stretch",
+    { exercise = "scapular-squeeze", sets = 3 },
+    { exercise = "wall-angel", sets = 2 },
+    { exercise = "belly-breathing", duration = "3m" },
 ]
 
 # ---------------------------------------------------------------------------------------
@@ -567,7 +585,11 @@ text = "Stand up for a minute: walk a few steps, swing your arms, turn your ches
 
 [[cues]]
 id = "alternate-sitting-and-standing"
-text = "If you can work standing, do a stretch of it now: blocks of 15 to 20 minutes to begin with, longer as the weeks go by."
+text = "If you can work standing, stand for your next task: 15 to 20 minutes at a time to begin with, longer as the weeks go by."
+
+[[cues]]
+id = "heat-before-stretching"
+text = "Tight and achy? Warmth first, stretches after: a hot-water bottle on the upper back or a warm shower for 10 to 20 minutes. Cold is only for a sudden flare-up or swelling."
 
 [[cues]]
 id = "phone-height"

@@ -68,7 +68,9 @@ enum CoachSchema {
     static func checkReferences(_ root: TOMLTable, _ reporter: inout Reporter, _ c: LimberConfiguration) {
         let daily = root["daily_routine"]?.tableValue?.entry("routine")
         let named = daily != nil && c.coach.daily.routine != "auto"
-        guard !c.catalog.isEmpty || named else { return }
+        // The routines as written, not only those that were read without error: a routine
+        // refused for another problem still has its unknown exercises reported in the same run.
+        guard root["routines"] != nil || named else { return }
         let catalog = c.effectiveCatalog()
         CatalogSchema.checkRoutines(in: root, against: catalog, &reporter)
         if named, let daily, catalog.routine(c.coach.daily.routine) == nil {
@@ -103,7 +105,7 @@ public enum BuiltInCatalog {
         var reporter = Reporter(source: bytes)
         let catalog = CatalogSchema.document(document.root, &reporter)
         return reporter.errors.isEmpty ? .success(catalog)
-            : .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors))
+            : .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors, unlisted: reporter.unlisted, source: bytes))
     }
 
     /// `catalog` as TOML that `load` reads back to the same catalog.

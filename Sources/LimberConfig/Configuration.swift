@@ -24,14 +24,18 @@ public struct NotificationSettings: Sendable, Equatable {
     public var urgency: Urgency
     /// How long each showing stays on screen.
     public var expire: Expiry
+    /// A short sound when a timed step of a guided routine ends and when the routine is done,
+    /// on notification servers that play sounds.
+    public var sound: Bool
 
     /// Creates notification settings; the arguments default to the built-in defaults.
-    public init(urgency: Urgency = .normal, expire: Expiry = .serverDefault) {
+    public init(urgency: Urgency = .normal, expire: Expiry = .serverDefault, sound: Bool = true) {
         self.urgency = urgency
         self.expire = expire
+        self.sound = sound
     }
 
-    /// The built-in defaults: normal urgency, the server's expiry.
+    /// The built-in defaults: normal urgency, the server's expiry, sounds on.
     public static let defaults = NotificationSettings()
 }
 
@@ -93,7 +97,7 @@ public struct LimberConfiguration: Sendable, Equatable {
         if reporter.errors.isEmpty {
             return .success(configuration)
         }
-        return .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors))
+        return .failure(ConfigDiagnostics(fileName: fileName, errors: reporter.errors, unlisted: reporter.unlisted, source: bytes))
     }
 
     /// Parses and validates configuration text; see `load(_:fileName:)`.

@@ -62,8 +62,13 @@ snooze_limit = 3
 # critical.
 urgency = "normal"
 # How long a notification stays on screen: "default" (the notification server decides),
-# "never" (until answered or closed), or a duration from 1s to 1h.
+# "never" (until answered or closed), or a duration from 1s to 1h. With dunst, whose
+# default timeout takes reminders away after a few seconds, "never" keeps them until
+# answered.
 expire = "default"
+# A short sound when a timed step of a guided routine ends (so a hold in a doorway is not
+# silent) and when the routine is done, on notification servers that play sounds.
+sound = true
 
 [stats]
 # 'limber stats' marks a day as meeting your goal when at least this share of the reminders
@@ -85,24 +90,32 @@ routine_break = "15m"
 # A reminder that waited while you were away is shown this long after you are back (0s to
 # 10m), unless the time away was the break.
 grace = "30s"
-# On GNOME, limber asks Mutter to report you idle after this long without keyboard or mouse
-# input (10s to 1h). The time away is counted from your last input, so this only decides how
-# soon a break is noticed; too short, and reading at the desk stops active time.
-mutter_idle_after = "2m"
+# No keyboard or mouse input for this long is time away (10s to 1h), as GNOME's idle
+# monitor, the Wayland compositor or the X server reports it. The time away is counted from
+# your last input, so this only decides how soon a break is noticed; too short, and reading
+# at the desk stops active time. (Its old name, mutter_idle_after, is still read.)
+threshold = "2m"
 #
 # What each source of time away does: "count" (stops active time; long enough, it is a
 # natural break), "pause" (stops active time, never a break) or "ignore" (not time away).
-#   logind_idle  the session's idle hint in logind, which the desktop sets after its own
-#                idle delay (GNOME's "blank screen" delay, swayidle's idlehint)
-#   lock         the screen is locked (logind's LockedHint)
-#   sleep        the machine is suspended (logind's PrepareForSleep; without logind, the
-#                clocks show it after the fact)
-#   mutter_idle  GNOME's idle monitor, after mutter_idle_after without input
-#   screensaver  org.freedesktop.ScreenSaver (KDE Plasma and others) is active
+# Several sources at once are one absence, from the first away to the last back.
+#   logind_idle   the session's idle hint in logind, which the desktop sets after its own
+#                 idle delay (GNOME's "blank screen" delay, swayidle's idlehint)
+#   lock          the screen is locked (logind's LockedHint)
+#   sleep         the machine is suspended (logind's PrepareForSleep; without logind, the
+#                 clocks show it after the fact)
+#   mutter_idle   GNOME's idle monitor, after threshold without input
+#   wayland_idle  the Wayland compositor's idle protocol (sway, Hyprland, river, labwc,
+#                 niri, KDE Plasma, COSMIC), after threshold without input
+#   x11_idle      the X server's idle time (i3, Openbox and other X11 window managers),
+#                 after threshold without input; not used in a Wayland session
+#   screensaver   org.freedesktop.ScreenSaver (KDE Plasma and others) is active
 logind_idle = "count"
 lock = "count"
 sleep = "count"
 mutter_idle = "count"
+wayland_idle = "count"
+x11_idle = "count"
 screensaver = "count"
 
 [daily_routine]
@@ -112,8 +125,9 @@ enabled = false
 # When, as "HH:MM". If limberd was not running or the machine slept then, it still comes
 # within two hours; later than that, it waits for the next day.
 at = "08:00"
-# Which routine: "auto" takes the first daily routine your equipment allows (the one with
-# a band and a foam roller, or the one without), or give any routine's id.
+# Which routine: "auto" takes the first daily routine your equipment and places allow (with
+# a band and a foam roller; without equipment, on the floor; or standing, with no floor),
+# or give any routine's id.
 routine = "auto"
 
 [sit_stand]

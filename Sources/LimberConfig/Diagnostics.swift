@@ -16,8 +16,12 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Error, or note.
     public var severity: Severity
-    /// The text of the line, for the caret display.
+    /// The text of the line (or of the part around the column, see `cutBefore`), for the caret display.
     public var sourceLine: String
+    /// Scalars of the line left out before `sourceLine` (a long line is kept only around the column).
+    public var cutBefore: Int = 0
+    /// Whether more of the line follows `sourceLine`.
+    public var cutAfter: Bool = false
     /// Related places, shown after the error (the other half of a contradiction).
     public var notes: [ConfigDiagnostic]
 
@@ -38,7 +42,8 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     /// "FILE:LINE:COL: error: MESSAGE", the source line and a caret; then each note likewise.
     public func rendered(fileName: String) -> String {
         let own = TOMLError.render(fileName: fileName, line: line, column: column, message: message,
-                                   sourceLine: sourceLine, severity: severity.rawValue)
+                                   sourceLine: sourceLine, severity: severity.rawValue,
+                                   cutBefore: cutBefore, cutAfter: cutAfter)
         return ([own] + notes.map { $0.rendered(fileName: fileName) }).joined(separator: "\n")
     }
 }
@@ -48,7 +53,19 @@ public struct ConfigDiagnostics: Error, Sendable, Equatable, CustomStringConvert
     /// The file name the diagnostics are rendered with.
     public var fileName: String
     /// The errors, sorted by line and column; never empty when returned by `load`.
+    ///
+    /// Only the first `shownLimit` carry their source line: the rest are only counted when shown.
     public var errors: [ConfigDiagnostic]
+
+    /// Errors found beyond the ones kept in `errors` (a file can hold hundreds of thousands:
+    /// keeping them all would cost memory for nothing).
+    public var unlisted: Int = 0
+
+    /// Every error found, listed or not.
+    public var count: Int { errors.count + unlisted }
+
+    /// How many errors are shown one by one; the rest are summed up in one line ("and 7,983 more").
+    public static let shownLimit = 50
 
     /// Creates a set of diagnostics, sorting them by position.
     public init(fileName: String, errors: [ConfigDiagnostic]) {
@@ -59,22 +76,65 @@ public struct ConfigDiagnostics: Error, Sendable, Equatable, CustomStringConvert
         }.map(\.element)
     }
 
-    /// Each error rendered with its source line, caret and notes (one string per error).
-    public var rendered: [String] { errors.map { $0.rendered(fileName: fileName) } }
+    /// Creates a set of diagnostics and gives the first `shownLimit` (and their notes) their
+    /// source lines from `source`, indexed once: the cost stays linear in the file however many
+    /// errors it has.
+    init(fileName: String, errors: [ConfigDiagnostic], unlisted: Int = 0, source: [UInt8]) {
+        self.init(fileName: fileName, errors: errors)
+        self.unlisted = unlisted
+        let index = TOMLLineIndex(source)
+        func attach(_ d: inout ConfigDiagnostic) {
+            let excerpt = index.excerpt(line: d.line, column: d.column)
+            d.sourceLine = excerpt.text
+            d.cutBefore = excerpt.cutBefore
+            d.cutAfter = excerpt.cutAfter
+            for k in d.notes.indices { attach(&d.notes[k]) }
+        }
+        for k in self.errors.indices.prefix(Self.shownLimit) { attach(&self.errors[k]) }
+    }
+
+    /// The first `shownLimit` errors rendered with their source line, caret and notes (one
+    /// string each), then, when there are more, one line saying how many.
+    public var rendered: [String] {
+        var lines = errors.prefix(Self.shownLimit).map { $0.rendered(fileName: fileName) }
+        if count > Self.shownLimit {
+            let more = count - Self.shownLimit
+            lines.append("\(fileName): and \(grouped(more)) more error\(more == 1 ? "" : "s"); "
+                         + "fix these first, then run 'limber config check' again")
+        }
+        return lines
+    }
 
     /// "FILE has 2 errors".
     public var summary: String {
-        "\(fileName) has \(errors.count) error\(errors.count == 1 ? "" : "s")"
+        "\(fileName) has \(grouped(count)) error\(count == 1 ? "" : "s")"
     }
 
     /// All errors rendered, one after the other, then the summary.
     public var description: String { (rendered + [summary]).joined(separator: "\n") }
 }
 
-/// Collects diagnostics while a document is decoded.
+/// 7983 -> "7,983".
+func grouped(_ n: Int) -> String {
+    let digits = Array(String(n.magnitude))
+    var out = n < 0 ? "-" : ""
+    for (k, d) in digits.enumerated() {
+        if k > 0, (digits.count - k) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return out
+}
+
+/// Collects diagnostics while a document is decoded; their source lines are attached at the
+/// end, to the ones shown (`ConfigDiagnostics.init(fileName:errors:source:)`).
 struct Reporter {
     let source: [UInt8]
     private(set) var errors: [ConfigDiagnostic] = []
+    /// Errors found once `storedLimit` were kept: only counted.
+    private(set) var unlisted = 0
+
+    /// How many errors are kept (the first found); the ones shown are the first by position among them.
+    static let storedLimit = 1000
 
     init(source: [UInt8]) {
         self.source = source
@@ -82,14 +142,29 @@ struct Reporter {
 
     mutating func error(_ message: String, at position: TOMLPosition,
                         notes: [(message: String, position: TOMLPosition)] = []) {
+        guard errors.count < Self.storedLimit else {
+            unlisted += 1
+            return
+        }
         errors.append(diagnostic(message, at: position, severity: .error,
                                  notes: notes.map { diagnostic($0.message, at: $0.position, severity: .note) }))
     }
 
     private func diagnostic(_ message: String, at p: TOMLPosition, severity: ConfigDiagnostic.Severity,
                             notes: [ConfigDiagnostic] = []) -> ConfigDiagnostic {
-        ConfigDiagnostic(line: p.line, column: p.column, message: message, severity: severity,
-                         sourceLine: TOMLError.sourceLine(p.line, in: source), notes: notes)
+        ConfigDiagnostic(line: p.line, column: p.column, message: Self.bounded(message), severity: severity, notes: notes)
+    }
+
+    /// Messages quote keys and section names from the file, which can be of any length: a
+    /// long one keeps its start and its end (where a suggestion goes), so that 50 diagnostics
+    /// stay a readable, bounded answer.
+    static func bounded(_ message: String) -> String {
+        let scalars = message.unicodeScalars
+        guard scalars.count > 600 else { return message }
+        var out = String.UnicodeScalarView(scalars.prefix(300))
+        out.append(contentsOf: " ... ".unicodeScalars)
+        out.append(contentsOf: scalars.suffix(250))
+        return String(out)
     }
 }
 

@@ -17,6 +17,14 @@ struct Field: Sendable {
     let read: @Sendable (TOMLEntry, inout Reporter, inout LimberConfiguration) -> Bool
     /// The key's current value as TOML text.
     let write: @Sendable (LimberConfiguration) -> String
+    /// An old name still read for files written before the key was renamed; never written,
+    /// and not offered in suggestions.
+    var isOldName = false
+
+    /// This field's reader under an old name of the key.
+    func oldName(_ name: String) -> Field {
+        Field(key: name, read: read, write: write, isOldName: true)
+    }
 }
 
 /// One [section] of the file, or one list of tables written [[name]] (exercises, routines).
@@ -54,7 +62,7 @@ extension Section {
     static func plain(_ name: String, _ fields: [Field],
                       check: @escaping @Sendable (ReadKeys, inout Reporter, LimberConfiguration) -> Void = { _, _, _ in })
         -> Section {
-        let keys = fields.map(\.key)
+        let keys = fields.filter { !$0.isOldName }.map(\.key)
         return Section(
             name: name, keys: keys,
             decode: { table, reporter, configuration in
@@ -72,7 +80,9 @@ extension Section {
                 }
                 check(read, &reporter, configuration)
             },
-            encode: { configuration in fields.map { (key: $0.key, value: $0.write(configuration)) } })
+            encode: { configuration in
+                fields.filter { !$0.isOldName }.map { (key: $0.key, value: $0.write(configuration)) }
+            })
     }
 }
 
@@ -97,6 +107,7 @@ enum Schema {
                 "critical": "the last re-show is always critical; the first showings cannot be",
             ]),
             .expiry("expire", \.notifications.expire, in: .seconds(1) ... .seconds(3600)),
+            .bool("sound", \.notifications.sound),
         ]),
         .plain("stats", [
             .fraction("goal", \.stats.goal, in: 0.1...1.0),
@@ -105,13 +116,20 @@ enum Schema {
             .duration("natural_break", \.schedule.away.naturalBreak, in: .seconds(60) ... .seconds(2 * 3600)),
             .duration("routine_break", \.schedule.away.routineBreak, in: .seconds(60) ... .seconds(8 * 3600)),
             .duration("grace", \.schedule.away.grace, in: .zero ... .seconds(10 * 60)),
-            .duration("mutter_idle_after", \.schedule.away.mutterIdleAfter, in: .seconds(10) ... .seconds(3600)),
+            idleThreshold,
+            // Its name before the Wayland and X11 sources used it too.
+            idleThreshold.oldName("mutter_idle_after"),
             .choice("logind_idle", \.schedule.away.logindIdle, hints: policyHints),
             .choice("lock", \.schedule.away.lock, hints: policyHints),
             .choice("sleep", \.schedule.away.sleep, hints: policyHints),
             .choice("mutter_idle", \.schedule.away.mutterIdle, hints: policyHints),
+            .choice("wayland_idle", \.schedule.away.waylandIdle, hints: policyHints),
+            .choice("x11_idle", \.schedule.away.x11Idle, hints: policyHints),
             .choice("screensaver", \.schedule.away.screensaver, hints: policyHints),
-        ], check: checkBreakLengths),
+        ], check: { read, reporter, c in
+            checkBreakLengths(read, &reporter, c)
+            checkOneThreshold(read, &reporter, c)
+        }),
     ] + CoachSchema.settings + [
         WorkHoursSchema.section,
     ] + CoachSchema.lists
@@ -121,6 +139,10 @@ enum Schema {
     static let checks: [@Sendable (TOMLTable, inout Reporter, LimberConfiguration) -> Void] = [
         CoachSchema.checkReferences,
     ]
+
+    /// No input for this long is time away, for every source that watches input.
+    static let idleThreshold = Field.duration("threshold", \.schedule.away.idleThreshold,
+                                              in: .seconds(10) ... .seconds(3600))
 
     /// What people are likely to write instead of a policy name.
     static let policyHints = [
@@ -301,6 +323,14 @@ enum Schema {
         case (nil, nil):
             break
         }
+    }
+
+    /// threshold and its old name mutter_idle_after are one setting: written twice, the file
+    /// would say two things.
+    static func checkOneThreshold(_ read: ReadKeys, _ reporter: inout Reporter, _ c: LimberConfiguration) {
+        guard let new = read.accepted["threshold"], let old = read.accepted["mutter_idle_after"] else { return }
+        reporter.error("mutter_idle_after is the old name of threshold, which is set too; remove mutter_idle_after",
+                       at: old.keyPosition, notes: [("threshold is set here", new.keyPosition)])
     }
 
     /// interval_min may not be above interval_max: point at both when both are written.

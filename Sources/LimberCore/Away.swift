@@ -19,8 +19,13 @@ public enum AwaySource: String, Sendable, CaseIterable, Codable, Comparable {
     /// The machine sleeps: logind's PrepareForSleep, or time CLOCK_BOOTTIME gained over
     /// CLOCK_MONOTONIC between two events.
     case sleep
-    /// GNOME's Mutter idle monitor: no input for `AwaySettings.mutterIdleAfter`.
+    /// GNOME's Mutter idle monitor: no input for `AwaySettings.idleThreshold`.
     case mutterIdle = "mutter_idle"
+    /// The Wayland compositor's idle protocol (ext-idle-notify-v1 or org_kde_kwin_idle): no
+    /// input for `AwaySettings.idleThreshold`.
+    case waylandIdle = "wayland_idle"
+    /// The X server's SYNC IDLETIME counter: no input for `AwaySettings.idleThreshold`.
+    case x11Idle = "x11_idle"
     /// org.freedesktop.ScreenSaver's ActiveChanged (KDE Plasma and other desktops).
     case screensaver
 
@@ -31,6 +36,8 @@ public enum AwaySource: String, Sendable, CaseIterable, Codable, Comparable {
         case .lock: "screen locked"
         case .sleep: "asleep"
         case .mutterIdle: "idle (Mutter)"
+        case .waylandIdle: "idle (Wayland)"
+        case .x11Idle: "idle (X11)"
         case .screensaver: "screen saver on"
         }
     }
@@ -70,15 +77,18 @@ public struct AwaySettings: Sendable, Equatable {
     /// After the user returns, a reminder that waited is shown this much later, so nothing
     /// pops up the moment they unlock the screen or open the lid.
     public var grace: Duration = .seconds(30)
-    /// The Mutter idle watch fires after this long without input. The away period is dated
-    /// back to the last input, so this decides only how soon idleness is noticed, not how
-    /// long the break is. The scheduler does not use it; the engine's Mutter adapter does.
-    public var mutterIdleAfter: Duration = .seconds(2 * 60)
+    /// The input idle sources (Mutter, the Wayland compositor, the X server) report the user
+    /// away after this long without input. The away period is dated back to the last input,
+    /// so this decides only how soon idleness is noticed, not how long the break is. The
+    /// scheduler does not use it; the daemon's presence adapters do.
+    public var idleThreshold: Duration = .seconds(2 * 60)
 
     public var logindIdle: AwayPolicy = .count
     public var lock: AwayPolicy = .count
     public var sleep: AwayPolicy = .count
     public var mutterIdle: AwayPolicy = .count
+    public var waylandIdle: AwayPolicy = .count
+    public var x11Idle: AwayPolicy = .count
     public var screensaver: AwayPolicy = .count
 
     public init() {}
@@ -90,6 +100,8 @@ public struct AwaySettings: Sendable, Equatable {
         case .lock: lock
         case .sleep: sleep
         case .mutterIdle: mutterIdle
+        case .waylandIdle: waylandIdle
+        case .x11Idle: x11Idle
         case .screensaver: screensaver
         }
     }
@@ -194,6 +206,7 @@ extension Scheduler {
             r.reason = away.seen.sorted().map(\.rawValue).joined(separator: ",")
             if let p = state.prompt, p.kind == .posture || coversRoutine {
                 // The break is the answer to the reminder that was waiting for it.
+                effects += settleUnrecorded(at: now)
                 state.prompt = nil
                 r.promptID = p.id
                 effects.append(.withdraw(promptID: p.id))

@@ -1,8 +1,13 @@
 /// What happened, for the history file: every transition of the schedule is one record.
 public enum Outcome: String, Sendable, Codable, CaseIterable {
-    /// A reminder was shown for the first time (it came due).
+    /// A reminder came due and a notification server showed it (answered with an id).
     case shown
-    /// An unanswered reminder was shown again.
+    /// A reminder came due but no notification server showed it (`reason`: `no-server`,
+    /// `timeout`, `error`, or `pending` when it was answered before any server replied). It
+    /// stays due; when a server shows it later, a `reshown` line with reason `late` follows.
+    case unshown
+    /// An unanswered reminder was shown again; with reason `late`, a server showed for the
+    /// first time a reminder recorded `unshown`.
     case reshown
     case done
     case snoozed
@@ -40,7 +45,8 @@ public struct HistoryRecord: Sendable, Equatable {
     public var until: Duration?
     /// Why a reminder was withdrawn or a pause ended: `paused`, `work-hours`, `replaced` (by
     /// the routine, which covers it), `pause-ended`, `resume`; for a natural break, the away
-    /// sources that reported it, comma-separated; `guided` for a routine done step by step.
+    /// sources that reported it, comma-separated; `guided` for a routine done step by step;
+    /// `daily` for the daily routine offered, snoozed, skipped ("Not today") or done.
     public var reason: String?
     /// The routine done, by its catalog id.
     public var routine: String?
@@ -64,12 +70,16 @@ public struct DayCounts: Sendable, Equatable, Codable {
     public var missed = 0
     /// Time away that counted as a break.
     public var naturalBreaks = 0
+    /// Reminders snoozed today that have not come back yet: each is already counted due, so
+    /// its next showing (or a `done` before it) is not counted again.
+    public var snoozedPending = 0
 
     public init(day: LocalDate? = nil) { self.day = day }
 
     enum CodingKeys: String, CodingKey {
         case day, due, done, snoozed, skipped, missed
         case naturalBreaks = "natural_breaks"
+        case snoozedPending = "snoozed_pending"
     }
 
     public init(from decoder: Decoder) throws {
@@ -82,6 +92,8 @@ public struct DayCounts: Sendable, Equatable, Codable {
         missed = try c.decodeCount(forKey: .missed)
         // State saved before natural breaks existed has none.
         naturalBreaks = try c.decodeIfPresent(Int.self, forKey: .naturalBreaks) ?? 0
+        // State saved before it existed counted a snooze by taking one off `due` at once.
+        snoozedPending = min(max(0, try c.decodeIfPresent(Int.self, forKey: .snoozedPending) ?? 0), 1_000_000)
     }
 
     mutating func count(_ r: HistoryRecord) {
@@ -92,16 +104,32 @@ public struct DayCounts: Sendable, Equatable, Codable {
     /// `limber stats` counts history with this too, so its days agree with `limber status`.
     public mutating func count(_ outcome: Outcome, early: Bool) {
         switch outcome {
-        case .naturalBreak: naturalBreaks += 1
-        case .shown: due += 1
+        case .naturalBreak:
+            naturalBreaks += 1
+            // Away long enough while a reminder was snoozed: the break answered it, and it
+            // does not come back. It counts as neither due nor done, as before snoozes were
+            // held open.
+            if snoozedPending > 0 {
+                snoozedPending -= 1
+                due = max(0, due - 1)
+            }
+        case .shown, .unshown:
+            // One of the two per reminder: it came due, whether or not a server showed it.
+            // A snoozed reminder comes back as a new showing: it is still one reminder due,
+            // so a reminder snoozed twice and then done counts as one due and one done. It
+            // stays counted while it is snoozed, so the day's figures do not dip meanwhile.
+            if snoozedPending > 0 { snoozedPending -= 1 } else { due += 1 }
         case .done:
             done += 1
-            if early { due += 1 }
+            if early {
+                // Done before a snoozed reminder came back: that reminder, counted already.
+                if snoozedPending > 0 { snoozedPending -= 1 } else { due += 1 }
+            }
         case .snoozed:
             snoozed += 1
-            // A snoozed reminder comes back as a new showing: it is still one reminder due,
-            // so a reminder snoozed twice and then done counts as one due and one done.
-            due = max(0, due - 1)
+            // A reminder shown yesterday and snoozed today is not counted today yet: its next
+            // showing is.
+            if snoozedPending < due { snoozedPending += 1 }
         case .skipped: skipped += 1
         case .missed: missed += 1
         case .withdrawn:

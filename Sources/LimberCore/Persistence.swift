@@ -26,18 +26,23 @@ private struct Millis: Codable, Equatable {
 }
 
 extension ReminderTimer: Codable {
-    enum CodingKeys: String, CodingKey { case elapsedMs = "elapsed_ms", intervalMs = "interval_ms", snoozes }
+    enum CodingKeys: String, CodingKey {
+        case elapsedMs = "elapsed_ms", intervalMs = "interval_ms", snoozes, dueAtMs = "due_at_ms"
+    }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         elapsed = try c.decode(Millis.self, forKey: .elapsedMs).duration
         interval = try c.decode(Millis.self, forKey: .intervalMs).duration
         snoozes = try c.decodeCount(forKey: .snoozes)
+        // State saved before it existed pushed `elapsed` back instead (negative after a snooze).
+        dueAt = try c.decodeIfPresent(Millis.self, forKey: .dueAtMs)?.duration
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Millis(elapsed), forKey: .elapsedMs)
         try c.encode(Millis(interval), forKey: .intervalMs)
         try c.encode(snoozes, forKey: .snoozes)
+        try c.encodeIfPresent(dueAt.map { Millis($0) }, forKey: .dueAtMs)
     }
 }
 
@@ -45,7 +50,8 @@ extension PromptState: Codable {
     enum CodingKeys: String, CodingKey {
         case id, kind, shows, serial
         case firstShownWallMs = "first_shown_wall_ms", nextActionMonotonicMs = "next_action_monotonic_ms"
-        case held
+        case held, seen, displayed
+        case recordedShow = "recorded_show"
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +62,11 @@ extension PromptState: Codable {
         firstShownWall = try c.decode(Millis.self, forKey: .firstShownWallMs).duration
         nextActionAt = try c.decode(Millis.self, forKey: .nextActionMonotonicMs).duration
         held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false
+        // State from before limber waited for the server's answer recorded the first showing
+        // at once: take it as seen and recorded.
+        seen = try c.decodeIfPresent(Bool.self, forKey: .seen) ?? true
+        recordedShow = try c.decodeIfPresent(Int.self, forKey: .recordedShow).map { max(0, $0) } ?? shows
+        displayed = try c.decodeIfPresent(Bool.self, forKey: .displayed) ?? false
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -66,6 +77,9 @@ extension PromptState: Codable {
         try c.encode(Millis(firstShownWall), forKey: .firstShownWallMs)
         try c.encode(Millis(nextActionAt), forKey: .nextActionMonotonicMs)
         if held { try c.encode(held, forKey: .held) }
+        try c.encode(seen, forKey: .seen)
+        try c.encode(recordedShow, forKey: .recordedShow)
+        if displayed { try c.encode(displayed, forKey: .displayed) }
     }
 }
 
@@ -120,6 +134,7 @@ extension SchedulerState: Codable {
         case anchorUTCOffset = "anchor_utc_offset", nextPromptID = "next_prompt_id"
         case postureSerial = "posture_serial", routineSerial = "routine_serial"
         case presentSinceBootMs = "present_since_boot_ms", graceUntilMs = "grace_until_monotonic_ms"
+        case daily
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -144,6 +159,7 @@ extension SchedulerState: Codable {
         away = try c.decodeIfPresent(AwayState.self, forKey: .away)
         presentSinceBoot = try c.decodeIfPresent(Millis.self, forKey: .presentSinceBootMs)?.duration ?? .zero
         graceUntil = try c.decodeIfPresent(Millis.self, forKey: .graceUntilMs)?.duration
+        daily = try c.decodeIfPresent(DailyState.self, forKey: .daily)
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -163,6 +179,7 @@ extension SchedulerState: Codable {
         try c.encodeIfPresent(away, forKey: .away)
         try c.encode(Millis(presentSinceBoot), forKey: .presentSinceBootMs)
         try c.encodeIfPresent(graceUntil.map(Millis.init), forKey: .graceUntilMs)
+        try c.encodeIfPresent(daily, forKey: .daily)
     }
 }
 

@@ -20,9 +20,14 @@ extension Scheduler {
             return [.show(prompt(p, isRepeat: true))]
         }
         var r: HistoryRecord
+        var effects: [Effect] = []
         if let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             r = HistoryRecord(outcome: .done, kind: p.kind, promptID: p.id, at: now)
+        } else if let daily = completeDailyByGuide(routine, at: now) {
+            effects += daily.settled
+            r = daily.done  // the daily routine, counted due when it was shown (or not)
         } else {
             r = HistoryRecord(outcome: .done, kind: .routine, promptID: nil, at: now)
             r.early = true
@@ -30,6 +35,6 @@ extension Scheduler {
         r.routine = routine
         r.reason = "guided"
         restart(.routine)
-        return [record(r)]
+        return effects + [record(r)]
     }
 }

@@ -86,6 +86,18 @@ public enum Event: Sendable, Equatable {
     case awayBegan(AwaySource, idleFor: Duration)
     /// A source reports the user back.
     case awayEnded(AwaySource)
+    /// The daily routine `routine` came due at its time of day (Scheduler+Daily).
+    case dailyOffered(routine: String)
+    /// A notification server displayed showing `show` of reminder `promptID`: it answered
+    /// the call with an id. Only now does the history say the reminder was shown.
+    case notificationShown(promptID: UInt64, show: Int)
+    /// Showing `show` of reminder `promptID` reached no server; `reason` is `no-server`,
+    /// `timeout` (a server took the call and never answered) or `error`.
+    case notificationFailed(promptID: UInt64, show: Int, reason: String)
+    /// A notification server is on the session bus (it appeared, or limber learned it is there).
+    case notificationServerAppeared
+    /// The notification server left the session bus: what it displayed is gone with it.
+    case notificationServerVanished
 }
 
 /// The result of handling an event.
@@ -126,6 +138,8 @@ public struct Scheduler: Sendable, Equatable {
                                at now: Moment) -> (Scheduler, [Effect]) {
         var s = Scheduler(settings: settings, state: saved)
         var effects: [Effect] = []
+        // This process has not heard from a server about it yet.
+        s.state.prompt?.displayed = false
         if creditDowntime, now.monotonic >= saved.anchorMonotonic {
             effects += s.advance(to: now)
             // A daemon that runs is awake: a sleep logind reported to the last one is over.
@@ -147,6 +161,7 @@ public struct Scheduler: Sendable, Equatable {
             // Back outside work hours (the next morning, say): the reminder left on screen
             // waits for work to start, as if work hours had ended while limberd ran.
             if let p = s.state.prompt, !settings.workHours.contains(now.local) {
+                effects += s.settleUnrecorded(at: now)
                 s.state.prompt = nil
                 var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
                 r.reason = "work-hours"
@@ -173,7 +188,11 @@ public struct Scheduler: Sendable, Equatable {
             break
         case .answered(let answer, let id):
             if let id, state.prompt?.id != id {
-                return t  // a stale notification: its reminder was already answered or withdrawn
+                if id == state.daily?.promptID, dailyShowing {  // the daily routine's own buttons
+                    t.effects += answerDaily(answer, at: now, reply: &t.reply)
+                    t.effects += evaluate(at: now)
+                }
+                return t  // else a stale notification: its reminder was already answered or withdrawn
             }
             state.presentSinceBoot = max(state.presentSinceBoot, now.boottime)
             t.effects += answerPrompt(answer, at: now, reply: &t.reply)
@@ -202,8 +221,30 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += beginAway(source, idleFor: idleFor, at: now)
         case .awayEnded(let source):
             t.effects += endAway(source, at: now)
+        case .dailyOffered(let routine):
+            t.effects += offerDaily(routine, at: now)
+        case .notificationShown(let id, let show):
+            if id == state.daily?.promptID {
+                t.effects += dailyNotificationShown(id, at: now)
+            } else {
+                t.effects += notificationShown(id, show: show, at: now)
+            }
+        case .notificationFailed(let id, let show, let reason):
+            if id == state.daily?.promptID {
+                t.effects += dailyNotificationFailed(id, reason: reason, at: now)
+            } else {
+                t.effects += notificationFailed(id, show: show, reason: reason, at: now)
+            }
+        case .notificationServerAppeared:
+            t.effects += serverAppeared(at: now)
+        case .notificationServerVanished:
+            if var p = state.prompt {
+                p.displayed = false
+                state.prompt = p
+            }
         }
         t.effects += evaluate(at: now)
+        t.effects += evaluateDaily(at: now)
         return t
     }
 
@@ -245,6 +286,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         // Work hours ended with a reminder on screen: take it off; it stays due for next time.
         if wasInWork, !settings.workHours.contains(now.local), let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
             r.reason = "work-hours"
@@ -312,13 +354,19 @@ public struct Scheduler: Sendable, Equatable {
                 return effects
             }
             if now.monotonic >= p.nextActionAt {
-                if p.shows <= settings.reshowCount {
-                    p.shows += 1
+                if !p.displayed {
+                    // No server shows it (none there, or the last call failed or is still
+                    // waiting): try the same showing again; nobody can have missed it yet.
                     p.nextActionAt = now.monotonic + settings.reshowDelay
                     state.prompt = p
-                    var r = HistoryRecord(outcome: .reshown, kind: p.kind, promptID: p.id, at: now)
-                    r.show = p.shows
-                    effects += [.show(prompt(p, isRepeat: false)), record(r)]
+                    effects.append(.show(prompt(p, isRepeat: true)))
+                } else if p.shows <= settings.reshowCount {
+                    // Recorded `reshown` when a server answers (notificationShown).
+                    p.shows += 1
+                    p.nextActionAt = now.monotonic + settings.reshowDelay
+                    p.displayed = false
+                    state.prompt = p
+                    effects.append(.show(prompt(p, isRepeat: false)))
                 } else {
                     effects += resolve(p, .missed, at: now)
                 }
@@ -342,10 +390,78 @@ public struct Scheduler: Sendable, Equatable {
                             nextActionAt: now.monotonic + settings.reshowDelay,
                             serial: kind == .posture ? state.postureSerial : state.routineSerial)
         if kind == .posture { state.postureSerial += 1 } else { state.routineSerial += 1 }
+        var fresh = p
+        fresh.seen = false
+        fresh.recordedShow = 0
+        state.prompt = fresh
+        // Recorded `shown` or `unshown` when the server answers (or does not).
+        return [.show(prompt(fresh, isRepeat: false))]
+    }
+
+    // MARK: The notification server
+
+    private mutating func notificationShown(_ id: UInt64, show: Int, at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.id == id else { return [] }  // answered or withdrawn since
+        p.displayed = true
+        var effects: [Effect] = []
+        if !p.seen {
+            p.seen = true
+            var r = HistoryRecord(outcome: p.recordedShow == 0 ? .shown : .reshown, kind: p.kind, promptID: p.id, at: now)
+            r.show = show
+            if p.recordedShow > 0 {
+                r.reason = "late"
+                // Seen only now: the user gets the whole re-show delay from here, not what was
+                // left of it while no server showed the reminder.
+                p.nextActionAt = now.monotonic + settings.reshowDelay
+            }
+            p.recordedShow = max(p.recordedShow, show)
+            effects.append(record(r))
+        } else if show > p.recordedShow {
+            var r = HistoryRecord(outcome: .reshown, kind: p.kind, promptID: p.id, at: now)
+            r.show = show
+            p.recordedShow = show
+            effects.append(record(r))
+        }
         state.prompt = p
-        var r = HistoryRecord(outcome: .shown, kind: kind, promptID: p.id, at: now)
-        r.show = 1
-        return [.show(prompt(p, isRepeat: false)), record(r)]
+        return effects
+    }
+
+    private mutating func notificationFailed(_ id: UInt64, show: Int, reason: String, at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.id == id else { return [] }
+        p.displayed = false
+        // One line per reminder that came due unseen; later failures are only logged.
+        guard p.recordedShow == 0 else {
+            state.prompt = p
+            return []
+        }
+        p.recordedShow = max(1, show)
+        state.prompt = p
+        var r = HistoryRecord(outcome: .unshown, kind: p.kind, promptID: p.id, at: now)
+        r.show = show
+        r.reason = reason
+        return [record(r)]
+    }
+
+    /// Shows the reminder on screen that no server displays now (one appeared after none was
+    /// there, or came back after leaving), with its re-show clock starting over.
+    private mutating func serverAppeared(at now: Moment) -> [Effect] {
+        guard var p = state.prompt, !p.displayed, !p.held, state.away == nil, !state.guiding else { return [] }
+        p.nextActionAt = now.monotonic + settings.reshowDelay
+        state.prompt = p
+        return [.show(prompt(p, isRepeat: true))]
+    }
+
+    /// The prompt on screen is taken off (answered, withdrawn, replaced): if no server had
+    /// answered for it yet, the history first says it came due unseen, so every reminder
+    /// counts once as due.
+    mutating func settleUnrecorded(at now: Moment) -> [Effect] {
+        guard var p = state.prompt, p.recordedShow == 0 else { return [] }
+        p.recordedShow = p.shows
+        state.prompt = p
+        var r = HistoryRecord(outcome: .unshown, kind: p.kind, promptID: p.id, at: now)
+        r.show = p.shows
+        r.reason = "pending"
+        return [record(r)]
     }
 
     func prompt(_ p: PromptState, isRepeat: Bool) -> Prompt {
@@ -357,17 +473,19 @@ public struct Scheduler: Sendable, Equatable {
     /// Takes a posture check off screen for the routine shown in its place (the routine covers
     /// it), recorded as withdrawn so that the day counts one reminder due, not two.
     private mutating func replace(_ p: PromptState, at now: Moment) -> [Effect] {
+        let settled = settleUnrecorded(at: now)
         state.prompt = nil
         var r = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
         r.reason = "replaced"
-        return [.withdraw(promptID: p.id), record(r)]
+        return settled + [.withdraw(promptID: p.id), record(r)]
     }
 
     /// Ends a prompt with `outcome`: records it and restarts the interval(s) it covers.
     private mutating func resolve(_ p: PromptState, _ outcome: Outcome, at now: Moment) -> [Effect] {
+        let settled = settleUnrecorded(at: now)
         state.prompt = nil
         restart(p.kind)
-        return [.withdraw(promptID: p.id), record(HistoryRecord(outcome: outcome, kind: p.kind, promptID: p.id, at: now))]
+        return settled + [.withdraw(promptID: p.id), record(HistoryRecord(outcome: outcome, kind: p.kind, promptID: p.id, at: now))]
     }
 
     /// A routine covers the posture check too, so finishing one restarts both intervals.
@@ -392,6 +510,7 @@ public struct Scheduler: Sendable, Equatable {
 
     private mutating func answerPrompt(_ answer: Answer, at now: Moment, reply: inout Reply?) -> [Effect] {
         guard let p = state.prompt else {
+            if dailyShowing { return answerDaily(answer, at: now, reply: &reply) }
             switch answer {
             case .done:
                 return doneEarly(at: now, reply: &reply)
@@ -419,12 +538,13 @@ public struct Scheduler: Sendable, Equatable {
                 return []
             }
             let d = length ?? settings.snoozeDefault
+            let settled = settleUnrecorded(at: now)
             state.prompt = nil
             if p.kind == .posture { state.posture.snoozes += 1 } else { state.routine.snoozes += 1 }
-            // Nothing comes due before the snooze ends: push every interval to at least `d` away.
+            // Nothing comes due before the snooze ends: push every reminder to at least `d` away.
             for kind in ReminderKind.allCases {
                 var t = timer(kind)
-                if t.interval - t.elapsed < d { t.elapsed = t.interval - d }
+                if t.remaining < d { t.dueAt = t.elapsed + d }
                 if kind == .posture { state.posture = t } else { state.routine = t }
             }
             var r = HistoryRecord(outcome: .snoozed, kind: p.kind, promptID: p.id, at: now)
@@ -432,7 +552,7 @@ public struct Scheduler: Sendable, Equatable {
             let left = settings.snoozeLimit - used - 1
             reply = .ok("\(p.kind.displayName) snoozed for \(formatDuration(d))"
                         + (left == 0 ? "; that was the last snooze for it" : " (\(left) snooze\(left == 1 ? "" : "s") left)"))
-            return [.withdraw(promptID: p.id), record(r)]
+            return settled + [.withdraw(promptID: p.id), record(r)]
         }
     }
 
@@ -471,6 +591,7 @@ public struct Scheduler: Sendable, Equatable {
         }
         state.pause = PauseState(until: until)
         if let p = state.prompt {
+            effects += settleUnrecorded(at: now)
             state.prompt = nil
             var w = HistoryRecord(outcome: .withdrawn, kind: p.kind, promptID: p.id, at: now)
             w.reason = "paused"
@@ -494,18 +615,33 @@ public struct Scheduler: Sendable, Equatable {
     /// The next wall time after `now` at which the local clock shows hour:minute, and the UTC
     /// offset then. `utcOffsetAt` gives the zone's offset at a wall time (the engine reads the
     /// time-zone database), so across a DST change 08:00 is still 08:00 on the clock.
+    ///
+    /// A time the clock skips (02:30 on a spring-forward night in Europe/Berlin) resolves
+    /// forward, to the first instant after the gap (03:00), as it would come on a wall clock.
     public static func nextWall(hour: Int, minute: Int, after now: Moment,
                                 utcOffsetAt: ((Duration) -> Int)? = nil) -> (wall: Duration, utcOffsetSeconds: Int) {
         var ahead = hour * 3600 + minute * 60 - now.local.secondOfDay
         if ahead <= 0 { ahead += 86_400 }
-        var wall = now.wall + .seconds(ahead)
-        guard let offset = utcOffsetAt?(wall), offset != now.utcOffsetSeconds else {
-            return (wall, now.utcOffsetSeconds)
-        }
+        let wall = now.wall + .seconds(ahead)
+        guard let utcOffsetAt else { return (wall, now.utcOffsetSeconds) }
+        let offset = utcOffsetAt(wall)
+        guard offset != now.utcOffsetSeconds else { return (wall, offset) }
         // The clocks change in between: the same local time comes sooner (spring forward) or
         // later (fall back) in real time.
-        wall -= .seconds(offset - now.utcOffsetSeconds)
-        return (wall, utcOffsetAt?(wall) ?? offset)
+        let shifted = wall - .seconds(offset - now.utcOffsetSeconds)
+        if utcOffsetAt(shifted) == offset, shifted > now.wall { return (shifted, offset) }
+        // Under the old offset hour:minute is after the change, under the new one before it:
+        // the clock never shows it. The change lies between the two; find it to the second.
+        var before = min(shifted, wall)
+        var after = max(shifted, wall)
+        while after - before > .seconds(1) {
+            let middle = before + (after - before) / 2
+            if utcOffsetAt(middle) == offset { after = middle } else { before = middle }
+        }
+        let (seconds, attoseconds) = after.components
+        let whole = Duration.seconds(seconds + (attoseconds > 0 ? 1 : 0))
+        let change = utcOffsetAt(whole - .seconds(1)) == offset ? whole - .seconds(1) : whole
+        return (max(change, now.wall + .seconds(1)), offset)
     }
 
     private mutating func dueNow(_ kind: ReminderKind, at now: Moment, reply: inout Reply?) -> [Effect] {
@@ -524,8 +660,9 @@ public struct Scheduler: Sendable, Equatable {
             reply = .ok("the \(p.kind.displayName) is showing again")
             return [.show(prompt(p, isRepeat: true))]
         }
-        if kind == .posture { state.posture.elapsed = state.posture.interval } else {
-            state.routine.elapsed = state.routine.interval
+        // Due at once, while the active time spent stays what it was.
+        if kind == .posture { state.posture.dueAt = state.posture.elapsed } else {
+            state.routine.dueAt = state.routine.elapsed
         }
         var effects: [Effect] = []
         if let p = state.prompt {  // a posture check is showing and a routine was asked for
@@ -560,10 +697,11 @@ public struct Scheduler: Sendable, Equatable {
             lastActive: s.state.away?.sinceWall ?? now.wall)
         return ScheduleStatus(
             mode: mode, due: due, presence: presence,
+            daily: s.dailyStatus(at: now),
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
-                             elapsed: max(.zero, t.elapsed), interval: t.interval)
+                             elapsed: max(.zero, t.elapsed), interval: t.interval, snoozed: t.isSnoozed)
             },
             today: s.state.today)
     }
@@ -584,6 +722,9 @@ public struct Scheduler: Sendable, Equatable {
         }
         if let grace = s.state.graceUntil, grace > now.monotonic, s.state.away == nil {
             candidates.append(grace - now.monotonic)
+        }
+        if let until = s.state.daily?.snoozedUntil {
+            candidates.append(min(until - now.monotonic, ScheduleSettings.snoozeRange.upperBound))
         }
         if let pause = s.state.pause {
             if let until = pause.until { candidates.append(until - now.wall) }

@@ -1,13 +1,26 @@
 /// Active time accumulated toward one reminder kind.
 public struct ReminderTimer: Sendable, Equatable {
-    /// Active time since the interval started (negative after a snooze pushes it back).
+    /// Active time since the interval started.
     public var elapsed: Duration
     public var interval: Duration
     /// Snoozes used on the current reminder.
     public var snoozes: Int = 0
+    /// The elapsed time at which it comes due instead of `interval`: set by a snooze (which
+    /// moves it later) and by `limber now` (due at once), so `elapsed` stays the active time
+    /// really spent. Nil when the interval decides.
+    public var dueAt: Duration?
 
-    var isDue: Bool { elapsed >= interval }
-    var remaining: Duration { interval - elapsed }
+    public init(elapsed: Duration, interval: Duration, snoozes: Int = 0, dueAt: Duration? = nil) {
+        self.elapsed = elapsed
+        self.interval = interval
+        self.snoozes = snoozes
+        self.dueAt = dueAt
+    }
+
+    var isDue: Bool { elapsed >= (dueAt ?? interval) }
+    var remaining: Duration { (dueAt ?? interval) - elapsed }
+    /// Snoozed and waiting for the snooze to end.
+    var isSnoozed: Bool { snoozes > 0 && dueAt != nil && !isDue }
 }
 
 /// A reminder on screen, waiting for an answer.
@@ -22,6 +35,14 @@ public struct PromptState: Sendable, Equatable {
     /// It waited while the user was away: at `nextActionAt` (the end of the grace period) it
     /// is shown again in place, without counting as a re-show.
     public var held = false
+    /// A notification server displayed it at least once: only then can it count as missed.
+    public var seen = true
+    /// The highest showing the history has a line for (`shown`, `reshown` or `unshown`); 0
+    /// while no server has answered for it yet.
+    public var recordedShow = 1
+    /// A server displays its latest showing now (as far as limber knows: a restarted daemon
+    /// shows it again and learns anew).
+    public var displayed = false
 }
 
 /// A pause; `until` nil means until resumed.
@@ -58,6 +79,8 @@ public struct SchedulerState: Sendable, Equatable {
     public var presentSinceBoot: Duration = .zero
     /// Monotonic time until which nothing new is shown after a return.
     public var graceUntil: Duration?
+    /// The daily routine offered and not yet answered (Scheduler+Daily).
+    public var daily: DailyState?
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {

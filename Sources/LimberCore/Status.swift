@@ -21,6 +21,8 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var remaining: Duration
         public var elapsed: Duration
         public var interval: Duration
+        /// Snoozed: `remaining` is the rest of the snooze.
+        public var snoozed = false
     }
 
     /// Whether the user is at the desk, as the away sources tell.
@@ -38,6 +40,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public var mode: Mode
     public var due: Due?
     public var presence: Presence
+    /// The daily routine offered and not yet answered.
+    public var daily: DailyStatus?
     public var next: [Next]
     public var today: DayCounts
 
@@ -69,8 +73,10 @@ public struct ScheduleStatus: Sendable, Equatable {
             let posture = next.first { $0.kind == .posture }
             let routine = next.first { $0.kind == .routine }
             var parts: [String] = []
-            if let posture { parts.append("posture check in " + formatDuration(posture.remaining)) }
-            if let routine { parts.append("routine in " + formatDuration(routine.remaining)) }
+            for n in [posture, routine].compactMap({ $0 }) {
+                parts.append(n.kind.displayName + (n.snoozed ? " snoozed (\(formatDuration(n.remaining)) left)"
+                                                             : " in " + formatDuration(n.remaining)))
+            }
             return parts.joined(separator: ", ")
         }
     }

@@ -16,7 +16,9 @@ public final class ControlServer {
         /// How long a client may go without sending a complete line (before its first request or
         /// between requests), or without taking any of its pending answers.
         public var idleTimeout: Duration
-        /// Connections served at once; further ones are told so and closed.
+        /// Connections served at once. A further one takes the place of the connection that has
+        /// waited longest for its next request; only when every one is busy being answered is it
+        /// told so and closed.
         public var maxClients: Int
         /// Unsent answer bytes allowed per client before it is dropped.
         public var maxPendingOutput: Int
@@ -65,6 +67,8 @@ public final class ControlServer {
     private var acceptRetry: SourceID?
     private var clients: [UInt64: Client] = [:]
     private var nextClientID: UInt64 = 1
+    /// Counts admissions and answers: a client's `lastProgress` says how long ago it was served.
+    private var progressClock: UInt64 = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var closed = false
 
@@ -180,7 +184,9 @@ public final class ControlServer {
         if st.st_mode & 0o077 != 0, chmod(path, 0o600) != 0 {
             throw fail(.system("restrict the permissions of the control socket", path, errno: errno))
         }
-        guard listen(fd, 16) == 0 else { throw fail(.system("listen on", path, errno: errno)) }
+        // A burst of connections waits in the kernel rather than being refused (a full backlog
+        // makes a non-blocking connect fail with EAGAIN); they are accepted 16 at a time.
+        guard listen(fd, 128) == 0 else { throw fail(.system("listen on", path, errno: errno)) }
         return (fd, (st.st_dev, st.st_ino))
     }
 
@@ -236,18 +242,46 @@ public final class ControlServer {
                 + "talk to your own limberd through your own XDG_RUNTIME_DIR"))
             return
         }
-        guard clients.count < limits.maxClients else {
-            logger?.warning("refused a control connection: \(limits.maxClients) are open already",
-                            metadata: ["peer": "\(peer)"])
-            refuse(fd, .failure(.busy,
-                "limberd is serving \(limits.maxClients) control connections already; try again in a moment"))
-            return
+        if clients.count >= limits.maxClients {
+            // Connections that sit idle or trickle bytes (a poller between requests, a slowloris)
+            // must not lock a person's 'limber status' out: the one that has waited longest
+            // for its next request makes room.
+            guard let victim = longestWaiting() else {
+                logger?.warning("refused a control connection: \(limits.maxClients) are open and being answered",
+                                metadata: ["peer": "\(peer)"])
+                refuse(fd, .failure(.busy,
+                    "limberd is serving \(limits.maxClients) control connections already; try again in a moment"))
+                return
+            }
+            logger?.debug("closed the longest-waiting control connection to make room", metadata: ["peer": "\(victim.peer)"])
+            _ = Response.failure(.busy, "closed to make room for another connection; connect again for your next request")
+                .encoded().withUnsafeBytes { send(victim.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            closeClient(victim, reason: nil)
         }
         let client = Client(id: nextClientID, fd: fd, peer: peer, lineCap: limits.lineCap)
         nextClientID += 1
+        progressClock += 1
+        client.lastProgress = progressClock
         clients[client.id] = client
         armTimer(client)
         setInterest(client, .readable)
+        // A client usually sends its request with connect(): serve it now, before a burst of
+        // newer connections could push it out.
+        readInput(client)
+        advance(client)
+    }
+
+    /// The connection that has gone longest without an answer while it waits for input (or
+    /// lingers after its last one); nil when every connection is being answered.
+    private func longestWaiting() -> Client? {
+        var best: Client?
+        for client in clients.values {
+            let waiting = client.phase == .lingering
+                || (client.phase == .serving && client.pendingOutput == 0 && client.queuedStart >= client.queued.count)
+            guard waiting else { continue }
+            if best == nil || client.lastProgress < best!.lastProgress { best = client }
+        }
+        return best
     }
 
     /// One best-effort answer to a connection that will not be served, then close.
@@ -298,6 +332,7 @@ public final class ControlServer {
         var watchEvents: FDEvents = []
         var watchToken: UInt64 = 0
         var timer: SourceID?
+        var lastProgress: UInt64 = 0
 
         init(id: UInt64, fd: Int32, peer: Peer, lineCap: Int) {
             self.id = id
@@ -416,6 +451,8 @@ public final class ControlServer {
                 guard client.open, !closed else { return }
                 if answer.last != UInt8(ascii: "\n") { answer.append(UInt8(ascii: "\n")) }
                 client.output.append(contentsOf: answer)
+                progressClock += 1
+                client.lastProgress = progressClock
                 armTimer(client)
             case .tooLong:
                 client.dropQueued()

@@ -77,6 +77,13 @@ public enum Daemon {
             return 1
         }
 
+        // Before anything is created there: a runtime folder another user owns or can write to
+        // would let them stand in for this limberd's socket.
+        if let distrust = RuntimeFolder.distrust(folder: parentDirectory(of: runtime), followLink: true) {
+            logger.critical("\(distrust)")
+            return 1
+        }
+
         let settings: DaemonSettings
         switch loadSettings(source, paths) {
         case .success(let s): settings = s
@@ -97,10 +104,38 @@ public enum Daemon {
             logger.critical("\(error)")
             return 1
         }
+        // State writes killed half-way leave their temporary files; we hold the lock, so no
+        // other writer's file can be among them.
+        do {
+            let removed = try store.removeLeftoverTemporaryFiles()
+            if removed > 0 { logger.info("removed \(removed) temporary file\(removed == 1 ? "" : "s") left by an interrupted state write") }
+        } catch {
+            logger.warning("cannot clean up the state folder: \(error)")
+        }
+
+        // Before the first thread (GLib's D-Bus worker) starts: Landlock confines the calling
+        // thread and what it starts from then on. The config file is read again on reload.
+        let configFile: String?
+        switch source {
+        case .standard: configFile = paths.configFile
+        case .file(let path): configFile = path
+        case .defaults: configFile = nil
+        }
+        let sandbox = SelfSandbox.apply(stateDirectory: paths.stateDirectory, runtimeDirectory: runtime,
+                                        configFile: configFile, environment: environment, logger: logger)
+        #if LIMBER_TESTING
+        // Testing aid: try to create this file once confined, and log what happened.
+        if let probe = environment["LIMBER_TEST_SANDBOX_PROBE"] {
+            let fd = open(probe, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            let code = errno
+            if fd >= 0 { close(fd) }
+            logger.info("testing aid: creating \(probe): \(fd >= 0 ? "allowed" : "refused, errno \(code)")")
+        }
+        #endif
 
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
-        let notifier = Notifier(appName: "limber", logger: logger)
+        let notifier = Notifier(appName: "limber", loop: loop, logger: logger)
         let profiles = ServerProfileProbe(loop: loop, logger: logger)
         notifier.serverProfile = { profiles.current() }
         profiles.start()
@@ -114,14 +149,15 @@ public enum Daemon {
                             presenter: notifier, systemd: systemd, store: store, history: history,
                             logger: logger, showsSafetyNotice: safetyNotice, loadSettings: { loadSettings(source, paths) })
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
-                                       mutterIdleAfter: clock.realDelay(settings.schedule.away.mutterIdleAfter))
+                                       idleThreshold: clock.realDelay(settings.schedule.away.idleThreshold))
         engine.presence = presence
+        engine.sandbox = sandbox
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
         engine.onReload = { [unowned presence] new in
-            presence.reload(mutterIdleAfter: clock.realDelay(new.schedule.away.mutterIdleAfter))
+            presence.reload(idleThreshold: clock.realDelay(new.schedule.away.idleThreshold))
         }
         let server: ControlServer
         do {
@@ -148,11 +184,14 @@ public enum Daemon {
         systemd.ready()
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
-            "config": "\(settings.configPath ?? "built-in defaults")",
+            "config": "\(settings.configPath ?? "built-in defaults")", "sandbox": "\(sandbox.state)",
         ])
         loop.run()
 
         engine.stop()
+        // The last calls (a guided routine's notification taken down) reach the server,
+        // unless it hangs: then limberd does not wait for it.
+        notifier.drain(within: .seconds(2))
         presence.stop()
         server.close()
         withExtendedLifetime(lock) {}

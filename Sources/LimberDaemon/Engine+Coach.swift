@@ -17,8 +17,26 @@ struct CoachRuntime {
     var dailyTimer: SourceID?
     var sitStandTimer: SourceID?
     var sitStandEndTimer: SourceID?
+    /// This limberd put the daily routine's notification up (after a restart the server id
+    /// saved is one to replace, not one on screen from here).
+    var dailyShownHere = false
+    /// The daily routine's show sent and not answered yet: the ticket, and which offer.
+    var dailyPending: (ticket: UInt64, promptID: UInt64)?
+    /// No server showed the daily routine: it is sent again when one appears, not at every
+    /// event (each try at a hung server would hold the notifier's thread for 25 s).
+    var dailyWaitsForServer = false
+    /// Wall time the standing block under way ends.
+    var standingUntil: Duration?
+    /// Wall time of the next standing block, when the sit/stand reminder is on.
+    var standingNext: Duration?
     /// The built-in catalog merged with the user's entries; built on first use, dropped on reload.
     var catalog: Catalog?
+    /// The safety notice was sent and the server has not answered yet.
+    var safetyNoticePending = false
+    /// The server took the safety notice and never answered: it is sent again only when a
+    /// server appears, not before every notification (each try would hold the notifier's
+    /// thread for 25 s, and the reminder behind it).
+    var safetyNoticeHeldBack = false
 
     init(state: CoachState) { self.state = state }
 }
@@ -65,13 +83,68 @@ extension Engine {
     /// reminder, a routine, the daily offer): the first start thus shows them before any
     /// exercise, without connecting to the notification server at start-up only for them
     /// (the connection costs about 1.5 MiB that an idle limberd does not otherwise hold).
-    /// Remembered in the state once a server took it.
+    /// Remembered in the state once a server answered for it; sent again, without waiting for
+    /// anything, before a later notification if no server was there.
     func showSafetyNoticeOnce() {
-        guard showsSafetyNotice, !coach.state.safetyNoticeShown else { return }
-        let shown = presenter.show(tag: CoachTag.safety, PromptContent.safetyNotice, replacingServerID: nil)
-        if shown != nil {
+        guard showsSafetyNotice, !coach.state.safetyNoticeShown, !coach.safetyNoticePending,
+              !coach.safetyNoticeHeldBack else { return }
+        coach.safetyNoticePending = true
+        presenter.show(tag: CoachTag.safety, PromptContent.safetyNotice, replacingServerID: nil)
+    }
+
+    /// The server's answer for one of the coach's notifications.
+    func coachNotificationShown(ticket: UInt64, tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        switch (tag, result) {
+        case (CoachTag.safety, .success):
+            coach.safetyNoticePending = false
             coach.state.safetyNoticeShown = true
             logger.info("safety notice shown")
+            save(clean: false)
+        case (CoachTag.safety, .failure(.superseded)):
+            break
+        case (CoachTag.safety, .failure(let failure)):
+            coach.safetyNoticePending = false
+            if failure == .timedOut { coach.safetyNoticeHeldBack = true }
+        case (CoachTag.guide, .success(let id)) where coach.guide != nil:
+            coach.state.guideServerID = id
+        case (CoachTag.daily, _):
+            dailyNotificationShown(ticket: ticket, result)
+        default:
+            break
+        }
+    }
+
+    /// The server's answer for the daily routine: the scheduler records it like a reminder's.
+    private func dailyNotificationShown(ticket: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        guard let pending = coach.dailyPending, pending.ticket == ticket, !stopped else { return }
+        coach.dailyPending = nil
+        switch result {
+        case .success(let id):
+            guard scheduler.state.daily?.promptID == pending.promptID else { return }  // answered meanwhile
+            coach.state.dailyServerID = id
+            coach.dailyShownHere = true
+            logger.info("daily routine shown", metadata: ["prompt": "\(pending.promptID)"])
+            dispatch(.notificationShown(promptID: pending.promptID, show: 1))
+        case .failure(.superseded):
+            break
+        case .failure(let failure):
+            coach.dailyWaitsForServer = true
+            logger.notice("daily routine not shown (\(failure.reason)): \(failure.message)",
+                          metadata: ["prompt": "\(pending.promptID)", "reason": "\(failure.reason)"])
+            dispatch(.notificationFailed(promptID: pending.promptID, show: 1, reason: failure.reason))
+        }
+    }
+
+    /// A server appeared (true) or left: the daily routine is shown to the new one.
+    func coachServerChanged(present: Bool) {
+        if present {
+            coach.dailyWaitsForServer = false
+        } else {
+            // What it displayed went with it; its ids mean nothing to the next server, and
+            // with none there the daily routine waits for one.
+            coach.dailyShownHere = false
+            coach.state.dailyServerID = nil
+            coach.dailyWaitsForServer = true
         }
     }
 
@@ -154,6 +227,8 @@ extension Engine {
         } else if let due = scheduler.status(at: clock.now()).due, due.prompt.kind == .routine,
                   case .routine(let r) = chosenContent(for: due.prompt) {
             routine = r  // the routine of the reminder on screen
+        } else if scheduler.dailyShowing, let r = offeredDailyRoutine {
+            routine = r  // the daily routine on screen
         } else {
             let eligible = catalog.rotation(for: settings.coach.setup)
             guard let id = coach.state.routines.next(from: eligible.map(\.id)),
@@ -176,6 +251,7 @@ extension Engine {
         var w = Walkthrough(routine)
         let effects = w.handle(.begin)
         coach.guide = w
+        syncDaily()  // the daily routine waits off screen while a routine is walked through
         logger.info("guided routine started", metadata: ["routine": "\(routine.id)", "steps": "\(w.steps.count)"])
         dispatch(.guideBegan)
         performGuide(effects)
@@ -208,23 +284,23 @@ extension Engine {
         return effects
     }
 
-    /// Carries out the walkthrough's effects.
-    func performGuide(_ effects: [Walkthrough.Effect]) {
+    /// Carries out the walkthrough's effects. `timerEnded`: a timed step just ended by itself,
+    /// so the next step's notification makes a sound (the user may be in a doorway, not
+    /// looking at the screen).
+    func performGuide(_ effects: [Walkthrough.Effect], timerEnded: Bool = false) {
         guard let g = coach.guide else { return }
         for effect in effects {
             switch effect {
             case .show(let i):
-                let replacing = coach.state.guideServerID
-                if let id = presenter.show(tag: CoachTag.guide, PromptContent.guideStep(g, index: i),
-                                           replacingServerID: replacing) {
-                    coach.state.guideServerID = id
-                }
+                let content = PromptContent.guideStep(g, index: i, sound: timerEnded && settings.sound)
+                // The id comes with the server's answer (coachNotificationShown).
+                presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
             case .startTimer(let seconds, let token):
                 if let t = coach.guideTimer { loop.cancel(t) }
                 coach.guideTimer = loop.after(clock.realDelay(.seconds(seconds))) { [unowned self] in
                     self.coach.guideTimer = nil
-                    self.performGuide(self.guideHandle(.timerFired(token: token)))
+                    self.performGuide(self.guideHandle(.timerFired(token: token)), timerEnded: true)
                 }
             case .cancelTimer:
                 if let t = coach.guideTimer { loop.cancel(t) }
@@ -233,7 +309,8 @@ extension Engine {
                 coach.guide = nil
                 logger.info("guided routine done", metadata: ["routine": "\(g.routineID)"])
                 dispatch(.guideEnded(completed: true, routine: g.routineID))
-                let content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()))
+                let content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()),
+                                                      sound: settings.sound)
                 presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 coach.state.guideServerID = nil  // it expires by itself: nothing to take down after a restart
             case .stopped:
@@ -266,12 +343,19 @@ extension Engine {
         case (CoachTag.guide, "stop"):
             if coach.guide != nil { performGuide(guideHandle(.stop)) }
         case (CoachTag.daily, "start"):
-            presenter.close(tag: CoachTag.daily)
-            if coach.guide == nil, let r = catalog.dailyRoutine(settings.coach) { beginGuide(r) }
+            if coach.guide == nil, let r = offeredDailyRoutine { beginGuide(r) }
+            syncDaily()
+        case (CoachTag.daily, "skip"), (CoachTag.daily, "snooze"):
+            // "Not today" and Snooze answer the daily routine as 'limber skip' and 'snooze' do.
+            if let d = scheduler.state.daily {
+                dispatch(.answered(action == "skip" ? .skip : .snooze(nil), promptID: d.promptID))
+            }
+            syncDaily()
         case (CoachTag.sitStand, "skip"):
             presenter.close(tag: CoachTag.sitStand)
             if let t = coach.sitStandEndTimer { loop.cancel(t) }
             coach.sitStandEndTimer = nil
+            coach.standingUntil = nil
         case (_, _) where CoachTag.isCoach(tag):
             presenter.close(tag: tag)
         case (_, "start"):
@@ -294,6 +378,7 @@ extension Engine {
         coach.dailyTimer = nil
         coach.sitStandTimer = nil
         guard !stopped else { return }
+        syncDaily()
         let c = settings.coach
         if c.daily.enabled {
             let slots = DailySlots(minutes: [c.daily.at], graceSeconds: Self.dailyGrace)
@@ -302,8 +387,12 @@ extension Engine {
                 self.offerDaily()
             }
         }
+        coach.standingNext = nil
         if c.sitStand.enabled {
             let slots = DailySlots(minutes: c.sitStand.at, graceSeconds: Self.sitStandGrace)
+            if case .wait(let seconds) = slots.decide(at: now.local, lastFired: coach.state.sitStandFired) {
+                coach.standingNext = now.wall + .seconds(seconds)
+            }
             coach.sitStandTimer = arm(slots, last: coach.state.sitStandFired, at: now) { [unowned self] stamp in
                 self.coach.state.sitStandFired = stamp
                 self.suggestStanding()
@@ -330,12 +419,57 @@ extension Engine {
     }
 
     func offerDaily() {
-        guard scheduler.state.pause == nil, coach.guide == nil,
-              let r = catalog.dailyRoutine(settings.coach) else { return }
-        showSafetyNoticeOnce()
+        guard scheduler.state.pause == nil, coach.guide == nil else { return }
+        guard let r = catalog.dailyRoutine(settings.coach) else {
+            logger.notice("daily routine not offered: none fits your equipment and places ([routine] in the config); name one with [daily_routine] routine")
+            return
+        }
         logger.info("daily routine offered", metadata: ["routine": "\(r.id)"])
-        presenter.show(tag: CoachTag.daily, PromptContent.dailyOffer(r, urgency: settings.urgency),
-                       replacingServerID: nil)
+        dispatch(.dailyOffered(routine: r.id))  // recorded; syncDaily shows it
+    }
+
+    /// The standing blocks as the status reports them; nil when the sit/stand reminder is off
+    /// and no block runs.
+    var standingReport: StatusReport.Standing? {
+        guard settings.coach.sitStand.enabled || coach.standingUntil != nil else { return nil }
+        return StatusReport.Standing(until: coach.standingUntil?.components.seconds,
+                                     next: coach.standingNext?.components.seconds)
+    }
+
+    /// The daily routine as the status reports it.
+    func dailyReport(_ d: DailyStatus?, at now: Moment) -> StatusReport.Daily? {
+        guard let d else { return nil }
+        let title = catalog.routine(d.routine)?.title ?? d.routine
+        return StatusReport.Daily(routine: d.routine, title: title, since: d.firstShown.components.seconds,
+                                  snoozedUntil: d.snoozeLeft.map { (now.wall + clock.realDelay($0)).components.seconds },
+                                  snoozesLeft: d.snoozesLeft)
+    }
+
+    /// The routine of the daily routine offered, if it is still in the catalog.
+    var offeredDailyRoutine: ResolvedRoutine? {
+        scheduler.state.daily.flatMap { catalog.routine($0.routine) }.flatMap(catalog.resolve)
+    }
+
+    /// Puts the daily routine's notification on screen while it waits for an answer, and
+    /// takes it down once answered, snoozed, or while reminders are paused or a routine is
+    /// walked through.
+    func syncDaily() {
+        let wanted = scheduler.dailyShowing && scheduler.state.pause == nil && coach.guide == nil
+        if wanted, !coach.dailyShownHere, coach.dailyPending == nil, !coach.dailyWaitsForServer,
+           let d = scheduler.state.daily, let r = offeredDailyRoutine {
+            showSafetyNoticeOnce()
+            let snooze = d.snoozes < settings.schedule.snoozeLimit ? settings.schedule.snoozeDefault : nil
+            // Recorded shown (or not) when the server answers (dailyNotificationShown).
+            let ticket = presenter.show(tag: CoachTag.daily,
+                                        PromptContent.dailyOffer(r, urgency: settings.urgency, snooze: snooze),
+                                        replacingServerID: coach.state.dailyServerID)
+            coach.dailyPending = (ticket, d.promptID)
+        } else if !wanted, coach.state.dailyServerID != nil || coach.dailyShownHere || coach.dailyPending != nil {
+            presenter.close(tag: CoachTag.daily)  // a show still waiting is dropped (superseded)
+            coach.state.dailyServerID = nil
+            coach.dailyShownHere = false
+            coach.dailyPending = nil
+        }
     }
 
     func suggestStanding() {
@@ -350,8 +484,10 @@ extension Engine {
                        PromptContent.standingBlock(block, urgency: settings.urgency, expiry: settings.expiry),
                        replacingServerID: nil)
         if let t = coach.sitStandEndTimer { loop.cancel(t) }
+        coach.standingUntil = now.wall + clock.realDelay(.seconds(block))
         coach.sitStandEndTimer = loop.after(clock.realDelay(.seconds(block))) { [unowned self] in
             self.coach.sitStandEndTimer = nil
+            self.coach.standingUntil = nil
             self.presenter.show(tag: CoachTag.sitStand, PromptContent.standingDone(block), replacingServerID: nil)
         }
     }

@@ -9,12 +9,19 @@ import Glibc
 #endif
 
 /// What the engine needs from a notification service; `Notifier` is the libnotify one.
+///
+/// Nothing in it waits for the server: `show` returns a ticket at once and `onShown` later
+/// reports what the server did with it. Callbacks never come from inside `show` or `close`.
 public protocol NotificationPresenter: AnyObject {
     var onAction: ((_ tag: UInt64, _ action: String) -> Void)? { get set }
+    /// The server's id for a show's ticket, or why it did not show.
+    var onShown: ((_ ticket: UInt64, _ tag: UInt64, _ result: Result<UInt32, ShowFailure>) -> Void)? { get set }
+    /// A notification server appeared on the session bus (true) or left it (false).
+    var onServerChanged: ((_ present: Bool) -> Void)? { get set }
     /// nil until the first attempt.
     var serverAvailable: Bool? { get }
     @discardableResult
-    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt32?
+    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt64
     func close(tag: UInt64)
 }
 
@@ -32,6 +39,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
+    public var configDigest: String?
+    /// Sounds at the end of a guided routine's timed steps and of the routine.
+    public var sound = true
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
@@ -96,6 +107,8 @@ public final class Engine {
     var serverIDs: [UInt64: UInt32] = [:]
     /// Prompts this process has shown; others were shown by an earlier process.
     var shownHere: Set<UInt64> = []
+    /// Reminder shows waiting for the server's answer, by ticket: what the scheduler is told.
+    var pendingShows: [UInt64: Prompt] = [:]
     var wakeTimer: SourceID?
     /// The wake-up on CLOCK_BOOTTIME (see BootAlarm); nil where timerfd is missing, and then
     /// `wakeTimer` on the loop's monotonic clock stands in.
@@ -104,6 +117,8 @@ public final class Engine {
     var watchdogTimer: SourceID?
     /// Who tells the engine the user is away or back; it also lists the sources for status.
     public var presence: PresenceMonitor?
+    /// limberd's own sandbox, as status reports it (set once at start-up).
+    public var sandbox: StatusReport.Sandbox?
     /// Called with the new settings after a successful reload.
     public var onReload: ((DaemonSettings) -> Void)?
     var lastStatusLine = ""
@@ -152,6 +167,8 @@ public final class Engine {
             scheduler = Scheduler(settings: settings.schedule, seed: rng.next(), at: now)
         }
         presenter.onAction = { [unowned self] tag, action in self.notificationAction(tag: tag, action: action) }
+        presenter.onShown = { [unowned self] ticket, tag, result in self.notificationShown(ticket: ticket, tag: tag, result) }
+        presenter.onServerChanged = { [unowned self] present in self.notificationServerChanged(present: present) }
     }
 
     static func readSavedState(store: StateStore, logger: Logger) -> SavedState? {
@@ -248,14 +265,51 @@ public final class Engine {
                                                  snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)
         let replacing = shownHere.contains(p.id) ? nil : serverIDs[p.id]
-        if let serverID = presenter.show(tag: p.id, content, replacingServerID: replacing) {
-            serverIDs[p.id] = serverID
-            shownHere.insert(p.id)
+        let ticket = presenter.show(tag: p.id, content, replacingServerID: replacing)
+        pendingShows[ticket] = p
+        shownHere.insert(p.id)
+    }
+
+    // MARK: What the notification server did
+
+    /// The server answered a show (or did not): the scheduler records what really happened.
+    func notificationShown(ticket: UInt64, tag: UInt64, _ result: Result<UInt32, ShowFailure>) {
+        if CoachTag.isCoach(tag) {
+            coachNotificationShown(ticket: ticket, tag: tag, result)
+            return
         }
-        logger.info("\(p.kind.displayName) shown", metadata: [
-            "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
-            "urgency": "\(p.isFinal ? "critical" : settings.urgency == .low ? "low" : "normal")",
-        ])
+        guard let p = pendingShows.removeValue(forKey: ticket), !stopped else { return }
+        switch result {
+        case .success(let id):
+            if scheduler.state.prompt?.id == p.id { serverIDs[p.id] = id }
+            logger.info("\(p.kind.displayName) shown", metadata: [
+                "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)",
+                "urgency": "\(p.isFinal ? "critical" : settings.urgency == .low ? "low" : "normal")",
+            ])
+            dispatch(.notificationShown(promptID: p.id, show: p.show))
+        case .failure(.superseded):
+            break  // a later show of the same reminder took its place
+        case .failure(let failure):
+            logger.notice("\(p.kind.displayName) not shown (\(failure.reason)): \(failure.message)", metadata: [
+                "kind": "\(p.kind.rawValue)", "prompt": "\(p.id)", "show": "\(p.show)", "reason": "\(failure.reason)",
+            ])
+            dispatch(.notificationFailed(promptID: p.id, show: p.show, reason: failure.reason))
+        }
+    }
+
+    /// A server appeared on the session bus or left it.
+    func notificationServerChanged(present: Bool) {
+        guard !stopped else { return }
+        coachServerChanged(present: present)
+        if present {
+            coach.safetyNoticeHeldBack = false
+            dispatch(.notificationServerAppeared)
+        } else {
+            // Its ids mean nothing to the next server.
+            serverIDs.removeAll()
+            shownHere.removeAll()
+            dispatch(.notificationServerVanished)
+        }
     }
 
     /// Appends to history durably: an answer acknowledged to the CLI is on disk first.
@@ -473,7 +527,9 @@ public final class Engine {
             return .success("configuration reloaded \(source)", status: report(at: clock.now()))
         case .failure(let f):
             logger.error("\(f.summary); keeping the current configuration")
-            for d in f.diagnostics { logger.error("\(d)") }
+            for d in f.diagnostics {
+                for record in ConfigLog.records(d) { logger.error("\(record)") }
+            }
             return .failure(.configInvalid, f.summary + "; limberd keeps its current configuration", details: f.diagnostics)
         }
     }
@@ -493,6 +549,8 @@ public final class Engine {
             pausedUntil = until?.components.seconds
         case .offHours: state = "off-hours"
         }
+        var workHoursStart: Int64?
+        if case .offHours(let until?) = s.mode { workHoursStart = until.components.seconds }
         let due = s.due.map {
             StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
                              shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
@@ -501,16 +559,22 @@ public final class Engine {
         let next = s.next.map {
             StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
                               elapsedSeconds: Int($0.elapsed.components.seconds),
-                              intervalSeconds: Int($0.interval.components.seconds))
+                              intervalSeconds: Int($0.interval.components.seconds),
+                              snoozedUntil: $0.snoozed ? (now.wall + clock.realDelay($0.remaining)).components.seconds : nil)
         }
         let t = s.today
-        return StatusReport(
+        var report = StatusReport(
             state: state, pausedUntil: pausedUntil, due: due, next: next,
             today: .init(due: t.due, done: t.done, snoozed: t.snoozed, skipped: t.skipped, missed: t.missed,
                          naturalBreaks: t.naturalBreaks),
             notifications: presenter.serverAvailable.map { $0 ? "available" : "unavailable" } ?? "unknown",
             version: LimberVersion.current, pid: getpid(), configPath: settings.configPath,
-            presence: presenceReport(s.presence), guide: guideReport)
+            presence: presenceReport(s.presence), guide: guideReport, sandbox: sandbox)
+        report.workHoursStart = workHoursStart
+        report.configDigest = settings.configDigest
+        report.daily = dailyReport(s.daily, at: now)
+        report.standing = standingReport
+        return report
     }
 
     func presenceReport(_ p: ScheduleStatus.Presence) -> StatusReport.Presence {

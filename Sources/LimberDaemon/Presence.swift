@@ -10,12 +10,16 @@ import Glibc
 //     and the manager's PrepareForSleep;
 //   - on the session bus: GNOME's org.gnome.Mutter.IdleMonitor (an idle watch, then a
 //     user-active watch re-armed after each firing) and org.freedesktop.ScreenSaver's
-//     ActiveChanged where a desktop implements it (KDE Plasma; GNOME's proxy does not).
-// Sleep is also seen without logind, by the scheduler, in the clocks.
+//     ActiveChanged where a desktop implements it (KDE Plasma; GNOME's proxy does not);
+//   - from the display server itself (DisplayIdle.swift): the Wayland compositor's idle
+//     protocol, or on X11 the SYNC extension's IDLETIME alarms.
+// Sleep is also seen without logind, by the scheduler, in the clocks. Several sources at once
+// make one absence (LimberCore's Away.swift): from the first that goes away to the last back.
 //
 // Whatever is missing is logged once and left alone: limberd runs with none of them. A bus
 // that goes away is dropped at once (no dead fd in the loop) and reconnected a few times with
-// growing delays; `limber reload` tries again after that.
+// growing delays; `limber reload` tries again after that. A display server that goes away is
+// waited for with inotify on its socket's folder, and reconnected when the socket reappears.
 
 /// One away source as `limber status` reports it.
 public struct PresenceSourceInfo: Sendable, Equatable {
@@ -26,7 +30,7 @@ public struct PresenceSourceInfo: Sendable, Equatable {
     public var problem: String?
 }
 
-/// Watches logind, Mutter and the screen saver and reports the user away and back.
+/// Watches logind, Mutter, the screen saver and the display server and reports the user away and back.
 public final class PresenceMonitor {
     /// A source reports the user away (true) or back (false). The duration is how long, in
     /// real time, they have been away already when the source noticed (an idle threshold).
@@ -39,16 +43,24 @@ public final class PresenceMonitor {
     let logger: Logger
     let logind: LogindWatcher
     let session: SessionWatcher
+    let wayland: DisplayIdleWatcher
+    let x11: DisplayIdleWatcher
     private var announced = false
+    private var watchers: [Watcher] { [logind, session, wayland, x11] }
 
-    /// `mutterIdleAfter` is in real time.
-    public init(loop: EventLoop, logger: Logger, environment: [String: String], mutterIdleAfter: Duration) {
+    /// `idleThreshold` is in real time: no input for this long is time away (Mutter, the
+    /// Wayland compositor, the X server).
+    public init(loop: EventLoop, logger: Logger, environment: [String: String], idleThreshold: Duration) {
         self.logger = logger
         let id = environment["XDG_SESSION_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? "auto"
         logind = LogindWatcher(loop: loop, logger: logger, sessionID: id)
-        session = SessionWatcher(loop: loop, logger: logger, mutterIdleAfter: mutterIdleAfter,
+        session = SessionWatcher(loop: loop, logger: logger, mutterIdleAfter: idleThreshold,
                                  graphical: Self.isGraphical(environment))
-        for watcher in [logind as Watcher, session] {
+        wayland = DisplayIdleWatcher(kind: .wayland, loop: loop, logger: logger, environment: environment,
+                                     threshold: idleThreshold)
+        x11 = DisplayIdleWatcher(kind: .x11, loop: loop, logger: logger, environment: environment,
+                                 threshold: idleThreshold)
+        for watcher in watchers {
             watcher.report = { [unowned self] source, away, idleFor in self.onReport?(source, away, idleFor) }
             watcher.changed = { [unowned self] in self.watchersChanged() }
         }
@@ -56,20 +68,19 @@ public final class PresenceMonitor {
 
     /// Connects to the buses and asks each source for its current state.
     public func start() {
-        logind.start()
-        session.start()
+        for watcher in watchers { watcher.start() }
     }
 
-    /// Applies a new Mutter threshold (real time) and tries again to reach what is missing.
-    public func reload(mutterIdleAfter: Duration) {
-        session.setThreshold(mutterIdleAfter)
-        logind.retryIfMissing()
-        session.retryIfMissing()
+    /// Applies a new idle threshold (real time) and tries again to reach what is missing.
+    public func reload(idleThreshold: Duration) {
+        session.setThreshold(idleThreshold)
+        wayland.setThreshold(idleThreshold)
+        x11.setThreshold(idleThreshold)
+        for watcher in watchers { watcher.retryIfMissing() }
     }
 
     public func stop() {
-        logind.stop()
-        session.stop()
+        for watcher in watchers { watcher.stop() }
     }
 
     /// Every source, in the config's order, with where its reports come from.
@@ -85,6 +96,9 @@ public final class PresenceMonitor {
             case .mutterIdle:
                 return PresenceSourceInfo(source: source, via: session.mutterLive ? "Mutter idle monitor" : nil,
                                           problem: session.mutterLive ? nil : session.mutterProblem)
+            case .waylandIdle, .x11Idle:
+                let w = source == .waylandIdle ? wayland : x11
+                return PresenceSourceInfo(source: source, via: w.via, problem: w.via == nil ? w.problem : nil)
             case .screensaver:
                 return PresenceSourceInfo(source: source,
                                           via: session.screenSaverLive ? "org.freedesktop.ScreenSaver" : nil,
@@ -103,7 +117,7 @@ public final class PresenceMonitor {
     }
 
     private func watchersChanged() {
-        if !announced, logind.probed, session.probed {
+        if !announced, watchers.allSatisfy(\.probed) {
             announced = true
             logger.info("\(Self.describe(sources))")
             onProbed?(Set(sources.filter { $0.via != nil }.map(\.source)))

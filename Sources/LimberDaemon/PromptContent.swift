@@ -85,9 +85,14 @@ public enum PromptContent {
         return parts[0] + " · hold " + hold
     }
 
+    /// The sound a timed step's end and the routine's end make ("sound-name").
+    public static let stepEndSound = "complete"
+
     /// The notification for step `index` of a guided routine. No click action: a click
     /// meant to dismiss must not move through the routine (and so count it as a break).
-    public static func guideStep(_ w: Walkthrough, index: Int) -> NotificationContent {
+    /// `sound`: a timed step just ended by itself, so this one makes a sound (the user may be
+    /// in a doorway, not looking at the screen).
+    public static func guideStep(_ w: Walkthrough, index: Int, sound: Bool = false) -> NotificationContent {
         let step = w.steps[index]
         let short = shortDetail(step)
         let summary = NotificationText.summary(step.exerciseName, short)
@@ -110,17 +115,22 @@ public enum PromptContent {
             lines.append("Moves on by itself after \(formatSeconds(seconds)); Next moves on sooner.")
         }
         actions = [.init(key: "next", label: "Next"), .init(key: "stop", label: "Stop")]
-        return NotificationContent(summary: summary, body: lines.joined(separator: "\n"), urgency: .normal,
-                                   expiry: .never, actions: actions, category: "x-limber.guide",
-                                   progress: w.progress(at: index), resident: true)
+        var content = NotificationContent(summary: summary, body: lines.joined(separator: "\n"), urgency: .normal,
+                                          expiry: .never, actions: actions, category: "x-limber.guide",
+                                          progress: w.progress(at: index), resident: true)
+        if sound { content.sound = stepEndSound }
+        return content
     }
 
     /// The note that replaces the last step when the routine is done: it goes by itself.
-    public static func guideDone(_ w: Walkthrough, next: String) -> NotificationContent {
-        NotificationContent(summary: NotificationText.fit("Done: \(w.title)", NotificationText.summaryLimit),
-                            body: "All \(w.steps.count) steps, well done. It counts as your break; \(next).",
-                            urgency: .low, expiry: .after(.seconds(30)), category: "x-limber.guide",
-                            transient: true)
+    /// `sound`: it makes the routine's end sound.
+    public static func guideDone(_ w: Walkthrough, next: String, sound: Bool = false) -> NotificationContent {
+        var content = NotificationContent(
+            summary: NotificationText.fit("Done: \(w.title)", NotificationText.summaryLimit),
+            body: "All \(w.steps.count) steps, well done. It counts as your break; \(next).",
+            urgency: .low, expiry: .after(.seconds(30)), category: "x-limber.guide", transient: true)
+        if sound { content.sound = stepEndSound }
+        return content
     }
 
     /// Replaces a walkthrough's notification left from before a restart.
@@ -128,13 +138,16 @@ public enum PromptContent {
         summary: "Routine stopped", body: "limberd restarted; 'limber start' begins a routine again.",
         urgency: .low, expiry: .after(.seconds(5)), category: "x-limber.guide", transient: true)
 
-    /// The daily routine offer. No click action: Start or Not today (or 'limber start').
-    public static func dailyOffer(_ r: ResolvedRoutine, urgency: NotificationContent.Urgency) -> NotificationContent {
-        NotificationContent(
+    /// The daily routine offer, answered like a reminder. No click action: Start, Snooze
+    /// (`snooze`, while snoozes are left) or Not today, or the CLI's start, snooze and skip.
+    public static func dailyOffer(_ r: ResolvedRoutine, urgency: NotificationContent.Urgency,
+                                  snooze: Duration? = nil) -> NotificationContent {
+        var actions: [NotificationContent.Action] = [.init(key: "start", label: "Start")]
+        if let snooze { actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(snooze))")) }
+        actions.append(.init(key: "skip", label: "Not today"))
+        return NotificationContent(
             summary: NotificationText.summary("Daily routine: \(r.title)", "\(r.minutes) min"), body: routineText(r),
-            urgency: urgency, expiry: .never,
-            actions: [.init(key: "start", label: "Start"), .init(key: "skip", label: "Not today")],
-            category: "x-limber.daily")
+            urgency: urgency, expiry: .never, actions: actions, category: "x-limber.daily")
     }
 
     /// The suggestion to work standing for `block` seconds.

@@ -66,7 +66,8 @@ public struct ServerProfile: Sendable, Equatable {
     /// Whether the `value` hint is drawn sensibly (xfce4-notifyd hides everything else).
     public var drawsProgress: Bool { self != .unknown && kind != .xfce && kind != .gnome }
 
-    /// `content` as this server should get it: the body escaped when it is markup, no more
+    /// `content` as this server should get it: the body escaped when it is markup, no sound
+    /// hint unless it has the "sound" capability, no more
     /// actions than are drawn (the first ones kept: content lists them by importance), no
     /// `default` that would be a second button with the same label, no `value` where it
     /// hides the text. Every answer dropped here stays reachable through the CLI.
@@ -74,6 +75,8 @@ public struct ServerProfile: Sendable, Equatable {
         var c = content
         if rendersMarkup { c.body = NotificationText.escapeMarkup(c.body) }
         if !drawsProgress { c.progress = nil }
+        // Only a server that says it plays sounds gets the hint (the unknown profile does not).
+        if !capabilities.contains("sound") { c.sound = nil }
         let clickable = c.actions.filter { $0.key == "default" }
         var others = c.actions.filter { $0.key != "default" }
         // mako draws none, but its menu (`makoctl menu`, `makoctl invoke`) offers them all.

@@ -116,6 +116,173 @@ package func openRetrying(_ path: String, _ flags: Int32, _ mode: mode_t = 0) ->
     }
 }
 
+// MARK: - Regular files only
+
+/// Opening and reading files that must be regular files of a sane size. A FIFO would block
+/// the open (or the first read) for ever, a device such as /dev/zero never ends, and a link
+/// may point at either: so open without blocking, look at what was opened, then read at most
+/// `limit` bytes.
+package enum RegularFile {
+    /// Why a file was not read.
+    package enum Failure: Error, Equatable {
+        /// There is nothing at the path.
+        case missing
+        /// A system call failed with this errno.
+        case system(Int32)
+        /// A symbolic link where only a file will do (opened with `followLinks: false`).
+        case symbolicLink
+        /// Something other than a regular file: "a FIFO", "a device", "a folder", ...
+        case notRegular(String)
+        /// Larger than the limit.
+        case tooLarge(size: Int, limit: Int)
+
+        /// A sentence naming `path`, what it is, and what to do.
+        package func message(path: String, what: String) -> String {
+            switch self {
+            case .missing: return "cannot read \(what) \(path): there is no such file"
+            case .system(let code): return PathError.system("read", path, errno: code).message
+            case .symbolicLink:
+                return "\(what) \(path) is a symbolic link, which limber does not follow there; "
+                    + "remove the link (rm '\(path)')"
+            case .notRegular(let kind):
+                return "\(what) \(path) is \(kind), not a regular file; move it away (mv '\(path)' '\(path).old')"
+            case .tooLarge(let size, let limit):
+                return "\(what) \(path) is \(describeSize(size)), more than the \(describeSize(limit)) limber reads; "
+                    + "is it the right file?"
+            }
+        }
+    }
+
+    /// Opens `name` relative to `directoryFD` (or an absolute path with `AT_FDCWD`) for reading
+    /// and checks that it is a regular file no larger than `limit`; returns the descriptor.
+    package static func open(_ name: String, in directoryFD: Int32 = AT_FDCWD, followLinks: Bool,
+                             limit: Int) -> Result<Int32, Failure> {
+        var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
+        if !followLinks { flags |= O_NOFOLLOW }
+        var fd: Int32
+        repeat {
+            fd = openat(directoryFD, name, flags)
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { return .failure(.missing) }
+            if code == ELOOP, !followLinks { return .failure(.symbolicLink) }
+            if code == ENXIO { return .failure(.notRegular("a socket or a FIFO")) }
+            return .failure(.system(code))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            return .failure(.system(code))
+        }
+        let kind: String?
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: kind = nil
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFDIR:
+            close(fd)
+            return .failure(.system(EISDIR))
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a file"
+        }
+        if let kind {
+            close(fd)
+            return .failure(.notRegular(kind))
+        }
+        guard st.st_size <= limit else {
+            close(fd)
+            return .failure(.tooLarge(size: Int(st.st_size), limit: limit))
+        }
+        // Reads of a regular file never block on O_NONBLOCK anyway; clear it for plain semantics.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return .success(fd)
+    }
+
+    /// Reads `fd` to its end, but no more than `limit` bytes (a file may grow after fstat).
+    package static func read(_ fd: Int32, limit: Int) -> Result<[UInt8], Failure> {
+        var result: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { result.reserveCapacity(min(Int(st.st_size), limit) + 1) }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                result.append(contentsOf: chunk[..<n])
+                if result.count > limit { return .failure(.tooLarge(size: result.count, limit: limit)) }
+            } else if n == 0 {
+                return .success(result)
+            } else if errno != EINTR {
+                return .failure(.system(errno))
+            }
+        }
+    }
+
+    /// Opens, checks and reads in one go.
+    package static func contents(_ name: String, in directoryFD: Int32 = AT_FDCWD, followLinks: Bool,
+                                 limit: Int) -> Result<[UInt8], Failure> {
+        switch open(name, in: directoryFD, followLinks: followLinks, limit: limit) {
+        case .failure(let f): return .failure(f)
+        case .success(let fd):
+            defer { close(fd) }
+            return read(fd, limit: limit)
+        }
+    }
+
+    /// "512 KiB", "4 MiB", "3.4 MB"-like text for sizes in messages.
+    package static func describeSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1 << 20 { return "\(bytes >> 10) KiB" }
+        if bytes < 1 << 30 {
+            let tenths = (bytes * 10) >> 20
+            return "\(tenths / 10).\(tenths % 10) MiB"
+        }
+        return "\(bytes >> 30) GiB"
+    }
+}
+
+// MARK: - Runtime folder
+
+/// Whether the folders that hold the control socket can be trusted. Whoever owns them, or can
+/// write in them, can put their own socket where limber looks: so limberd would serve, and the
+/// CLI would send answers to, someone else.
+package enum RuntimeFolder {
+    /// Why `folder` cannot be trusted, as a sentence with the fix; nil when it is a folder of
+    /// this user that no one else can write to (or when it does not exist: then there is
+    /// nothing there to talk to, and the caller says so in its own words).
+    package static func distrust(folder: String, followLink: Bool) -> String? {
+        var st = stat()
+        let found = followLink ? stat(folder, &st) : lstat(folder, &st)
+        guard found == 0 else { return nil }
+        let me = geteuid()
+        if st.st_mode & S_IFMT == S_IFLNK {
+            return "\(folder) is a symbolic link; limber uses only a real folder of yours there. "
+                + "Remove the link (rm '\(folder)') and start limberd again."
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else {
+            return "\(folder) is not a folder; point XDG_RUNTIME_DIR at your own private folder"
+        }
+        guard st.st_uid == me else {
+            return "\(folder) belongs to uid \(st.st_uid), not to you (uid \(me)), so its socket cannot be trusted; "
+                + "point XDG_RUNTIME_DIR at your own folder (normally /run/user/\(me))"
+        }
+        guard st.st_mode & 0o022 == 0 else {
+            let mode = String(st.st_mode & 0o7777, radix: 8)
+            return "\(folder) can be written by other users (mode \(mode)), so its socket cannot be trusted; "
+                + "make it private (chmod 700 '\(folder)')"
+        }
+        return nil
+    }
+
+    /// Checks the socket's folder and the one above it (XDG_RUNTIME_DIR).
+    package static func distrust(socketPath: String) -> String? {
+        let folder = parentDirectory(of: socketPath)
+        return distrust(folder: parentDirectory(of: folder), followLink: true)
+            ?? distrust(folder: folder, followLink: false)
+    }
+}
+
 // MARK: - Private folders
 
 /// Makes folders that only their owner can enter, and checks ones that already exist.
@@ -251,22 +418,22 @@ public final class StateStore {
         }
     }
 
+    /// The largest state file read: the daemon's state is a few KiB.
+    public static let readLimit = 1 << 20
+
     /// The content of `name`, or nil when it does not exist.
+    ///
+    /// Only a regular file of at most `readLimit` bytes is read, and a symbolic link is not
+    /// followed: the store writes its files itself, by rename, and never makes links.
     public func read(_ name: String) throws -> [UInt8]? {
         try Self.checkName(name, in: directory)
         let target = path(of: name)
-        var fd: Int32
-        repeat {
-            fd = openat(directoryFD, name, O_RDONLY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw PathError.system("open", target, errno: errno)
-        }
-        defer { close(fd) }
-        switch readAll(fd) {
+        switch RegularFile.contents(name, in: directoryFD, followLinks: false, limit: Self.readLimit) {
         case .success(let bytes): return bytes
-        case .failure(let e): throw PathError.system("read", target, errno: e.code)
+        case .failure(.missing): return nil
+        case .failure(let failure):
+            throw PathError(path: target, code: { if case .system(let c) = failure { c } else { nil } }(),
+                            message: failure.message(path: target, what: "the state file"))
         }
     }
 
@@ -338,9 +505,25 @@ public final class HistoryLog: HistoryAppending {
         defer { close(dirFD) }
         path = directory + "/history-" + Self.sanitize(host) + ".jsonl"
         let existed = access(path, F_OK) == 0
-        fd = openRetrying(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw PathError.system("open the history file", path, errno: errno) }
+        // Non-blocking, so that a FIFO in its place cannot stall the open; checked to be a
+        // regular file before anything is written to it.
+        fd = openRetrying(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o600)
+        guard fd >= 0 else {
+            if errno == ELOOP {
+                throw PathError(path: path, code: ELOOP, message: RegularFile.Failure.symbolicLink
+                    .message(path: path, what: "the history file"))
+            }
+            throw PathError.system("open the history file", path, errno: errno)
+        }
         do {
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { throw PathError.system("inspect the history file", path, errno: errno) }
+            guard st.st_mode & S_IFMT == S_IFREG else {
+                throw PathError(path: path, message: RegularFile.Failure.notRegular(
+                    st.st_mode & S_IFMT == S_IFIFO ? "a FIFO (named pipe)" : "not a regular file")
+                    .message(path: path, what: "the history file"))
+            }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
             // A new file's name must be on disk too, or a power cut could lose the whole file
             // along with the events fsync'ed into it.
             if !existed, fsync(dirFD) != 0 {

@@ -27,6 +27,9 @@ public enum HistoryStore {
         }
     }
 
+    /// The largest history file read: years of events take a few tens of MiB.
+    public static let sizeLimit = 512 << 20
+
     /// How many unreadable lines of one file are named one by one before the rest are counted.
     public static let namedProblemsPerFile = 5
 
@@ -55,21 +58,19 @@ public enum HistoryStore {
         var files: [(name: String, bytes: [UInt8])] = []
         for name in names {
             let path = directory + "/" + name
-            let fd = openRetrying(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                if errno == ENOENT { continue }  // removed since it was listed
-                throw PathError.system("open the history file", path, errno: errno)
+            // Without blocking: a FIFO by that name must not hang 'limber stats'.
+            let fd: Int32
+            switch RegularFile.open(path, followLinks: true, limit: sizeLimit) {
+            case .success(let opened): fd = opened
+            case .failure(.missing): continue  // removed since it was listed
+            case .failure(.system(let code)):
+                // A folder (or a device) by that name cannot be read as history; skipping it would
+                // report "no history yet" about a history that is there but out of reach.
+                throw PathError.system(code == EISDIR ? "read the history file" : "open the history file", path, errno: code)
+            case .failure(let failure):
+                throw PathError(path: path, message: failure.message(path: path, what: "the history file"))
             }
             defer { close(fd) }
-            // A folder (or a device) by that name cannot be read as history; skipping it would
-            // report "no history yet" about a history that is there but out of reach.
-            var st = stat()
-            if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
-                if (st.st_mode & S_IFMT) == S_IFDIR {
-                    throw PathError.system("read the history file", path, errno: EISDIR)
-                }
-                throw PathError(path: path, message: "cannot read the history file \(path): it is not a regular file")
-            }
             switch readWhole(fd) {
             case .success(let bytes): files.append((name, bytes))
             case .failure(let e): throw PathError.system("read the history file", path, errno: e.code)

@@ -119,6 +119,11 @@ extension Request {
         } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
             let field = context.codingPath.last?.stringValue ?? "request"
             return .failure(RequestError(.badRequest, "field '\(field)' has the wrong type"))
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError == nil {
+            // Well-formed JSON whose number does not fit (malformed JSON carries a SyntaxError).
+            return .failure(RequestError(.badRequest,
+                "a number in the request is not a whole number in range: 'seconds' must be from 1 to "
+                + "\(maxSeconds), and 'v' is \(ProtocolVersion.current)"))
         } catch {
             return .failure(RequestError(.badJSON, "the request is not a JSON object on one line"))
         }

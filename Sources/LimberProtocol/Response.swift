@@ -75,10 +75,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var elapsedSeconds: Int
         /// The current interval.
         public var intervalSeconds: Int
+        /// Snoozed: the wall time the snooze ends, seconds since 1970 (if active time runs
+        /// until then); null when not snoozed.
+        @Nullable public var snoozedUntil: Int64?
 
-        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int) {
+        public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int,
+                    snoozedUntil: Int64? = nil) {
             self.kind = kind; self.inSeconds = inSeconds
             self.elapsedSeconds = elapsedSeconds; self.intervalSeconds = intervalSeconds
+            self.snoozedUntil = snoozedUntil
         }
 
         enum CodingKeys: String, CodingKey {
@@ -86,6 +91,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             case inSeconds = "in_seconds"
             case elapsedSeconds = "elapsed_seconds"
             case intervalSeconds = "interval_seconds"
+            case snoozedUntil = "snoozed_until"
         }
     }
 
@@ -184,10 +190,64 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The daily routine offered and waiting for an answer.
+    public struct Daily: Codable, Sendable, Equatable {
+        /// The routine's catalog id and title.
+        public var routine: String
+        public var title: String
+        /// Wall time it was first offered, seconds since 1970.
+        public var since: Int64
+        /// Snoozed: the wall time it comes back, seconds since 1970; null while it shows.
+        @Nullable public var snoozedUntil: Int64?
+        public var snoozesLeft: Int
+
+        public init(routine: String, title: String, since: Int64, snoozedUntil: Int64?, snoozesLeft: Int) {
+            self.routine = routine; self.title = title; self.since = since
+            self.snoozedUntil = snoozedUntil; self.snoozesLeft = snoozesLeft
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case routine, title, since
+            case snoozedUntil = "snoozed_until"
+            case snoozesLeft = "snoozes_left"
+        }
+    }
+
+    /// The sit/stand reminder's standing blocks.
+    public struct Standing: Codable, Sendable, Equatable {
+        /// The block under way ends then, seconds since 1970; null when none runs.
+        @Nullable public var until: Int64?
+        /// The next block is suggested then; null when none is left today or it is due now.
+        @Nullable public var next: Int64?
+
+        public init(until: Int64?, next: Int64?) {
+            self.until = until; self.next = next
+        }
+    }
+
+    /// limberd's own file-system sandbox (Landlock), which does not depend on the unit.
+    public struct Sandbox: Codable, Sendable, Equatable {
+        /// `landlock` (confined), `unavailable` (the kernel has no Landlock), `off`
+        /// (LIMBER_SANDBOX=off) or `failed` (Landlock refused the rules; see the log).
+        public var state: String
+        /// The Landlock ABI version in use; null when not confined.
+        @Nullable public var abi: Int?
+        /// The folders limberd may write; empty when not confined (then it is not limited).
+        public var writable: [String]
+        /// Why it is not confined; null when it is.
+        @Nullable public var problem: String?
+
+        public init(state: String, abi: Int?, writable: [String], problem: String?) {
+            self.state = state; self.abi = abi; self.writable = writable; self.problem = problem
+        }
+    }
+
     /// `active`, `paused` or `off-hours` (outside work hours).
     public var state: String
     /// Wall time the pause ends, seconds since 1970; nil when not paused or paused indefinitely.
     @Nullable public var pausedUntil: Int64?
+    /// Outside work hours: the wall time they start again, seconds since 1970; nil otherwise.
+    @Nullable public var workHoursStart: Int64?
     @Nullable public var due: Due?
     public var next: [Next]
     public var today: Counts
@@ -197,22 +257,34 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var pid: Int32
     /// The config file in use, or nil for built-in defaults.
     @Nullable public var configPath: String?
+    /// `ConfigDigest` of that file as limberd read it; nil for the built-in defaults.
+    @Nullable public var configDigest: String?
     /// Away or present, since when, and the sources; nil only from a limberd older than it.
     @Nullable public var presence: Presence?
     /// The guided routine under way, if any.
     @Nullable public var guide: Guide?
+    /// The daily routine offered and not yet answered, if any.
+    @Nullable public var daily: Daily?
+    /// Standing blocks, when the sit/stand reminder is on or a block runs.
+    @Nullable public var standing: Standing?
+    /// Whether limberd confines itself; nil only from a limberd older than it.
+    @Nullable public var sandbox: Sandbox?
 
     public init(state: String, pausedUntil: Int64?, due: Due?, next: [Next], today: Counts,
                 notifications: String, version: String, pid: Int32, configPath: String?,
-                presence: Presence? = nil, guide: Guide? = nil) {
+                presence: Presence? = nil, guide: Guide? = nil, sandbox: Sandbox? = nil) {
         self.state = state; self.pausedUntil = pausedUntil; self.due = due; self.next = next
         self.today = today; self.notifications = notifications; self.version = version
         self.pid = pid; self.configPath = configPath; self.presence = presence; self.guide = guide
+        self.sandbox = sandbox
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, due, next, today, notifications, version, pid, presence, guide
+        case state, due, next, today, notifications, version, pid, presence, guide, daily, standing
+        case sandbox
         case pausedUntil = "paused_until"
+        case workHoursStart = "work_hours_start"
         case configPath = "config_path"
+        case configDigest = "config_digest"
     }
 }

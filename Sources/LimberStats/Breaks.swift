@@ -70,7 +70,8 @@ public struct DayStats: Sendable, Equatable {
 public struct BreakStats: Sendable, Equatable {
     /// The last day of the range (today).
     public var today: LocalDate
-    /// Every day of the range, oldest first, days without events included.
+    /// Every day of the range, oldest first, days without events included; the range starts
+    /// no earlier than the first day of history.
     public var days: [DayStats]
     /// The range summed.
     public var totals: DayStats
@@ -99,8 +100,9 @@ public struct BreakStats: Sendable, Equatable {
     /// The range's first day.
     public var from: LocalDate { days.first?.date ?? today }
 
-    /// Counts `events` (oldest first) over the `dayCount` days ending `today`; streaks and the
-    /// first day look at the whole history.
+    /// Counts `events` (oldest first) over the `dayCount` days ending `today`, or from the
+    /// first day of history when that is later; streaks and the first day look at the whole
+    /// history.
     public static func compute(_ events: [StatsEvent], today: LocalDate, dayCount: Int, goal: Double) -> BreakStats {
         let count = max(1, dayCount)
         let firstInRange = today.daysSinceEpoch - Int64(count - 1)
@@ -119,12 +121,11 @@ public struct BreakStats: Sendable, Equatable {
                 continue
             }
             var day = byDay[d] ?? DayStats(date: e.local.date)
-            if e.outcome == naturalBreakOutcome {
-                day.naturalBreaks += 1
-            } else if let outcome = Outcome(rawValue: e.outcome) {
+            if let outcome = Outcome(rawValue: e.outcome) {
                 var counts = dayCounts[d] ?? DayCounts(day: e.local.date)
                 counts.count(outcome, early: e.early)
                 dayCounts[d] = counts
+                day.naturalBreaks = counts.naturalBreaks
                 day.due = counts.due
                 day.done = counts.done
                 day.snoozed = counts.snoozed
@@ -143,7 +144,9 @@ public struct BreakStats: Sendable, Equatable {
 
         var days: [DayStats] = []
         var totals = DayStats(date: today)
-        for d in firstInRange...today.daysSinceEpoch {
+        // The days before the first one with history were before limber: not days with nothing due.
+        let start = min(today.daysSinceEpoch, max(firstInRange, firstDay?.daysSinceEpoch ?? firstInRange))
+        for d in start...today.daysSinceEpoch {
             let day = byDay[d] ?? DayStats(date: LocalDate(daysSinceEpoch: d))
             days.append(day)
             totals.add(day)

@@ -41,13 +41,17 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// width; wide characters (CJK, emoji) take two caret columns; control characters and
     /// invisible format characters (BOM, zero-width space...) are shown as U+FFFD; lines longer
     /// than 120 characters are cut around the column, with "..." where text was left out.
+    ///
+    /// `sourceLine` may be an excerpt of a long line (see `TOMLLineIndex`): `cutBefore` scalars
+    /// of the line come before it, and `cutAfter` says that more follow.
     public static func render(fileName: String, line: Int, column: Int, message: String,
-                              sourceLine: String, severity: String = "error") -> String {
+                              sourceLine: String, severity: String = "error",
+                              cutBefore: Int = 0, cutAfter: Bool = false) -> String {
         let header = "\(fileName):\(line):\(column): \(severity): \(message)"
         var scalars = Array(sourceLine.unicodeScalars)
-        var caretIndex = max(0, min(column - 1, scalars.count))
-        var prefix = ""
-        var suffix = ""
+        var caretIndex = max(0, min(column - 1 - cutBefore, scalars.count))
+        var prefix = cutBefore > 0 ? "..." : ""
+        var suffix = cutAfter ? "..." : ""
         let window = 120
         if scalars.count > window {
             let first = max(0, min(caretIndex - window / 2, scalars.count - window))

@@ -4,6 +4,11 @@ import LimberCatalog
 import LimberConfig
 import LimberFiles
 import LimberProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Options of the commands that read the catalog locally (no daemon needed).
 struct CatalogOptions: ParsableArguments {
@@ -141,17 +146,42 @@ struct Start: ParsableCommand {
             A routine done to the end counts as your break: it answers a due reminder and
             restarts both intervals.
 
+            A routine that needs a place or equipment your config does not list ([routine]
+            equipment and places) is started only with --anyway.
+
             Examples:
               limber start
               limber start doorway-opener
+              limber start floor-mobility --anyway
             """)
 
     @Argument(help: ArgumentHelp("The routine's id (see 'limber routines').", valueName: "id"))
     var routine: String?
 
+    @Flag(name: .long, help: "Start it even though it needs a place or equipment your config does not list.")
+    var anyway = false
+
     @OptionGroup var options: ConnectionOptions
 
-    func run() throws { try Client.run(.start(routine: routine), options: options) }
+    func run() throws {
+        if let routine, !anyway, case .success((let configuration, _)) = ConfigTool.load(path: nil, paths: .current),
+           let problem = Self.unmet(routine, configuration.effectiveCatalog(), configuration.coach.setup) {
+            printError("limber: " + problem)
+            throw ExitCode(Limber.Exit.refused)
+        }
+        try Client.run(.start(routine: routine), options: options)
+    }
+
+    /// Why `id` does not fit `setup` and how to start it anyway; nil when it fits (or is
+    /// unknown: limberd names an unknown id with its suggestions).
+    static func unmet(_ id: String, _ catalog: Catalog, _ setup: Setup) -> String? {
+        guard let r = catalog.routine(id).flatMap(catalog.resolve) else { return nil }
+        let reasons = r.unmet(setup)
+        guard !reasons.isEmpty else { return nil }
+        return "\(r.title) \(reasons.joined(separator: " and ")); your config's [routine] lists equipment: "
+            + "\(CatalogText.equipment(setup.equipment.subtracting([.none]).sorted())); places: "
+            + "\(CatalogText.places(setup.places.sorted())). 'limber start \(id) --anyway' starts it all the same"
+    }
 }
 
 struct Next: ParsableCommand {
@@ -176,11 +206,13 @@ struct About: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What limber is, and when back pain needs a professional rather than a reminder.")
 
-    @Flag(name: .long, help: "Print JSON: version, red_flags, and the line every routine carries.")
+    @Flag(name: .long, help: "Print JSON: version, red_flags, the line every routine carries, and the advice on heat.")
     var json = false
 
     func run() throws {
-        print(json ? CatalogText.json(CatalogText.AboutJSON()) : CatalogText.about, terminator: "")
+        let width = TerminalInfo.current(.never, environment: ProcessInfo.processInfo.environment).width
+        print(json ? CatalogText.json(CatalogText.AboutJSON()) : TextWrap.wrap(CatalogText.about, width: width),
+              terminator: "")
     }
 }
 
@@ -291,8 +323,11 @@ enum CatalogText {
         limber \(LimberVersion.current): reminders to check your posture and to move, with short routines for \
         the upper back that it walks you through step by step.
 
-        'limber routines' and 'limber exercises' list what it suggests; 'limber start' begins a routine.
+        'limber routines' and 'limber exercises' list what it suggests, 'limber cues' the posture cues; \
+        'limber start' begins a routine.
         \(Safety.gentle)
+
+        \(heat)
 
         \(Safety.notice)
 
@@ -302,6 +337,11 @@ enum CatalogText {
         """
     }
 
+    /// Heat before stretching, cold only for a flare-up: both sources put it first.
+    static let heat = "Stiff and achy rather than hurt? Warm the upper back before you stretch: a hot-water bottle or "
+        + "a warm shower for 10 to 20 minutes loosens tight muscles and brings blood to them. Cold packs are for a "
+        + "fresh, sudden flare-up or swelling, not for everyday stiffness."
+
     // MARK: JSON
 
     struct AboutJSON: Encodable {
@@ -310,9 +350,10 @@ enum CatalogText {
         var redFlags = Safety.redFlags
         var redFlagsOutro = Safety.outro
         var gentle = Safety.gentle
+        var heat = CatalogText.heat
 
         enum CodingKeys: String, CodingKey {
-            case version, gentle
+            case version, gentle, heat
             case redFlagsIntro = "red_flags_intro", redFlags = "red_flags", redFlagsOutro = "red_flags_outro"
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LimberCore
 import LimberFiles
 import LimberConfig
 import LimberProtocol
@@ -20,7 +21,8 @@ struct ConfigCommand: ParsableCommand {
               limber config init          write the documented defaults, to edit
               limber config check         after an edit: list every problem, or say ok
               limber reload               then apply it to the running limberd
-              limber config show          the settings in effect, defaults included
+              limber config show          the file's settings, defaults included, and
+                                          whether limberd runs on them
               limber config check ~/new.toml
 
             Exit status: 0 ok; 1 the file has errors, cannot be read, or cannot be written.
@@ -50,11 +52,15 @@ struct ConfigCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the settings in effect as TOML, built-in defaults included.",
+            abstract: "Print the settings in the config file as TOML, built-in defaults included.",
             discussion: """
                 The output is a valid configuration file; a value that differs from its
                 default ends in a comment giving the default. A file with errors is not
                 shown: its problems are printed as by 'limber config check' (exit 1).
+
+                limberd reads the file when it starts and on 'limber reload'. The first
+                lines say whether the running limberd uses these settings; when the file
+                changed after limberd read it, a warning on stderr says so.
 
                 Examples:
                   limber config show
@@ -64,7 +70,7 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The file to show (default: the XDG path).", valueName: "path"))
         var path: String?
 
-        func run() throws { try ConfigTool.show(path: path, paths: .current).finish() }
+        func run() throws { try ConfigTool.show(path: path, paths: .current, daemon: .ask()).finish() }
     }
 
     struct Init: ParsableCommand {
@@ -136,7 +142,8 @@ enum ConfigTool {
             case .success(let configuration):
                 return .success((configuration, file: file))
             case .failure(let diagnostics):
-                return .failure(ConfigOutcome(status: failure, errors: diagnostics.description + "\n"))
+                return .failure(ConfigOutcome(status: failure,
+                                              errors: TerminalText.safe(diagnostics.description, keepingNewlines: true) + "\n"))
             }
         }
     }
@@ -160,14 +167,15 @@ enum ConfigTool {
         }
     }
 
-    static func show(path: String?, paths: LimberPaths) -> ConfigOutcome {
+    /// `daemon`: what limberd runs on, to say whether these are the settings in effect.
+    static func show(path: String?, paths: LimberPaths, daemon: DaemonView = .notAsked) -> ConfigOutcome {
         switch load(path: path, paths: paths) {
         case .failure(let outcome):
             return outcome
         case .success((let configuration, let file)):
-            let header = file.map { "# The settings in effect: \($0), with the built-in defaults for what it leaves out.\n" }
-                ?? "# No config file at \(paths.configFile): these are the built-in defaults.\n"
-            return ConfigOutcome(output: header + "\n" + configuration.tomlText())
+            let digest = file.flatMap { try? ConfigFiles.read($0).get() }.map(ConfigDigest.of)
+            let header = showHeader(file: file, defaultFile: paths.configFile, digest: digest, daemon: daemon)
+            return ConfigOutcome(output: header.comment + "\n" + configuration.tomlText(), errors: header.warning ?? "")
         }
     }
 

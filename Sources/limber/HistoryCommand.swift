@@ -204,9 +204,28 @@ enum HistoryExport {
         } while divisor > 0
     }
 
-    /// Appends a JSON string literal: quotes, backslashes and control characters escaped.
+    /// Appends a JSON string literal: quotes, backslashes and control characters escaped;
+    /// DEL, C1 controls and bidirectional overrides too (JSON allows them raw, but `jq -r`
+    /// or a pager would hand them to a terminal).
     static func appendJSONString(_ s: String, to b: inout [UInt8]) {
         b.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        if s.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            for scalar in s.unicodeScalars {
+                if scalar.value >= 0x7F, TerminalText.isUnsafe(scalar) {
+                    b.append(contentsOf: Array("\\u".utf8))
+                    for shift in [12, 8, 4, 0] { b.append(hex[Int((scalar.value >> UInt32(shift)) & 0xF)]) }
+                } else {
+                    appendJSONEscaped(String(scalar), to: &b)
+                }
+            }
+        } else {
+            appendJSONEscaped(s, to: &b)
+        }
+        b.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendJSONEscaped(_ s: String, to b: inout [UInt8]) {
         for c in s.utf8 {
             switch c {
             case UInt8(ascii: "\""): b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "\""))
@@ -225,7 +244,6 @@ enum HistoryExport {
                 b.append(c)
             }
         }
-        b.append(UInt8(ascii: "\""))
     }
 
     /// A JSON string literal.
@@ -286,7 +304,10 @@ enum HistoryExport {
         b.append(0x0A)
     }
 
-    static func appendCSVField(_ s: String, to b: inout [UInt8]) {
+    static func appendCSVField(_ text: String, to b: inout [UInt8]) {
+        // A CSV file gets printed too (cat, less): no field may carry a terminal escape. Line
+        // feeds stay, quoted, as RFC 4180 allows.
+        let s = TerminalText.safe(text, keepingNewlines: true)
         let quote = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard quote else { return b.append(contentsOf: s.utf8) }
         b.append(UInt8(ascii: "\""))
@@ -319,20 +340,49 @@ enum HistoryExport {
             if hostWidth > 0 {
                 line += e.host + String(repeating: " ", count: max(0, hostWidth - e.host.count)) + "  "
             }
-            line += describe(e)
-            out.append(line + "\n")
+            // A pause to a time of day ('pause --until 14:30') has no length to tell: say its end.
+            let until = e.untilTs.map { ts -> String in
+                let end = zone.local(floorSeconds(ts))
+                return end.date == local.date ? end.clockText : "\(end.date) \(end.clockText)"
+            }
+            line += describe(e, until: until)
+            // Every part but the time comes from a file that may have been synced from elsewhere.
+            out.append(TerminalText.safe(line) + "\n")
         }
         if events.isEmpty { out.append("No events in that range.\n") }
     }
 
     /// One event in words: "posture check snoozed for 5 min".
-    static func describe(_ e: HistoryEvent) -> String {
-        let what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+    /// `until`: the local time a pause ends, as text.
+    static func describe(_ e: HistoryEvent, until: String? = nil) -> String {
+        var what = e.kind.flatMap(ReminderKind.init(rawValue:))?.displayName ?? e.kind ?? "reminder"
+        // The daily routine's lines say "daily"; its `unshown` and late `reshown` lines give
+        // there why no server showed it, and only they name a routine among those outcomes.
+        let dailyUnseen = e.routine != nil
+            && (e.outcome == Outcome.unshown.rawValue || e.outcome == Outcome.reshown.rawValue)
+        if e.reason == "daily" || dailyUnseen {
+            // The daily routine: "daily routine skipped (daily-upper-back)" for 'Not today'.
+            what = "daily routine"
+            let id = e.routine.map { " (\($0))" } ?? ""
+            switch e.outcome {
+            case Outcome.shown.rawValue: return what + " offered" + id
+            case Outcome.unshown.rawValue:
+                return what + " offered, not shown" + (e.reason.map { " (\($0))" } ?? "") + id
+            case Outcome.reshown.rawValue: return what + " shown (late)" + id
+            case Outcome.snoozed.rawValue:
+                return what + " snoozed" + (e.seconds.map { " for " + formatDuration(.seconds($0)) } ?? "") + id
+            case Outcome.skipped.rawValue: return what + " skipped (not today)" + id
+            case Outcome.done.rawValue, Outcome.missed.rawValue: return what + " \(e.outcome)" + id
+            default: break
+            }
+        }
         func length(_ seconds: Int64?) -> String? {
             seconds.map { formatDuration(.seconds($0)) }
         }
         switch e.outcome {
         case Outcome.shown.rawValue: return "\(what) shown"
+        case Outcome.unshown.rawValue: return "\(what) due, not shown" + (e.reason.map { " (\($0))" } ?? "")
+        case Outcome.reshown.rawValue where e.reason == "late": return "\(what) shown (late)"
         case Outcome.reshown.rawValue: return "\(what) shown again" + (e.show.map { " (showing \($0))" } ?? "")
         case Outcome.done.rawValue:
             return "\(what) done" + (e.early ? " early" : "") + (e.routine.map { " (\($0)" + (e.reason == "guided" ? ", guided)" : ")") } ?? "")
@@ -340,9 +390,13 @@ enum HistoryExport {
         case Outcome.skipped.rawValue: return "\(what) skipped"
         case Outcome.missed.rawValue: return "\(what) missed"
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
-        case Outcome.paused.rawValue: return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? "")
+        case Outcome.paused.rawValue:
+            return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? until.map { " until \($0)" } ?? "")
         case Outcome.resumed.rawValue: return "reminders resumed" + (e.reason.map { " (\($0))" } ?? "")
-        case naturalBreakOutcome: return "natural break" + (length(e.seconds).map { " (\($0) away)" } ?? "")
+        case naturalBreakOutcome:
+            // The sources that saw the absence: "natural break (6 min away: lock, x11_idle)".
+            let by = e.reason.map { $0.split(separator: ",").joined(separator: ", ") }
+            return "natural break" + (length(e.seconds).map { " (\($0) away" + (by.map { ": " + $0 } ?? "") + ")" } ?? "")
         case Outcome.pain.rawValue:
             var s = "pain \(e.level.map(String.init) ?? "?")/10"
             if let phase = e.phase { s += " \(phase) the routine" }

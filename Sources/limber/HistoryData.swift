@@ -23,7 +23,8 @@ enum HistoryData {
 
     /// Tells the user about damaged lines, on standard error so that exports stay clean.
     static func printWarnings(_ warnings: [String]) {
-        for w in warnings { printError("limber: warning: " + w) }
+        // Warnings quote file names and lines from files that may have been synced from elsewhere.
+        for w in warnings { printError("limber: warning: " + TerminalText.safe(w)) }
     }
 
     /// The events with their local dates and times in the user's zone.

@@ -24,7 +24,8 @@ struct Journal: ParsableCommand {
             Exit status: 0 noted; 1 the history file cannot be written; 2 bad usage.
             """)
 
-    @Argument(help: ArgumentHelp("How much it hurts now: 0 (none) to 10 (worst).", valueName: "level"))
+    @Argument(help: ArgumentHelp("How much it hurts now: 0 (none) to 10 (worst).", valueName: "level"),
+              transform: Journal.level)
     var level: Int
 
     @Option(name: .long, help: ArgumentHelp("A few words to go with it.", valueName: "text"))
@@ -40,6 +41,35 @@ struct Journal: ParsableCommand {
     var json = false
 
     static let noteLimit = 1000
+
+    /// The level as typed: a whole number, with the reason when it is not one.
+    static func level(_ text: String) throws -> Int {
+        if let n = Int(text) { return n }
+        if text.contains(where: { $0 == "." || $0 == "," }), Double(text.replacingComma()) != nil {
+            throw ValidationError("the level is a whole number from 0 (no pain) to 10 (the worst), not \(text)")
+        }
+        throw ValidationError("the level is a number from 0 (no pain) to 10 (the worst), not '\(text)'")
+    }
+
+    /// The arguments with a negative number after 'journal' kept as the level: argument-parser
+    /// would take "-1" for an option and answer "Missing expected argument '<level>'", where
+    /// the user needs to hear that the level starts at 0.
+    static func protectingNegativeLevel(_ arguments: [String]) -> [String] {
+        guard arguments.first == "journal", !arguments.contains("--") else { return arguments }
+        var out = arguments
+        for i in out.indices.dropFirst() {
+            let word = out[i]
+            if word.hasPrefix("-"), word.count > 1, Double(word.replacingComma()) != nil, out[i - 1] != "--note" {
+                // Options before "--", the level after it: the parser takes any word after it as
+                // an argument.
+                out.remove(at: i)
+                out.append("--")
+                out.append(word)
+                break
+            }
+        }
+        return out
+    }
 
     func validate() throws {
         guard (0...10).contains(level) else {
@@ -102,6 +132,8 @@ struct Journal: ParsableCommand {
 }
 
 extension String {
+    fileprivate func replacingComma() -> String { String(map { $0 == "," ? "." : $0 }) }
+
     /// Without leading and trailing white space (line breaks included).
     func trimmingWhitespace() -> String {
         guard let first = firstIndex(where: { !$0.isWhitespace }),

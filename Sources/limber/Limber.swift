@@ -28,7 +28,7 @@ struct Limber: ParsableCommand {
             """,
         version: "limber \(LimberVersion.current)",
         subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
-                      Start.self, Next.self, Stop.self, Routines.self, Exercises.self, Reload.self,
+                      Start.self, Next.self, Stop.self, Routines.self, Exercises.self, Cues.self, Reload.self,
                       Stats.self, History.self, Journal.self, ConfigCommand.self, About.self],
         defaultSubcommand: Status.self)
 
@@ -60,7 +60,7 @@ struct Limber: ParsableCommand {
             return Exit.usage
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Journal.protectingNegativeLevel(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             return 0
         } catch let code as ExitCode {

@@ -96,9 +96,10 @@ struct BreakStatsJSON: Encodable {
         skippedByHour = s.skippedByHour
         missedByHour = s.missedByHour
         history = History(events: loaded.events.count, firstDay: s.firstDay?.description, daysOfUse: s.daysOfUse,
-                          files: loaded.files, duplicatesDropped: loaded.duplicates)
+                          files: loaded.files.map { TerminalText.safe($0) }, duplicatesDropped: loaded.duplicates)
         review = s.review.map { ReviewJSON(weeks: $0.weeks, message: $0.message) }
-        self.warnings = warnings
+        // Human text naming files from a synced folder: shown, never obeyed, by whatever prints it.
+        self.warnings = warnings.map { TerminalText.safe($0) }
     }
 }
 
@@ -153,7 +154,8 @@ struct PainStatsJSON: Encodable {
         firstWeekAverage = s.firstHalfAverage.map { round($0, 2) }
         secondWeekAverage = s.secondHalfAverage.map { round($0, 2) }
         summary = s.summary
-        self.warnings = warnings
+        // Human text naming files from a synced folder: shown, never obeyed, by whatever prints it.
+        self.warnings = warnings.map { TerminalText.safe($0) }
     }
 }
 

@@ -1,11 +1,12 @@
 import ArgumentParser
+import LimberCore
 import LimberFiles
 import LimberProtocol
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what is due, when the next reminders come, and today's answers.",
-        discussion: "With --json, prints the status object (fields: state, paused_until, due, next, today, notifications, version, pid, config_path, presence).")
+        discussion: "With --json, prints the status object (fields: state, paused_until, work_hours_start, due, next (with snoozed_until), today, notifications, version, pid, config_path, config_digest, presence, guide).")
 
     @OptionGroup var options: ConnectionOptions
 
@@ -20,7 +21,9 @@ struct Status: ParsableCommand {
         if options.json {
             print(String(decoding: StatusJSON.encode(status), as: UTF8.self))
         } else {
-            print(StatusText.render(status, clock: SystemLocalClock()), terminator: "")
+            // Routine titles and presence sources come from limberd's answer.
+            print(TerminalText.safe(StatusText.render(status, clock: SystemLocalClock()), keepingNewlines: true),
+                  terminator: "")
         }
     }
 }

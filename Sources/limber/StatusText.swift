@@ -32,12 +32,15 @@ enum StatusJSON {
 enum StatusText {
     static func render(_ s: StatusReport, clock: LocalClock) -> String {
         let now = clock.nowSeconds
-        func when(_ seconds: Int64) -> String {
+        func parts(_ seconds: Int64) -> (day: String, clock: String) {
             let t = LocalTime(wall: .seconds(seconds), utcOffsetSeconds: clock.utcOffset(at: seconds))
             let today = LocalTime(wall: .seconds(now), utcOffsetSeconds: clock.utcOffset(at: now))
             let days = t.date.daysSinceEpoch - today.date.daysSinceEpoch
-            return (days == 0 ? "" : days == 1 ? "tomorrow " : "\(t.weekday.shortName) \(t.date) ") + t.clockText
+            return (days == 0 ? "" : days == 1 ? "tomorrow " : "\(t.weekday.shortName) \(t.date) ", t.clockText)
         }
+        func when(_ seconds: Int64) -> String { parts(seconds).day + parts(seconds).clock }
+        /// "tomorrow after 09:00".
+        func after(_ seconds: Int64) -> String { parts(seconds).day + "after " + parts(seconds).clock }
         func name(_ k: KindName) -> String { k == .posture ? "posture check" : "routine" }
         var lines: [String] = []
         if let g = s.guide {
@@ -55,23 +58,52 @@ enum StatusText {
             var extra = ["shown \(due.shown)×"]
             extra.append(due.snoozesLeft == 0 ? "no snoozes left" : "\(due.snoozesLeft) snooze\(due.snoozesLeft == 1 ? "" : "s") left")
             lines.append("Due now: \(name(due.kind)) since \(when(due.since)) (\(extra.joined(separator: ", "))).")
+            let answers = due.snoozesLeft > 0 ? "'limber done', 'limber snooze [DURATION]' or 'limber skip'"
+                : "'limber done' or 'limber skip'"
             lines.append(s.guide != nil ? "  The guided routine answers it when you finish."
-                         : "  Answer with 'limber done', 'limber snooze [DURATION]' or 'limber skip'"
+                         : "  Answer with \(answers)"
                             + (due.kind == .routine ? ", or walk through it with 'limber start'." : "."))
+        }
+        if let d = s.daily {
+            if let until = d.snoozedUntil {
+                lines.append("Daily routine: \(d.title), snoozed until \(when(until)).")
+            } else {
+                let left = d.snoozesLeft == 0 ? "no snoozes left" : "\(d.snoozesLeft) snooze\(d.snoozesLeft == 1 ? "" : "s") left"
+                lines.append("Daily routine: \(d.title), offered at \(when(d.since)) (\(left)).")
+                if s.guide == nil {
+                    lines.append(s.due != nil ? "  Answered after the reminder due now; 'limber start \(d.routine)' walks you through it."
+                                 : "  Walk through it with 'limber start', or answer with 'limber done', "
+                                    + (d.snoozesLeft > 0 ? "'limber snooze [DURATION]' " : "")
+                                    + "or 'limber skip' (not today).")
+                }
+            }
+        }
+        if let st = s.standing {
+            if let until = st.until {
+                lines.append("Standing block until \(when(until)).")
+            } else if let next = st.next {
+                lines.append("Next standing block at \(when(next)).")
+            }
         }
         switch s.state {
         case "paused":
             lines.append(s.pausedUntil.map { "Paused until \(when($0)); 'limber resume' resumes now." }
                          ?? "Paused until you run 'limber resume'.")
         case "off-hours":
-            lines.append("Outside work hours: active time is not counting.")
+            lines.append("Outside work hours" + (s.workHoursStart.map { " until \(when($0))" } ?? "")
+                         + ": active time is not counting.")
         default:
             break
         }
         let width = s.next.map { name($0.kind).count }.max() ?? 0
         for n in s.next where s.due?.kind != n.kind && !(s.due?.kind == .routine) {
             let label = name(n.kind) + String(repeating: " ", count: width - name(n.kind).count)
-            let left = n.inSeconds == 0 ? "due" : "in " + formatDuration(.seconds(n.inSeconds))
+            var left = n.inSeconds == 0 ? "due" : "in " + formatDuration(.seconds(n.inSeconds))
+            if let until = n.snoozedUntil { left = "snoozed until \(when(until))" }
+            // No active time counts until work hours start or the pause ends: say when it resumes,
+            // not a number of minutes that will not run out before then.
+            if s.state == "off-hours", let start = s.workHoursStart { left = after(start) }
+            if s.state == "paused" { left = s.pausedUntil.map(after) ?? "after 'limber resume'" }
             lines.append("Next \(label)  \(left)  (\(formatDuration(.seconds(n.elapsedSeconds))) of \(formatDuration(.seconds(n.intervalSeconds))) active time)")
         }
         let t = s.today

@@ -33,7 +33,10 @@ enum ConfigLoader {
         }
         switch LimberConfiguration.load(bytes, fileName: path) {
         case .success(let configuration):
-            return .success(settings(from: configuration, path: path))
+            var settings = settings(from: configuration, path: path)
+            settings.configDigest = ConfigDigest.of(bytes)
+            settings.sound = configuration.notifications.sound
+            return .success(settings)
         case .failure(let diagnostics):
             return .failure(ConfigFailure(summary: diagnostics.summary, diagnostics: diagnostics.rendered))
         }

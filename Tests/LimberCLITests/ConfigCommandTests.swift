@@ -134,7 +134,7 @@ final class Scratch {
         let outcome = ConfigTool.show(path: nil, paths: s.paths)
         #expect(outcome.status == 0)
         #expect(outcome.output.hasPrefix(
-            "# The settings in effect: \(s.configFile), with the built-in defaults for what it leaves out.\n\n[posture]\n"))
+            "# The settings in \(s.configFile), with the built-in defaults for what it leaves out.\n\n[posture]\n"))
         #expect(outcome.output.contains("\nsnooze_limit = 0  # default: 3\n"))
         let original = try LimberConfiguration.load(text, fileName: "a").get()
         #expect(try LimberConfiguration.load(outcome.output, fileName: "b").get() == original)

@@ -210,6 +210,24 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
         #expect(HistoryExport.csvField("a,b") == "\"a,b\"")
     }
 
+    @Test func whatTheNotificationServerDidInWords() {
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "unshown", ts: 0, kind: "posture",
+                                                    reason: "timeout")) == "posture check due, not shown (timeout)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "reshown", ts: 0, kind: "posture",
+                                                    reason: "late")) == "posture check shown (late)")
+        // The daily routine's lines carry the server's reason in place of "daily"; the
+        // routine id says which they are.
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "unshown", ts: 0, kind: "routine",
+                                                    reason: "no-server", routine: "daily-x"))
+                == "daily routine offered, not shown (no-server) (daily-x)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "reshown", ts: 0, kind: "routine",
+                                                    reason: "late", routine: "daily-x"))
+                == "daily routine shown (late) (daily-x)")
+        var counts = DayCounts()
+        for o in ["unshown", "reshown", "done"] { counts.count(Outcome(rawValue: o)!, early: false) }
+        #expect(counts.due == 1 && counts.done == 1, "a reminder first unshown counts as due once")
+    }
+
     @Test func eventsInWords() {
         #expect(HistoryExport.describe(full) == "pain 4/10 after the routine: a, \"b\" c")
         #expect(HistoryExport.describe(bare) == "posture check snoozed for 5 min")
@@ -217,6 +235,9 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
                 == "routine done early")
         #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "natural-break", ts: 0, seconds: 720))
                 == "natural break (12 min away)")
+        #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "natural-break", ts: 0, seconds: 360,
+                                                    reason: "lock,x11_idle"))
+                == "natural break (6 min away: lock, x11_idle)")
         #expect(HistoryExport.describe(HistoryEvent(id: "y", host: "h", outcome: "levitated", ts: 0)) == "levitated")
     }
 
@@ -307,7 +328,9 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
         }
         let text = jsonLine(BreakStatsJSON(busy, loaded: loaded, warnings: []))
         #expect(text.contains(#""adherence":1,"date":"2026-03-10","done":1,"due":1,"met_goal":true"#))
-        #expect(text.contains(#""adherence":null,"date":"2026-03-09""#))
+        // The range starts on the first day of history, not the day before it.
+        #expect(!text.contains(#""date":"2026-03-09""#))
+        #expect(text.contains(#""from":"2026-03-10""#))
         #expect(text.hasPrefix(#"{"days":["#))
     }
 

@@ -56,7 +56,7 @@ struct FixedClock: LocalClock {
             #expect(StatusJSON.encode(s) == [UInt8](try encoder.encode(s)))
             #expect(try JSON.decode(StatusReport.self, from: StatusJSON.encode(s)) == s)
         }
-        #expect(String(decoding: StatusJSON.encode(report()), as: UTF8.self).hasPrefix(#"{"config_path":null,"due":null,"guide":null,"next":[{"elapsed_seconds":1080,"#))
+        #expect(String(decoding: StatusJSON.encode(report()), as: UTF8.self).hasPrefix(#"{"config_digest":null,"config_path":null,"daily":null,"due":null,"guide":null,"next":[{"elapsed_seconds":1080,"#))
     }
 
     @Test func durationArgumentsReadLikeTheConfig() throws {

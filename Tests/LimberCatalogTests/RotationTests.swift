@@ -186,12 +186,21 @@ import Testing
         #expect(band.unmet(.office) == ["needs resistance band"])
     }
 
-    @Test func theDailyRoutineFollowsTheEquipment() {
+    @Test func theDailyRoutineFollowsTheEquipmentAndPlaces() throws {
         let catalog = BuiltInCatalog.catalog
         var settings = CoachSettings()
+        // The office defaults: no equipment and no floor.
+        let office = try #require(catalog.dailyRoutine(settings))
+        #expect(office.id == "daily-upper-back-standing")
+        #expect(office.fits(.office) && !office.places.contains(.floor))
+        settings.places.insert(.floor)
         #expect(catalog.dailyRoutine(settings)?.id == "daily-upper-back-no-equipment")
         settings.equipment = [.band, .roller]
         #expect(catalog.dailyRoutine(settings)?.id == "daily-upper-back")
+        // With nowhere to do any of them, none.
+        var desk = CoachSettings()
+        desk.places = [.desk]
+        #expect(catalog.dailyRoutine(desk) == nil)
         settings.daily.routine = "desk-reset"
         #expect(catalog.dailyRoutine(settings)?.id == "desk-reset")
     }

@@ -37,6 +37,26 @@ import Testing
         #expect(w.steps[1].exerciseName == "Doorway pec stretch")
     }
 
+    @Test func aSideBySideStepDoesNotTellYouToChangeSidesEarly() throws {
+        let w = try walkthrough()
+        // The counted step does both sides itself: every line.
+        #expect(w.steps[0].how == ["a", "b"])
+        // The right side leaves out the last line, how to change to the left; the left says it.
+        #expect(w.steps[1].how == ["a"])
+        #expect(w.steps[2].how == ["b"])
+        #expect(w.steps[5].how == ["a", "b"])
+    }
+
+    @Test func theBuiltInSideBySideExercisesEndWithTheChangeToTheLeft() {
+        for e in BuiltInCatalog.catalog.exercises where e.dose.perSide {
+            // The right side is described first; the last line changes to the left.
+            #expect(e.steps.count > 1, "\(e.id)")
+            #expect(e.steps.last?.contains("left") == true, "\(e.id): \(e.steps.last ?? "")")
+            #expect(e.steps.dropLast().allSatisfy { !$0.contains("other arm") && !$0.contains("other side") },
+                    "\(e.id)")
+        }
+    }
+
     /// Runs `script` and checks every event's effects and the phase after it.
     func run(_ script: [(Walkthrough.Event, [Walkthrough.Effect], Walkthrough.Phase)],
              sourceLocation: SourceLocation = #_sourceLocation) throws {

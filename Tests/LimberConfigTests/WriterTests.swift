@@ -54,6 +54,7 @@ import Testing
             [notifications]
             urgency = "normal"
             expire = "default"
+            sound = true
 
             [stats]
             goal = 0.8
@@ -62,11 +63,13 @@ import Testing
             natural_break = "5m"
             routine_break = "15m"
             grace = "30s"
-            mutter_idle_after = "2m"
+            threshold = "2m"
             logind_idle = "count"
             lock = "count"
             sleep = "count"
             mutter_idle = "count"
+            wayland_idle = "count"
+            x11_idle = "count"
             screensaver = "count"
 
             [daily_routine]

@@ -34,6 +34,8 @@ extension ScheduleSettings {
         case .lock: s.away.lock = policy
         case .sleep: s.away.sleep = policy
         case .mutterIdle: s.away.mutterIdle = policy
+        case .waylandIdle: s.away.waylandIdle = policy
+        case .x11Idle: s.away.x11Idle = policy
         case .screensaver: s.away.screensaver = policy
         }
         return s
@@ -668,5 +670,89 @@ struct PresenceStatus {
         #expect(h.status.presence.awayBy == [.lock, .sleep])
         #expect(h.status.summary(at: h.clock.now) == "away since 09:05 (screen locked, asleep)")
         #expect(h.scheduler.nextWake(at: h.clock.now) == nil, "nothing to wake for at an empty chair")
+    }
+}
+
+// The display servers' idle sources join the others: several at once are one absence.
+@Suite("several idle sources")
+struct SeveralIdleSources {
+    @Test func gnomeOnWaylandCountsMutterTheCompositorAndLogindOnce() {
+        // GNOME on Wayland offers Mutter's monitor, the Wayland protocol and logind's hint:
+        // each notices the same absence at its own moment.
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(20))
+        h.away(.waylandIdle, idleFor: .minutes(2))
+        h.run(for: .seconds(1))
+        h.away(.mutterIdle, idleFor: .minutes(2) + .seconds(1))
+        h.run(for: .minutes(3))
+        h.away(.logindIdle)
+        #expect(h.status.presence.awaySince == h.clock.wall - .minutes(5) - .seconds(1),
+                "dated back once, to the last input")
+        h.run(for: .minutes(4))
+        h.back(.mutterIdle)
+        h.back(.waylandIdle)
+        #expect(h.naturalBreaks.isEmpty, "logind still says idle: not back yet")
+        h.back(.logindIdle)
+        let breaks = h.naturalBreaks
+        #expect(breaks.count == 1)
+        #expect(breaks.first?.length == .minutes(9) + .seconds(1), "2 min before noticing, then 7 min: once")
+        #expect(breaks.first?.reason == "logind_idle,mutter_idle,wayland_idle")
+    }
+
+    @Test func theEarliestDatingWinsWhicheverSourceReportsFirst() {
+        // The X server reports the exact idle time it saw; a later source with a shorter
+        // threshold does not move the start forward.
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(30))
+        h.away(.x11Idle, idleFor: .minutes(4))
+        h.away(.lock)
+        #expect(h.status.presence.awaySince == h.clock.wall - .minutes(4))
+        #expect(h.next(.posture).elapsed == .minutes(26), "the four idle minutes are taken back once")
+        h.run(for: .minutes(2))
+        h.back(.x11Idle)
+        h.back(.lock)
+        #expect(h.naturalBreaks.map(\.length) == [.minutes(6)])
+        #expect(h.naturalBreaks.first?.reason == "lock,x11_idle")
+    }
+
+    @Test(arguments: [AwaySource.waylandIdle, .x11Idle])
+    func eachNewSourceHasItsOwnPolicy(_ source: AwaySource) {
+        var paused = Harness(settings: ScheduleSettings.fixed45.with(source, .pause))
+        paused.run(for: .minutes(10))
+        paused.away(source, idleFor: .minutes(2))
+        #expect(paused.status.presence.isAway)
+        paused.run(for: .minutes(10))
+        paused.back(source)
+        #expect(paused.naturalBreaks.isEmpty, "pause stops active time but is never a break")
+        #expect(paused.next(.posture).elapsed == .minutes(8))
+
+        var ignored = Harness(settings: ScheduleSettings.fixed45.with(source, .ignore))
+        ignored.run(for: .minutes(10))
+        ignored.away(source, idleFor: .minutes(2))
+        #expect(!ignored.status.presence.isAway)
+        ignored.run(for: .minutes(10))
+        ignored.back(source)
+        #expect(ignored.next(.posture).elapsed == .minutes(20), "active time ran on")
+
+        var counted = Harness(settings: .fixed45)
+        counted.run(for: .minutes(10))
+        counted.away(source, idleFor: .minutes(2))
+        counted.run(for: .minutes(4))
+        counted.back(source)
+        #expect(counted.naturalBreaks.map(\.reason) == [source.rawValue])
+    }
+
+    @Test func aRepeatedReportFromOneSourceChangesNothing() {
+        // A compositor reconnected while the user was away reports idle again.
+        var h = Harness(settings: .fixed45)
+        h.run(for: .minutes(10))
+        h.away(.waylandIdle, idleFor: .minutes(2))
+        let since = h.status.presence.awaySince
+        h.run(for: .minutes(3))
+        h.away(.waylandIdle, idleFor: .minutes(2))
+        #expect(h.status.presence.awaySince == since)
+        h.back(.waylandIdle)
+        h.back(.waylandIdle)
+        #expect(h.naturalBreaks.map(\.length) == [.minutes(5)])
     }
 }

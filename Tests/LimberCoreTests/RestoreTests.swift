@@ -115,6 +115,8 @@ struct Restore {
         #expect(effects == [.show(Prompt(id: first.id, kind: .posture, show: 1, isFinal: false, snoozesLeft: 3,
                                          serial: 0, isRepeat: true))])
         #expect(restored.status(at: h.clock.now).today.due == 1)
+        // The server answers the take-over: nothing new in the history.
+        #expect(restored.handle(.notificationShown(promptID: first.id, show: 1), at: h.clock.now).effects.isEmpty)
         // Its re-show schedule continues from the restart.
         h.clock.advance(.minutes(5))
         let t = restored.handle(.tick, at: h.clock.now)

@@ -399,6 +399,28 @@ struct PauseResume {
         #expect(Scheduler.nextWall(hour: 8, minute: 0, after: clock.now).wall - clock.wall == .seconds(9 * 3600))
     }
 
+    @Test(arguments: [(2, 30), (2, 0), (2, 59)])
+    func pauseUntilATimeTheClockSkipsEndsWhenTheClockJumps(hour: Int, minute: Int) {
+        // 01:50 CET on the spring-forward night: 02:00 to 02:59 do not exist; 03:00 CEST follows 01:59:59 CET.
+        var clock = TestClock()
+        clock.offset = 3600
+        clock.wall = .seconds(LocalDate(year: 2026, month: 3, day: 29).daysSinceEpoch * 86_400 + Int64(110 * 60 - 3600))
+        #expect(clock.now.local.clockText == "01:50")
+        let end = Scheduler.nextWall(hour: hour, minute: minute, after: clock.now, utcOffsetAt: Self.berlin)
+        #expect(end.utcOffsetSeconds == 7200)
+        #expect(LocalTime(wall: end.wall, utcOffsetSeconds: 7200).clockText == "03:00")
+        #expect(end.wall - clock.wall == .minutes(10), "the pause lasts until the clock jumps")
+        var h = Harness()
+        h.clock = clock
+        h.scheduler = Scheduler(settings: .defaults, seed: 1, at: clock.now)
+        let t = h.send(.pauseRequested(.untilWall(end.wall, utcOffsetSeconds: end.utcOffsetSeconds)))
+        #expect(t.reply == .ok("reminders paused until 03:00; 'limber resume' resumes them sooner"))
+        #expect(h.status.mode == .paused(until: end.wall))
+        // Times around the gap are untouched: 01:55 is 5 minutes away, 03:30 is 40.
+        #expect(Scheduler.nextWall(hour: 1, minute: 55, after: clock.now, utcOffsetAt: Self.berlin).wall - clock.wall == .minutes(5))
+        #expect(Scheduler.nextWall(hour: 3, minute: 30, after: clock.now, utcOffsetAt: Self.berlin).wall - clock.wall == .minutes(40))
+    }
+
     @Test func resumeWhenNotPausedIsRefused() {
         var h = Harness()
         guard case .refused(let r) = h.send(.resumeRequested).reply else { Issue.record(); return }

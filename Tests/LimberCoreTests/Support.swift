@@ -33,12 +33,24 @@ extension Duration {
     static func minutes(_ m: Int) -> Duration { .seconds(m * 60) }
 }
 
+/// What the notification server does with each show, as the engine reports it back.
+enum ServerBehaviour {
+    /// Answers at once with an id: the engine sends `.notificationShown`.
+    case answers
+    /// There is none: the engine sends `.notificationFailed(..., "no-server")`.
+    case absent
+    /// Takes the call and says nothing yet: no event follows (a test sends it).
+    case silent
+}
+
 /// A scheduler with a clock and a log of everything it did, for scripted tables.
 struct Harness {
     var clock = TestClock()
     var scheduler: Scheduler
     var effects: [Effect] = []
     var replies: [Reply?] = []
+    /// What happens to each `.show` effect, as the engine would report it.
+    var server = ServerBehaviour.answers
 
     init(settings: ScheduleSettings = .defaults, seed: UInt64 = 42) {
         scheduler = Scheduler(settings: settings, seed: seed, at: clock.now)
@@ -47,9 +59,23 @@ struct Harness {
     @discardableResult
     mutating func send(_ e: Event) -> Transition {
         let t = scheduler.handle(e, at: clock.now)
-        effects += t.effects
         replies.append(t.reply)
+        serve(t.effects)
         return t
+    }
+
+    /// Logs effects and answers their shows as `server` does (no reply is logged for those).
+    private mutating func serve(_ new: [Effect]) {
+        effects += new
+        for case .show(let p) in new {
+            switch server {
+            case .answers: serve(scheduler.handle(.notificationShown(promptID: p.id, show: p.show), at: clock.now).effects)
+            case .absent:
+                serve(scheduler.handle(.notificationFailed(promptID: p.id, show: p.show, reason: "no-server"),
+                                       at: clock.now).effects)
+            case .silent: break
+            }
+        }
     }
 
     /// Advances in steps the way the engine would: to each wake time (capped at `step`).

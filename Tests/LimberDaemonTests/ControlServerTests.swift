@@ -140,11 +140,10 @@ private let patience = Duration.seconds(20)
     @Test func clientThatStaysUnwritableIsDroppedAfterTheIdleTimeout() throws {
         let big = [UInt8](repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024)
         let limits = ControlServer.Limits(idleTimeout: .milliseconds(300), maxPendingOutput: 64 * 1024 * 1024)
-        try withServer(limits: limits, handler: { _, _ in big }) { server, loop, _ in
+        try withServer(limits: limits, handler: { _, _ in big }) { server, loop, fixture in
             let stuck = try TestClient(server.path, loop, reading: false)
             stuck.send(Request.status.encoded())
-            #expect(loop.run(until: { server.clientCount == 1 }, timeout: patience))
-            #expect(loop.run(until: { server.clientCount == 0 }, timeout: patience))
+            #expect(loop.run(until: { fixture.peers.count == 1 && server.clientCount == 0 }, timeout: patience))
             #expect(stuck.unreadBytes < big.count)
         }
     }
@@ -153,29 +152,70 @@ private let patience = Duration.seconds(20)
         let big = [UInt8](repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024)
         // The idle timeout is far away, so only the output cap can explain the drop.
         let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxPendingOutput: 256 * 1024)
-        try withServer(limits: limits, handler: { _, _ in big }) { server, loop, _ in
+        try withServer(limits: limits, handler: { _, _ in big }) { server, loop, fixture in
             let stuck = try TestClient(server.path, loop, reading: false)
             stuck.send(Request.status.encoded())
-            #expect(loop.run(until: { server.clientCount == 1 }, timeout: patience))
-            #expect(loop.run(until: { server.clientCount == 0 }, timeout: patience))
+            #expect(loop.run(until: { fixture.peers.count == 1 && server.clientCount == 0 }, timeout: patience))
         }
     }
 
-    @Test func clientsBeyondTheLimitAreToldAndClosed() throws {
+    @Test func aNewClientTakesTheSlotOfTheLongestWaiting() throws {
         let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 2)
         try withServer(limits: limits) { server, loop, _ in
             let first = try TestClient(server.path, loop)
             let second = try TestClient(server.path, loop)
             #expect(loop.run(until: { server.clientCount == 2 }, timeout: patience))
+            // The first is answered once, so the second has now waited longest.
+            first.send(Request.status.encoded())
+            #expect(loop.run(until: { first.lines.count == 1 }, timeout: patience))
+            second.send("{\"v\":1,")  // a trickle that never ends its line
+            let third = try TestClient(server.path, loop)
+            third.send(Request.status.encoded())
+            #expect(loop.run(until: { third.lines.count == 1 && second.sawEnd }, timeout: patience))
+            #expect(third.responses.first??.ok == true)
+            #expect(second.responses.first??.error?.code == .busy)
+            #expect(server.clientCount == 2)
+            first.send(Request.done.encoded())
+            #expect(loop.run(until: { first.lines.count == 2 }, timeout: patience))
+        }
+    }
+
+    @Test func manyIdleAndTricklingClientsCannotLockARequestOut() throws {
+        let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 8)
+        try withServer(limits: limits) { server, loop, _ in
+            var squatters: [TestClient] = []
+            for n in 0..<40 {
+                let c = try TestClient(server.path, loop)
+                if n % 2 == 0 { c.send("{\"v\":") }
+                squatters.append(c)
+                _ = loop.run(until: { false }, timeout: .milliseconds(1))
+            }
+            #expect(loop.run(until: { server.clientCount == 8 }, timeout: patience))
+            for _ in 0..<5 {
+                let person = try TestClient(server.path, loop)
+                person.send(Request.status.encoded())
+                #expect(loop.run(until: { person.lines.count == 1 }, timeout: patience))
+                #expect(person.responses.first??.ok == true)
+            }
+            withExtendedLifetime(squatters) {}
+        }
+    }
+
+    @Test func clientsBeyondTheLimitAreToldWhenEveryOneIsBeingAnswered() throws {
+        let big = [UInt8](repeating: UInt8(ascii: " "), count: 1024 * 1024)
+        let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 2, maxPendingOutput: 4 << 20)
+        try withServer(limits: limits, handler: { _, _ in big }) { server, loop, _ in
+            let first = try TestClient(server.path, loop, reading: false)
+            let second = try TestClient(server.path, loop, reading: false)
+            first.send(Request.status.encoded())
+            second.send(Request.status.encoded())
+            #expect(loop.run(until: { server.clientCount == 2 && first.unreadBytes > 0 && second.unreadBytes > 0 },
+                             timeout: patience))
             let third = try TestClient(server.path, loop)
             #expect(loop.run(until: { third.sawEnd }, timeout: patience))
             #expect(third.lines.count == 1)
-            #expect(third.responses.first??.ok == false)
+            #expect(third.responses.first??.error?.code == .busy)
             #expect(third.responses.first??.error?.message.contains("2 control connections") == true)
-
-            first.send(Request.status.encoded())
-            second.send(Request.done.encoded())
-            #expect(loop.run(until: { first.lines.count == 1 && second.lines.count == 1 }, timeout: patience))
         }
     }
 

@@ -7,24 +7,56 @@ import LimberProtocol
 import Logging
 import Testing
 
-/// Records what the engine asks of the notification service.
+/// Records what the engine asks of the notification service; the server's answers wait until
+/// `answer()` delivers them, as the loop would after the notifier's thread heard back.
 final class RecordingPresenter: NotificationPresenter {
     var onAction: ((UInt64, String) -> Void)?
+    var onShown: ((UInt64, UInt64, Result<UInt32, ShowFailure>) -> Void)?
+    var onServerChanged: ((Bool) -> Void)?
     var serverAvailable: Bool? = true
+    /// A server is there: shows are recorded and answered with an id.
     var available = true
+    /// The server took the calls and says nothing: `answer()` delivers nothing.
+    var hung = false
     var shows: [(tag: UInt64, content: NotificationContent, replacing: UInt32?)] = []
     var closes: [UInt64] = []
     var nextID: UInt32 = 100
+    private var nextTicket: UInt64 = 1
+    private var unanswered: [(ticket: UInt64, tag: UInt64, result: Result<UInt32, ShowFailure>)] = []
 
-    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt32? {
-        serverAvailable = available
-        guard available else { return nil }
-        shows.append((tag, content, replacingServerID))
-        nextID += 1
-        return replacingServerID ?? nextID
+    func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> UInt64 {
+        let ticket = nextTicket
+        nextTicket += 1
+        if available {
+            shows.append((tag, content, replacingServerID))
+            nextID += 1
+            unanswered.append((ticket, tag, .success(replacingServerID ?? nextID)))
+        } else {
+            unanswered.append((ticket, tag, .failure(.noServer("org.freedesktop.DBus.Error.ServiceUnknown"))))
+        }
+        return ticket
     }
 
     func close(tag: UInt64) { closes.append(tag) }
+
+    /// Delivers the server's answers (and those they lead to), unless it hangs.
+    func answer() {
+        while !hung, !unanswered.isEmpty {
+            let a = unanswered.removeFirst()
+            if case .success = a.result { serverAvailable = true } else { serverAvailable = false }
+            onShown?(a.ticket, a.tag, a.result)
+        }
+    }
+
+    /// The hung server finally gives up: every waiting call times out.
+    func timeOutAll() {
+        let waiting = unanswered
+        unanswered = []
+        for a in waiting {
+            serverAvailable = false
+            onShown?(a.ticket, a.tag, .failure(.timedOut))
+        }
+    }
 }
 
 /// A clock the test moves by hand.
@@ -64,6 +96,8 @@ struct EngineFixture {
     }
 
     func request(_ engine: Engine, _ r: Request) -> Response {
+        presenter.answer()
+        defer { presenter.answer() }
         var line = engine.handle(requestLine: r.encoded().dropLast().map { $0 })
         #expect(line.last == UInt8(ascii: "\n"))
         line.removeLast()
@@ -253,8 +287,85 @@ struct EngineFixture {
             for _ in 0..<2 {
                 f.clock.advance(.seconds(300))
                 e.dispatch(.tick)
+                f.presenter.answer()
             }
             #expect(f.presenter.shows.map(\.content.urgency) == [.low, .low, .critical])
+        }
+    }
+
+    @Test func aHungServerLeavesNoShownLineAndTheAnswerStillCounts() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            f.presenter.hung = true
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.count == 1, "sent; the engine did not wait for it")
+            #expect(try f.outcomes() == [], "nothing says shown while the server says nothing")
+            let s = try #require(f.request(e, .status).status)
+            #expect(s.due?.kind == .posture)
+            f.presenter.timeOutAll()
+            #expect(try f.outcomes() == ["unshown"])
+            #expect(try f.history.readLines().last.map { try JSON.decode(HistoryEntry.self, from: $0).reason } == "timeout")
+            // Re-shows are tries of the same showing: never missed, never "reshown".
+            for _ in 0..<4 {
+                f.clock.advance(.seconds(300))
+                e.dispatch(.tick)
+                f.presenter.timeOutAll()
+            }
+            #expect(try f.outcomes() == ["unshown"])
+            #expect(f.request(e, .status).status?.due?.shown == 1)
+            #expect(f.request(e, .done).ok)
+            #expect(try f.outcomes() == ["unshown", "done"])
+            #expect(f.request(e, .status).status?.today.due == 1)
+        }
+    }
+
+    @Test func aServerThatAppearsShowsTheReminderNobodySaw() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            f.presenter.available = false
+            let e = f.engine()
+            e.start()
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.isEmpty)
+            #expect(try f.outcomes() == ["unshown"])
+            f.presenter.available = true
+            f.presenter.onServerChanged?(true)
+            #expect(f.presenter.shows.count == 1, "shown as the server appears")
+            f.presenter.answer()
+            #expect(try f.outcomes() == ["unshown", "reshown"])
+            f.presenter.onServerChanged?(true)  // told again: it is on screen already
+            #expect(f.presenter.shows.count == 1)
+            // The server leaves and comes back: what it showed went with it.
+            f.presenter.onServerChanged?(false)
+            f.presenter.onServerChanged?(true)
+            #expect(f.presenter.shows.count == 2)
+            #expect(f.presenter.shows[1].replacing == nil, "the old server's id means nothing to the new one")
+        }
+    }
+
+    @Test func theSafetyNoticeWaitsForNothingAndIsNotRetriedIntoAHungServer() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            f.presenter.hung = true
+            let e = f.engine(safetyNotice: true)
+            e.start()
+            _ = f.request(e, .now(.posture))
+            #expect(f.presenter.shows.map(\.tag) == [CoachTag.safety, 1])
+            f.presenter.timeOutAll()
+            #expect(!e.coach.state.safetyNoticeShown)
+            f.clock.advance(.seconds(300))
+            e.dispatch(.tick)
+            #expect(f.presenter.shows.map(\.tag) == [CoachTag.safety, 1, 1], "no new try into a hung server")
+            f.presenter.hung = false
+            f.presenter.onServerChanged?(true)
+            f.presenter.answer()
+            f.clock.advance(.seconds(300))
+            e.dispatch(.tick)
+            f.presenter.answer()
+            #expect(f.presenter.shows.map(\.tag).filter { $0 == CoachTag.safety }.count == 2)
+            #expect(e.coach.state.safetyNoticeShown, "shown once a server answered for it")
         }
     }
 

@@ -73,12 +73,22 @@ import Testing
             }
             out.append(Sent(what: "daily \(r.id)", content: PromptContent.dailyOffer(r, urgency: .normal),
                             exercise: true))
+            out.append(Sent(what: "daily \(r.id) with snooze",
+                            content: PromptContent.dailyOffer(r, urgency: .normal, snooze: .seconds(600)), exercise: true))
             let w = Walkthrough(r)
             for i in w.steps.indices {
                 out.append(Sent(what: "step \(i + 1) of \(r.id)", content: PromptContent.guideStep(w, index: i),
                                 exercise: true))
+                if i > 0, case .timed = w.steps[i - 1].kind {
+                    // After a timed step ends by itself: the same step with a sound.
+                    out.append(Sent(what: "step \(i + 1) of \(r.id) with sound",
+                                    content: PromptContent.guideStep(w, index: i, sound: true), exercise: true))
+                }
             }
             out.append(Sent(what: "done \(r.id)", content: PromptContent.guideDone(w, next: "next posture check in 20 min"),
+                            exercise: false))
+            out.append(Sent(what: "done \(r.id) with sound",
+                            content: PromptContent.guideDone(w, next: "next posture check in 20 min", sound: true),
                             exercise: false))
         }
         for cue in catalog.cues {
@@ -214,6 +224,43 @@ import Testing
         }
         let none = ServerProfile(name: "x", capabilities: ["body"])
         #expect(none.adapt(reminder).actions.isEmpty)
+    }
+
+    @Test func theDailyOfferIsAnsweredOnEveryServerWithoutAClick() throws {
+        let offers = try Self.everything().filter { $0.what.hasPrefix("daily ") }
+        #expect(offers.count > 20)
+        for sent in offers {
+            #expect(!sent.content.actions.contains { $0.key == "default" }, "\(sent.what): a click starts nothing")
+            #expect(sent.content.summary.hasPrefix("Daily routine: "), "\(sent.what)")
+            let wanted = sent.what.hasSuffix("with snooze") ? ["start", "snooze", "skip"] : ["start", "skip"]
+            #expect(sent.content.actions.map(\.key) == wanted, "\(sent.what)")
+            for profile in Self.servers {
+                // Every answer is a button (GNOME's 3 included) or in the server's menu.
+                #expect(profile.adapt(sent.content).actions.map(\.key) == wanted, "\(profile.kind) \(sent.what)")
+            }
+        }
+        let snoozable = try #require(offers.first { $0.what.hasSuffix("with snooze") }).content
+        #expect(snoozable.actions.map(\.label) == ["Start", "Snooze 10 min", "Not today"])
+    }
+
+    @Test func theSoundHintGoesOnlyToServersThatPlaySounds() throws {
+        let all = try Self.everything()
+        let loud = all.filter { $0.what.hasSuffix("with sound") }
+        #expect(loud.count > 10, "timed steps' ends and routines' ends")
+        for sent in loud {
+            #expect(sent.content.sound == PromptContent.stepEndSound, "\(sent.what)")
+            for profile in Self.servers {
+                let expected = profile.capabilities.contains("sound") ? PromptContent.stepEndSound : nil
+                #expect(profile.adapt(sent.content).sound == expected, "\(profile.kind) \(sent.what)")
+            }
+            // Before the server answered, nothing says it plays sounds.
+            #expect(ServerProfile.unknown.adapt(sent.content).sound == nil, "\(sent.what)")
+        }
+        #expect(Self.servers.filter { $0.capabilities.contains("sound") }.map(\.kind) == [.gnome])
+        // Without the flag, nothing sounds.
+        for sent in all where !sent.what.hasSuffix("with sound") {
+            #expect(sent.content.sound == nil, "\(sent.what)")
+        }
     }
 
     @Test func summariesSayWhatAndHowLong() throws {

@@ -199,7 +199,8 @@ enum TestSessionBus {
     }
 
     /// Owns org.freedesktop.Notifications, prints every call as a JSON line, and takes
-    /// "action ID KEY" / "closed ID REASON" on stdin to emit the signals. Ids count from
+    /// "action ID KEY" / "closed ID REASON" on stdin to emit the signals; after "hang" it
+    /// takes Notify calls and does not answer them until "answer". Ids count from
     /// argv[1]; a nonzero replaces_id is returned unchanged, as the spec says.
     private static let fakeServerSource = #"""
         import json, os, sys
@@ -228,8 +229,10 @@ enum TestSessionBus {
                 super().__init__(bus, "/org/freedesktop/Notifications")
                 self.next_id = first_id
 
-            @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u")
-            def Notify(self, app, replaces_id, icon, summary, body, actions, hints, timeout):
+            @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u",
+                                 async_callbacks=("reply", "error"))
+            def Notify(self, app, replaces_id, icon, summary, body, actions, hints, timeout,
+                       reply=None, error=None):
                 nid = int(replaces_id)
                 if nid == 0:
                     nid = self.next_id
@@ -239,7 +242,10 @@ enum TestSessionBus {
                       "actions": [str(a) for a in actions],
                       "hints": {str(k): plain(v) for k, v in hints.items() if k != "sender-pid"},
                       "timeout": int(timeout)})
-                return nid
+                if hanging:
+                    unanswered.append((reply, nid))  # takes the call and answers only on "answer"
+                else:
+                    reply(dbus.UInt32(nid))
 
             @dbus.service.method(IFACE, in_signature="u")
             def CloseNotification(self, nid):
@@ -265,11 +271,13 @@ enum TestSessionBus {
         server = Server(int(sys.argv[1]))
 
         pending = b""
+        hanging = False
+        unanswered = []
 
         # os.read, not sys.stdin.readline: a line left in Python's buffer would wait for
         # the next wake-up of the watch, which may never come.
         def command(fd, condition):
-            global pending
+            global pending, hanging
             data = os.read(fd, 4096)
             if not data:
                 loop.quit()
@@ -280,6 +288,13 @@ enum TestSessionBus {
                 words = line.decode().split()
                 if words[:1] == ["action"]:
                     server.ActionInvoked(dbus.UInt32(int(words[1])), words[2])
+                elif words[:1] == ["hang"]:
+                    hanging = True
+                elif words[:1] == ["answer"]:
+                    hanging = False
+                    for reply, nid in unanswered:
+                        reply(dbus.UInt32(nid))
+                    unanswered.clear()
                 elif words[:1] == ["closed"]:
                     server.NotificationClosed(dbus.UInt32(int(words[1])), dbus.UInt32(int(words[2])))
             return True
@@ -358,6 +373,10 @@ final class FakeNotificationServer {
 
     func invokeAction(id: UInt32, key: String) { child.send("action \(id) \(key)") }
     func closeByUser(id: UInt32, reason: Int = 2) { child.send("closed \(id) \(reason)") }
+    /// From now on Notify calls are taken and not answered...
+    func hang() { child.send("hang") }
+    /// ...until this answers them all, late, and the next ones at once.
+    func answerLate() { child.send("answer") }
 
     /// Exits and releases the bus name.
     func stop() {
@@ -397,6 +416,62 @@ struct RecordingLogHandler: LogHandler {
 
 // MARK: - Tests
 
+/// A notifier on GLib's default loop and everything it reported back there.
+final class NotifierProbe {
+    let loop = GLibLoop()
+    let notifier: Notifier
+    var results: [UInt64: Result<UInt32, ShowFailure>] = [:]
+    var order: [UInt64] = []
+    var actions: [String] = []
+    var closes: [String] = []
+    var servers: [Bool] = []
+
+    init(logger: Logger) {
+        notifier = Notifier(appName: "limber", loop: loop, logger: logger)
+        notifier.onShown = { [unowned self] ticket, _, result in
+            results[ticket] = result
+            order.append(ticket)
+            loop.quit()
+        }
+        notifier.onAction = { [unowned self] tag, key in
+            actions.append("\(tag):\(key)")
+            loop.quit()
+        }
+        notifier.onClosed = { [unowned self] tag, reason in
+            closes.append("\(tag):\(reason)")
+            loop.quit()
+        }
+        notifier.onServerChanged = { [unowned self] present in
+            servers.append(present)
+            loop.quit()
+        }
+    }
+
+    /// Runs the loop until `condition` holds; false after `limit`.
+    func run(until condition: () -> Bool, limit: Duration = .seconds(10)) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while !condition() {
+            let left = deadline - clock.now
+            if left <= .zero { return false }
+            _ = runLoop(loop, limit: left)
+        }
+        return true
+    }
+
+    /// Shows and waits for the server's answer: its id, or why not.
+    func show(tag: UInt64, _ content: NotificationContent, replacing: UInt32? = nil) -> Result<UInt32, ShowFailure>? {
+        let ticket = notifier.show(tag: tag, content, replacingServerID: replacing)
+        guard run(until: { results[ticket] != nil }) else { return nil }
+        return results[ticket]
+    }
+
+    func id(tag: UInt64, _ content: NotificationContent, replacing: UInt32? = nil) -> UInt32? {
+        if case .success(let id)? = show(tag: tag, content, replacing: replacing) { return id }
+        return nil
+    }
+}
+
 extension ProcessWideState {
     @Suite(.enabled(if: TestSessionBus.toolsPresent, "needs dbus-daemon and python3-dbus"))
     struct NotifierTests {
@@ -412,14 +487,14 @@ extension ProcessWideState {
                       .init(key: "done", label: "")],
             category: "limber.posture", progress: 150, resident: true)
 
-        @Test func showSendsTheContentAndReturnsTheServerID() throws {
+        @Test func showSendsTheContentAndReportsTheServerID() throws {
             let server = try FakeNotificationServer(firstID: 10)
             defer { server.stop() }
             let log = LogRecorder()
-            let notifier = Notifier(appName: "limber", logger: log.logger)
-            #expect(notifier.serverAvailable == nil)
+            let probe = NotifierProbe(logger: log.logger)
+            #expect(probe.notifier.serverAvailable == nil)
 
-            #expect(notifier.show(tag: 1, posture) == 10)
+            #expect(probe.id(tag: 1, posture) == 10)
             let call = try #require(try server.next())
             #expect(call.call == "Notify")
             #expect(call.app == "limber")
@@ -430,20 +505,21 @@ extension ProcessWideState {
             #expect(call.actionPairs == [["default", "Open"], ["done", "done"], ["snooze", "Snooze 10 min"]])
             #expect(call.hints == ["urgency": .int(2), "category": .string("limber.posture"),
                                    "value": .int(100), "resident": .bool(true)])
-            #expect(notifier.serverAvailable == true)
+            #expect(probe.notifier.serverAvailable == true)
             #expect(log.messages(at: .warning).isEmpty)
+            #expect(probe.run(until: { probe.servers == [true] }), "the name watch found the server")
         }
 
         @Test func showingATagAgainUpdatesItInPlace() throws {
             let server = try FakeNotificationServer(firstID: 20)
             defer { server.stop() }
-            let notifier = Notifier(appName: "limber", logger: LogRecorder().logger)
+            let probe = NotifierProbe(logger: LogRecorder().logger)
 
-            let id = try #require(notifier.show(tag: 7, posture))
+            let id = try #require(probe.id(tag: 7, posture))
             _ = try server.next()
             let update = NotificationContent(summary: "Posture check (2)", urgency: .low, expiry: .never,
                                              actions: [.init(key: "done", label: "Done")])
-            #expect(notifier.show(tag: 7, update) == id)
+            #expect(probe.id(tag: 7, update) == id)
             let call = try #require(try server.next())
             #expect(call.replaces == id)
             #expect(call.summary == "Posture check (2)")
@@ -452,113 +528,188 @@ extension ProcessWideState {
             #expect(call.actionPairs == [["done", "Done"]])
             #expect(call.hints == ["urgency": .int(0)])  // no stale category, progress, resident
 
-            #expect(notifier.show(tag: 8, update) == id + 1)
+            #expect(probe.id(tag: 8, update) == id + 1)
             #expect(try server.next()?.replaces == 0)
-            #expect(notifier.shownTags == [7, 8])
         }
 
         @Test func actionsAndClosingReachTheCallbacks() throws {
             let server = try FakeNotificationServer(firstID: 30)
             defer { server.stop() }
-            let notifier = Notifier(appName: "limber", logger: LogRecorder().logger)
-            let loop = GLibLoop()
-            var actions: [String] = []
-            var closes: [String] = []
-            notifier.onAction = { tag, key in
-                actions.append("\(tag):\(key)")
-                loop.quit()
-            }
-            notifier.onClosed = { tag, reason in
-                closes.append("\(tag):\(reason)")
-                loop.quit()
-            }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
 
-            let id = try #require(notifier.show(tag: 5, posture))
+            let id = try #require(probe.id(tag: 5, posture))
             _ = try server.next()
             server.invokeAction(id: id, key: "snooze")
-            #expect(runLoop(loop))
+            #expect(probe.run(until: { probe.actions.count == 1 }))
             server.invokeAction(id: id, key: "default")
-            #expect(runLoop(loop))
+            #expect(probe.run(until: { probe.actions.count == 2 }))
             server.invokeAction(id: id + 100, key: "snooze")  // someone else's notification
             server.closeByUser(id: id, reason: 2)
-            #expect(runLoop(loop))
-            #expect(actions == ["5:snooze", "5:default"])
-            #expect(closes == ["5:2"])
-            #expect(notifier.shownTags.isEmpty)
+            #expect(probe.run(until: { !probe.closes.isEmpty }))
+            #expect(probe.actions == ["5:snooze", "5:default"])
+            #expect(probe.closes == ["5:2"])
 
             // A closed prompt shown again is a new notification.
-            #expect(notifier.show(tag: 5, posture) == id + 1)
+            #expect(probe.id(tag: 5, posture) == id + 1)
             #expect(try server.next()?.replaces == 0)
         }
 
         @Test func closeTakesTheNotificationDownWithoutACallback() throws {
             let server = try FakeNotificationServer(firstID: 40)
             defer { server.stop() }
-            let notifier = Notifier(appName: "limber", logger: LogRecorder().logger)
-            let loop = GLibLoop()
-            var closes = 0
-            notifier.onClosed = { _, _ in closes += 1 }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
 
-            let id = try #require(notifier.show(tag: 3, posture))
+            let id = try #require(probe.id(tag: 3, posture))
             _ = try server.next()
-            notifier.close(tag: 3)
+            probe.notifier.close(tag: 3)
             #expect(try server.next() == ServerCall(call: "CloseNotification", id: id))
-            loop.after(.milliseconds(200)) { loop.quit() }  // the server's NotificationClosed arrives
-            #expect(runLoop(loop))
-            #expect(closes == 0)
-            #expect(notifier.shownTags.isEmpty)
-            notifier.close(tag: 3)
-            notifier.close(tag: 99)
+            // The server's NotificationClosed arrives, and is not reported.
+            #expect(!probe.run(until: { !probe.closes.isEmpty }, limit: .milliseconds(300)))
+            probe.notifier.close(tag: 3)
+            probe.notifier.close(tag: 99)
+            #expect(probe.notifier.drain(within: .seconds(5)))
         }
 
         @Test func replacingServerIDTakesOverTheOldNotification() throws {
             let server = try FakeNotificationServer(firstID: 50)
             defer { server.stop() }
-            let notifier = Notifier(appName: "limber", logger: LogRecorder().logger)
-            #expect(notifier.show(tag: 1, posture, replacingServerID: 77) == 77)
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            #expect(probe.id(tag: 1, posture, replacing: 77) == 77)
             #expect(try server.next()?.replaces == 77)
             // Only for the first show of a tag.
-            #expect(notifier.show(tag: 1, posture, replacingServerID: 78) == 77)
+            #expect(probe.id(tag: 1, posture, replacing: 78) == 77)
             #expect(try server.next()?.replaces == 77)
         }
 
         @Test func serverGoneAndBack() throws {
             var server = try FakeNotificationServer(firstID: 60)
             let log = LogRecorder()
-            let notifier = Notifier(appName: "limber", logger: log.logger)
-            let loop = GLibLoop()
-            var actions: [String] = []
-            notifier.onAction = { tag, key in
-                actions.append("\(tag):\(key)")
-                loop.quit()
-            }
+            let probe = NotifierProbe(logger: log.logger)
 
-            #expect(notifier.show(tag: 1, posture) == 60)
+            #expect(probe.id(tag: 1, posture) == 60)
+            #expect(probe.run(until: { probe.servers == [true] }))
             server.stop()
+            #expect(probe.run(until: { probe.servers == [true, false] }), "the watch saw it leave")
 
-            #expect(notifier.show(tag: 1, posture) == nil)
-            #expect(notifier.show(tag: 2, posture) == nil)
-            #expect(notifier.serverAvailable == false)
+            guard case .failure(.noServer(let message))? = probe.show(tag: 1, posture) else {
+                Issue.record("a show without a server is reported as noServer")
+                return
+            }
+            #expect(message.contains("org.freedesktop.Notifications") || message.contains("ServiceUnknown"))
+            #expect(probe.show(tag: 2, posture).map { (try? $0.get()) == nil } == true)
+            #expect(probe.notifier.serverAvailable == false)
             let warnings = log.messages(at: .warning)
             #expect(warnings.count == 1)
-            #expect(warnings.first?.hasPrefix("no notification server answered (") == true)
-            #expect(warnings.first?.hasSuffix("); reminders stay visible in 'limber status'") == true)
-            #expect(warnings.first?.contains("org.freedesktop.Notifications") == true)
+            #expect(warnings.first?.hasSuffix("and show when one starts") == true)
 
             server = try FakeNotificationServer(firstID: 70)
             defer { server.stop() }
-            #expect(notifier.show(tag: 1, posture) == 60)  // still replaces its old id
-            #expect(try server.next()?.replaces == 60)
-            let second = try #require(notifier.show(tag: 2, posture))
-            #expect(second == 70)
-            #expect(notifier.serverAvailable == true)
+            #expect(probe.run(until: { probe.servers == [true, false, true] }), "the watch saw it come")
+            // What the old server showed went with it: new notifications, not replacements.
+            #expect(probe.id(tag: 1, posture) == 70)
+            #expect(try server.next()?.replaces == 0)
+            let second = try #require(probe.id(tag: 2, posture))
+            #expect(second == 71)
+            #expect(probe.notifier.serverAvailable == true)
             #expect(log.messages(at: .info).count == 1)
             #expect(log.messages(at: .warning).count == 1)
 
-            // libnotify's cached proxy follows the new owner of the name, signals included.
+            // libnotify's proxy follows the new owner of the name, signals included.
             server.invokeAction(id: second, key: "snooze")
-            #expect(runLoop(loop))
-            #expect(actions == ["2:snooze"])
+            #expect(probe.run(until: { probe.actions == ["2:snooze"] }))
+        }
+
+        @Test func aHungServerNeverBlocksTheLoopAndCallsKeepTheirOrder() throws {
+            var server = try FakeNotificationServer(firstID: 80)
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            let first = try #require(probe.id(tag: 1, posture))
+            _ = try server.next()
+            server.hang()
+
+            let clock = ContinuousClock()
+            var started = clock.now
+            let update = probe.notifier.show(tag: 1, posture)
+            #expect(clock.now - started < .milliseconds(100), "show returns at once")
+            #expect(try server.next()?.replaces == first, "the update went out and hangs")
+            started = clock.now
+            probe.notifier.close(tag: 1)  // must run after the update, not be lost
+            let other = probe.notifier.show(tag: 2, posture)
+            let third = probe.notifier.show(tag: 2, posture)  // replaces `other`, not yet sent
+            #expect(clock.now - started < .milliseconds(100), "show and close return at once")
+
+            // The loop runs its timers on time while the call hangs.
+            var late: [Duration] = []
+            for _ in 0..<5 {
+                let due = clock.now + .milliseconds(50)
+                var fired = false
+                probe.loop.after(.milliseconds(50)) {
+                    late.append(clock.now - due)
+                    fired = true
+                    probe.loop.quit()
+                }
+                #expect(probe.run(until: { fired }, limit: .seconds(2)))
+            }
+            #expect(late.allSatisfy { $0 < .milliseconds(100) }, "timers late by \(late)")
+            #expect(probe.results[other] == .failure(.superseded))
+            #expect(probe.results[update] == nil, "still waiting for the server")
+            #expect(probe.notifier.pendingCalls == 3, "the update, the close and the newer show of tag 2")
+
+            // The server dies without answering: the update failed, then the close and the
+            // show of tag 2 run in order, against no server.
+            server.stop()
+            #expect(probe.run(until: { probe.results[update] != nil && probe.results[third] != nil }))
+            #expect(probe.results[update].map { if case .failure(.noServer) = $0 { true } else { false } } == true)
+            #expect(probe.order.firstIndex(of: update)! < probe.order.firstIndex(of: third)!)
+
+            server = try FakeNotificationServer(firstID: 90)
+            defer { server.stop() }
+            #expect(probe.id(tag: 2, posture) == 90)
+            let call = try #require(try server.next())
+            #expect(call.call == "Notify" && call.replaces == 0, "the close left nothing to replace: \(call)")
+        }
+
+        @Test func anUpdateAndACloseBehindAShowStillWaitingUseTheIDItGets() throws {
+            let server = try FakeNotificationServer(firstID: 100)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            _ = try #require(probe.id(tag: 9, posture))  // the proxy exists; the server answers
+            _ = try server.next()
+            server.hang()
+
+            let first = probe.notifier.show(tag: 1, posture)
+            #expect(try server.next()?.replaces == 0, "sent; no answer yet")
+            let update = probe.notifier.show(tag: 1, NotificationContent(summary: "Posture check (2)"))
+            probe.notifier.close(tag: 1)
+            let again = probe.notifier.show(tag: 3, posture)
+            #expect(probe.results[first] == nil && probe.results[update] == nil)
+
+            server.answerLate()
+            #expect(probe.run(until: { probe.results[again] != nil }))
+            #expect(probe.results[first] == .success(101))
+            // The close dropped the update not yet sent, and took down what the late answer named.
+            #expect(probe.results[update] == .failure(.superseded))
+            #expect(try server.next() == ServerCall(call: "CloseNotification", id: 101))
+            #expect(try server.next()?.replaces == 0)
+            #expect(probe.results[again] == .success(102))
+        }
+
+        @Test func anUpdateBehindAShowStillWaitingReplacesWhatItShowed() throws {
+            let server = try FakeNotificationServer(firstID: 110)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            _ = try #require(probe.id(tag: 9, posture))
+            _ = try server.next()
+            server.hang()
+
+            let first = probe.notifier.show(tag: 1, posture)
+            #expect(try server.next()?.replaces == 0)
+            let update = probe.notifier.show(tag: 1, NotificationContent(summary: "Posture check (2)"))
+            server.answerLate()
+            #expect(probe.run(until: { probe.results[update] != nil }))
+            #expect(probe.results[first] == .success(111))
+            let call = try #require(try server.next())
+            #expect(call.summary == "Posture check (2)" && call.replaces == 111, "replaced in place: \(call)")
+            #expect(probe.results[update] == .success(111))
         }
     }
 }

@@ -52,7 +52,8 @@ final class ScaledManualClock: DaemonClock {
             let p = try #require(e.report(at: f.clock.now()).presence)
             #expect(p.state == "present")
             #expect(p.lastActive == f.clock.now().wall.components.seconds)
-            #expect(p.sources.map(\.name) == ["logind_idle", "lock", "sleep", "mutter_idle", "screensaver"])
+            #expect(p.sources.map(\.name) == ["logind_idle", "lock", "sleep", "mutter_idle", "wayland_idle", "x11_idle",
+                                             "screensaver"])
             #expect(p.sources.filter(\.live).map(\.name) == ["sleep"])
             #expect(p.sources.first { $0.name == "sleep" }?.via == "clocks")
         }

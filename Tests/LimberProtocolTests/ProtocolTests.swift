@@ -36,6 +36,8 @@ import Testing
         ("{\"v\":1,\"cmd\":\"snooze\",\"seconds\":\"ten\"}", .badRequest),
         ("{\"v\":1,\"cmd\":\"snooze\",\"seconds\":-5}", .badRequest),
         ("{\"v\":1,\"cmd\":\"snooze\",\"seconds\":1152921504606846976}", .badRequest),
+        ("{\"v\":1,\"cmd\":\"snooze\",\"seconds\":9223372036854775808}", .badRequest),
+        ("{\"v\":1,\"cmd\":\"pause\",\"seconds\":-99999999999999999999999}", .badRequest),
         ("{\"v\":1,\"cmd\":\"pause\",\"seconds\":10000001}", .badRequest),
         ("{\"v\":1,\"cmd\":\"pause\",\"until\":\"25:00\"}", .badRequest),
         ("{\"v\":1,\"cmd\":\"pause\",\"until\":\"14:30\",\"seconds\":60}", .badRequest),

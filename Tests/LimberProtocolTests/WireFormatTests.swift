@@ -75,15 +75,16 @@ import Testing
 
     @Test func statusFieldsAreAlwaysPresent() throws {
         let line = String(decoding: Response.success(status: Self.responses[2].status).encoded(), as: UTF8.self)
-        #expect(line == #"{"ok":true,"status":{"config_path":null,"due":null,"guide":null,"next":[],"notifications":"available","paused_until":null,"pid":1,"presence":null,"state":"active","today":{"done":0,"due":0,"missed":0,"natural_breaks":0,"skipped":0,"snoozed":0},"version":"0.1.0"},"v":1}"# + "\n")
+        #expect(line == #"{"ok":true,"status":{"config_digest":null,"config_path":null,"daily":null,"due":null,"guide":null,"next":[],"notifications":"available","paused_until":null,"pid":1,"presence":null,"sandbox":null,"standing":null,"state":"active","today":{"done":0,"due":0,"missed":0,"natural_breaks":0,"skipped":0,"snoozed":0},"version":"0.1.0","work_hours_start":null},"v":1}"# + "\n")
     }
 
     @Test(arguments: [
         // Strict JSON: Foundation accepted the first two; RFC 8259 does not.
         (#"{"v":1,"cmd":"status",}"#, ErrorCode.badJSON),
         (#"{"v":1,"cmd":"status","x":[1,]}"#, .badJSON),
-        (#"{"v":1,"cmd":"snooze","seconds":1.5}"#, .badJSON),
-        (#"{"v":1,"cmd":"snooze","seconds":99999999999999999999}"#, .badJSON),
+        // Well-formed JSON with a number that is not a whole number in range: a bad request.
+        (#"{"v":1,"cmd":"snooze","seconds":1.5}"#, .badRequest),
+        (#"{"v":1,"cmd":"snooze","seconds":99999999999999999999}"#, .badRequest),
         ("null", .badJSON),
         ("\"status\"", .badJSON),
         ("{\"v\":1,\"cmd\":\"st\u{1}atus\"}", .badJSON),

@@ -13,12 +13,13 @@ shim_dir=$(cd "$here/../../Sources/CNotify" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cflags=$(pkg-config --cflags libnotify)
+cflags=$(pkg-config --cflags libnotify gio-2.0)
 
 cat >"$work/prototypes.c" <<'EOF'
 #include <glib.h>
 #include <glib-unix.h>
 #include <glib-object.h>
+#include <gio/gio.h>
 #include <libnotify/notify.h>
 #define LIMBER_CNOTIFY_SHIM_WITH_REAL_HEADERS 1
 #include "shim.h"
@@ -32,14 +33,24 @@ cat >"$work/layout.c" <<'EOF'
 #include <glib.h>
 #include <glib-unix.h>
 #include <glib-object.h>
+#include <gio/gio.h>
 #include <libnotify/notify.h>
 #define TYPE_INT G_TYPE_INT
+#define IO_TIMED_OUT G_IO_ERROR_TIMED_OUT
+#define DBUS_SERVICE_UNKNOWN G_DBUS_ERROR_SERVICE_UNKNOWN
+#define DBUS_NAME_HAS_NO_OWNER G_DBUS_ERROR_NAME_HAS_NO_OWNER
+#define DBUS_NO_REPLY G_DBUS_ERROR_NO_REPLY
 #else
 #include "shim.h"
 #define TYPE_INT LIMBER_G_TYPE_INT
+#define IO_TIMED_OUT LIMBER_G_IO_ERROR_TIMED_OUT
+#define DBUS_SERVICE_UNKNOWN LIMBER_G_DBUS_ERROR_SERVICE_UNKNOWN
+#define DBUS_NAME_HAS_NO_OWNER LIMBER_G_DBUS_ERROR_NAME_HAS_NO_OWNER
+#define DBUS_NO_REPLY LIMBER_G_DBUS_ERROR_NO_REPLY
 #endif
 #define P(expr) printf("%-40s %ld\n", #expr, (long) (expr))
 int main(void) {
+    P(sizeof(GList)); P(offsetof(GList, data)); P(offsetof(GList, next)); P(offsetof(GList, prev));
     P(sizeof(GError)); P(offsetof(GError, domain)); P(offsetof(GError, code));
     P(offsetof(GError, message));
     P(sizeof(GValue)); P(offsetof(GValue, data)); P(sizeof(((GValue *) 0)->data[0]));
@@ -53,6 +64,11 @@ int main(void) {
     P(sizeof(NotifyUrgency)); P(NOTIFY_URGENCY_LOW); P(NOTIFY_URGENCY_NORMAL);
     P(NOTIFY_URGENCY_CRITICAL);
     P(G_PRIORITY_DEFAULT); P(NOTIFY_EXPIRES_DEFAULT); P(NOTIFY_EXPIRES_NEVER);
+    P(sizeof(GBusType)); P(G_BUS_TYPE_STARTER); P(G_BUS_TYPE_NONE); P(G_BUS_TYPE_SYSTEM);
+    P(G_BUS_TYPE_SESSION);
+    P(sizeof(GBusNameWatcherFlags)); P(G_BUS_NAME_WATCHER_FLAGS_NONE);
+    P(G_BUS_NAME_WATCHER_FLAGS_AUTO_START);
+    P(IO_TIMED_OUT); P(DBUS_SERVICE_UNKNOWN); P(DBUS_NAME_HAS_NO_OWNER); P(DBUS_NO_REPLY);
     P(sizeof(gint64)); P(sizeof(gsize)); P(sizeof(glong)); P(sizeof(gboolean));
     return 0;
 }

@@ -17,6 +17,8 @@ import atexit
 import glob
 import json
 import os
+import pwd
+import re
 import select
 import shutil
 import signal
@@ -348,10 +350,13 @@ class FakeNotifications:
                "org.limber.TestNotifications")
     _count = 0
 
-    def __init__(self, tenv, bus):
+    def __init__(self, tenv, bus, capabilities=None, hang=False):
         FakeNotifications._count += 1
         self.tenv = tenv
         self.bus = bus
+        # None: the fake's own list; else these, as GetCapabilities answers them.
+        self.capabilities = capabilities
+        self.hang = hang
         self.record = tenv.path(f"notifications.{FakeNotifications._count}.jsonl")
         self.log = tenv.path(f"notifications.{FakeNotifications._count}.log")
         self.process = None
@@ -359,7 +364,10 @@ class FakeNotifications:
     def start(self, timeout=15):
         self.process = spawn("fake-notifications",
                              [SYSTEM_PYTHON, FAKES / "notification_server.py",
-                              "--record", self.record],
+                              "--record", self.record]
+                             + [f"--capability={c}" for c in (self.capabilities or [])]
+                             + (["--no-default-capabilities"] if self.capabilities is not None else [])
+                             + (["--hang"] if self.hang else []),
                              stdout=subprocess.PIPE, stderr=open(self.log, "wb"),
                              env=dict(self.tenv.env, **self.bus.env))
         try:
@@ -444,6 +452,10 @@ class FakeNotifications:
 
     def expire(self, nid):
         self._control("Expire", f"uint32:{nid}")
+
+    def set_hang(self, hang):
+        """From now on Notify and CloseNotification are taken and never answered (or again are)."""
+        self._control("SetHang", f"boolean:{'true' if hang else 'false'}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -762,6 +774,104 @@ class Xvfb:
         self.process = None
 
 
+SWAY_CONFIG = """# headless sway for limber's tests: one output, nothing else started
+output HEADLESS-1 resolution 800x600
+"""
+
+
+class HeadlessSway:
+    """sway with the headless backend, as `nobody` when we are root (sway refuses root).
+
+    Not root, it shares the test's runtime folder, as a compositor in a real session shares
+    XDG_RUNTIME_DIR with limberd. As root, sway (as nobody) gets a runtime folder of its own and
+    clients are given its socket as an absolute WAYLAND_DISPLAY: limberd and the CLI refuse a
+    runtime folder that belongs to another user, so the test's folder stays root's.
+    """
+
+    def __init__(self, tenv):
+        self.tenv = tenv
+        self.process = None
+        self.display = None
+        self.log = tenv.path("sway.log")
+
+    @staticmethod
+    def unprivileged():
+        """(uid, gid) to run sway as, or None when we are not root."""
+        if os.geteuid() != 0:
+            return None
+        user = pwd.getpwnam("nobody")
+        return user.pw_uid, user.pw_gid
+
+    def prepare(self):
+        ids = self.unprivileged()
+        self.config = self.tenv.path("sway.conf")
+        self.config.write_text(SWAY_CONFIG)
+        self.home = self.tenv.path("sway-home")
+        self.home.mkdir(exist_ok=True)
+        self.run_dir = self.tenv.runtime_dir
+        if ids:
+            # nobody passes through the test folder (not list it) to its own folders.
+            os.chmod(self.tenv.root, 0o711)
+            os.chmod(self.config, 0o644)
+            self.run_dir = self.tenv.path("sway-run")
+            self.run_dir.mkdir(mode=0o700, exist_ok=True)
+            for d in (self.run_dir, self.home):
+                os.chown(d, *ids)
+
+    def start(self, timeout=15):
+        if self.process is None and not hasattr(self, "config"):
+            self.prepare()
+        ids = self.unprivileged()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "XDG_RUNTIME_DIR": str(self.run_dir),
+            "WLR_BACKENDS": "headless",
+            "WLR_LIBINPUT_NO_DEVICES": "1",
+            "WLR_RENDERER": "pixman",
+            "LANG": "C.UTF-8",
+        }
+        argv = ["sway", "-c", self.config]
+        if ids:
+            # --pdeathsig again: a change of user clears the one set before it.
+            argv = ["setpriv", f"--reuid={ids[0]}", f"--regid={ids[1]}", "--clear-groups",
+                    "--pdeathsig", "TERM", "--"] + argv
+        existing = set(self.sockets())
+        self.process = spawn("sway", argv, stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), env=env)
+
+        def up():
+            if self.process.poll() is not None:
+                raise AssertionError(f"sway exited with {self.process.returncode}:\n{tail(self.log)}")
+            new = [s for s in self.sockets() if s not in existing] or self.sockets()
+            return new[0] if new else None
+        self.display = wait_until(up, timeout=timeout, message="sway's Wayland socket")
+        return self
+
+    def sockets(self):
+        return sorted(p.name for p in self.run_dir.glob("wayland-*") if not p.name.endswith(".lock"))
+
+    @property
+    def env(self):
+        display = self.display if self.run_dir == self.tenv.runtime_dir else str(self.run_dir / self.display)
+        return {"WAYLAND_DISPLAY": display, "XDG_RUNTIME_DIR": str(self.tenv.runtime_dir)}
+
+    def type(self, text="a"):
+        subprocess.run(["wtype", text], env=dict(self.tenv.env, **self.env), check=True, timeout=10,
+                       capture_output=True)
+
+    def globals(self):
+        """Interface names the compositor offers (wayland-info), or None without the tool."""
+        if shutil.which("wayland-info") is None:
+            return None
+        r = subprocess.run(["wayland-info"], env=dict(self.tenv.env, **self.env), capture_output=True,
+                           text=True, timeout=10)
+        return set(re.findall(r"interface: '([^']+)'", r.stdout))
+
+    def stop(self):
+        stop(self.process)
+        self.process = None
+
+
 DMENU_SCRIPT = """#!/bin/sh
 # dunst's context menu ("dmenu = " in dunstrc) for tests. dunst writes one line per action
 # of every displayed notification, e.g.  #Snooze 5 min (Posture check) [3,snooze]
@@ -911,6 +1021,8 @@ class DaemonTestCase(unittest.TestCase):
     """
 
     fake = True
+    # What the fake server answers to GetCapabilities; None for its usual list.
+    fake_capabilities = None
     test_scale = None
     watchdog_usec = None
 
@@ -925,7 +1037,8 @@ class DaemonTestCase(unittest.TestCase):
         self.addCleanup(self.notify.close)
         self.notifications = None
         if self.fake:
-            self.notifications = FakeNotifications(self.tenv, self.bus).start()
+            self.notifications = FakeNotifications(self.tenv, self.bus,
+                                                   capabilities=self.fake_capabilities).start()
             self.addCleanup(self.notifications.stop)
         self.daemon = Limberd(self.tenv, bus=self.bus, notify=self.notify,
                               watchdog_usec=self.watchdog_usec, test_scale=self.test_scale)

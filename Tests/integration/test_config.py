@@ -224,9 +224,18 @@ class Reload(ConfigTestCase):
                    message="the refused reload logged")
         err = self.daemon.stderr()
         self.assertIn(f"{self.config_file} has 2 errors; keeping the current configuration", err)
-        self.assertIn(f"{self.config_file}:2:12: error: interval must be between 10m and 8h, "
+        # One record per line, with the logger's own "error:" only: no literal \n, no
+        # "error: FILE:L:C: error:".
+        self.assertIn(f"limberd: error: {self.config_file}:2:12: interval must be between 10m and 8h, "
                       f"found 9h", err)
-        self.assertIn(f"{self.config_file}:5:1: error: unknown key 'snooze_defualt'", err)
+        self.assertIn(f"limberd: error: {self.config_file}:5:1: unknown key 'snooze_defualt'", err)
+        self.assertNotIn("\\n", err)
+        self.assertNotIn(": error: error:", err)
+        self.assertNotIn(f"{self.config_file}:2:12: error:", err)
+        # The source line and the caret under it, each on a line of its own.
+        lines = err.splitlines()
+        source = next(i for i, line in enumerate(lines) if line.endswith("interval = \"9h\""))
+        self.assertIn("^", lines[source + 1])
         self.assertTrue(self.daemon.alive())
         s = self.status()
         self.assertEqual(s["pid"], self.daemon.pid)

@@ -159,16 +159,24 @@ class Sources(IdleCase):
         self.assertEqual(sources["sleep"]["via"], "logind, clocks")
         self.assertEqual(sources["mutter_idle"]["via"], "Mutter idle monitor")
         self.assertEqual(sources["screensaver"]["via"], "org.freedesktop.ScreenSaver")
-        for src in sources.values():
+        # The display servers' own sources need WAYLAND_DISPLAY or DISPLAY, unset here
+        # (test_display_idle.py has them).
+        display = {"wayland_idle": "WAYLAND_DISPLAY is unset", "x11_idle": "DISPLAY is unset"}
+        for name, src in sources.items():
             self.assertEqual(src["policy"], "count")
-            self.assertIsNone(src["problem"])
+            if name in display:
+                self.assertFalse(src["live"])
+                self.assertIn(display[name], src["problem"])
+            else:
+                self.assertIsNone(src["problem"])
         self.assertEqual(s["presence"]["state"], "present")
         self.assertIsNone(s["presence"]["away_since"])
         self.assertEqual(s["presence"]["away_by"], [])
         lines = [l for l in self.daemon.stderr().splitlines() if "time away is watched through" in l]
         self.assertEqual(len(lines), 1, self.daemon.stderr())
         self.assertIn("lock", lines[0])
-        self.assertNotIn("not found", lines[0])
+        self.assertRegex(lines[0], r"not found: wayland_idle \(not a Wayland session: WAYLAND_DISPLAY is unset\), "
+                                   r"x11_idle \(not an X11 session: DISPLAY is unset\)$")
         # The session was looked up the way a user service must: "auto", not by PID.
         self.assertEqual([c["args"] for c in self.login.methods("GetSession")], [["auto"]])
         # Mutter was asked for the threshold in real time: 2 min at 60x is 2 s.
@@ -269,7 +277,7 @@ class Breaks(IdleCase):
         self.assertEqual(after["presence"]["state"], "present")
         self.assertFalse(self.notifications.notify_calls(), "nothing was shown")
         # limber history and limber stats read the same line.
-        self.assertRegex(self.cli_ok("history"), r"natural break \(\d+ min away\)")
+        self.assertRegex(self.cli_ok("history"), r"natural break \(\d+ min away: lock\)")
         stats = json.loads(self.cli_ok("stats", "--json"))
         self.assertEqual(stats["totals"]["natural_breaks"], 1)
 

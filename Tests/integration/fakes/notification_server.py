@@ -16,11 +16,17 @@ per line, so a test can poll it), and exposes a test-control interface:
       Expire(u id)                   NotificationClosed(id, 1): it timed out
       Calls() -> s                   JSON array of everything recorded so far
       Open() -> s                    JSON array of the ids currently shown
+      SetHang(b hang)                from now on take Notify and CloseNotification calls
+                                     and never answer them (as --hang does from the start)
       Quit()
 
 It prints "ready" on stdout once it owns both names. It owns org.freedesktop.Notifications
 with DO_NOT_QUEUE and exits 1 if someone else has it, so a test can never silently talk to
 a real server. SIGTERM and SIGINT end it cleanly (exit 0).
+
+--hang: a server that accepts Notify and CloseNotification and never replies (the caller
+waits for its D-Bus timeout). Such calls are recorded with "hung": true; the control
+interface keeps answering.
 
 Record line shapes:
     {"seq": 1, "time": 1763716503.12, "mono": 1234.5, "method": "Notify", "sender": ":1.4",
@@ -94,11 +100,13 @@ def plain(value):
 class Notifications(dbus.service.Object):
     """The spec interface (version 1.2)."""
 
-    def __init__(self, bus, recorder):
+    def __init__(self, bus, recorder, hang=False):
         super().__init__(bus, NOTIFICATIONS_PATH)
         self.recorder = recorder
         self.next_id = 1
         self.open = set()
+        self.hang = hang
+        self.unanswered = []  # replies never sent (kept so they are not answered on collection)
 
     @dbus.service.method(NOTIFICATIONS_NAME, in_signature="", out_signature="as",
                          sender_keyword="sender")
@@ -113,10 +121,16 @@ class Notifications(dbus.service.Object):
         return ("limber-test-notifications", "limber", "1.0", "1.2")
 
     @dbus.service.method(NOTIFICATIONS_NAME, in_signature="susssasa{sv}i", out_signature="u",
-                         sender_keyword="sender")
+                         sender_keyword="sender", async_callbacks=("reply", "error"))
     def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints,
-               expire_timeout, sender=None):
+               expire_timeout, sender=None, reply=None, error=None):
         replaces_id = int(replaces_id)
+        if self.hang:
+            self.recorder.add({"method": "Notify", "sender": sender, "hung": True,
+                               "args": {"replaces_id": replaces_id, "summary": str(summary),
+                                        "body": str(body)}})
+            self.unanswered.append(reply)
+            return
         if replaces_id:
             # The spec: a nonzero replaces_id is returned as is, known or not.
             nid = replaces_id
@@ -139,15 +153,21 @@ class Notifications(dbus.service.Object):
             "hint_types": {str(k): signature_of(v) for k, v in hints.items()},
             "id": nid,
         })
-        return dbus.UInt32(nid)
+        reply(dbus.UInt32(nid))
 
     @dbus.service.method(NOTIFICATIONS_NAME, in_signature="u", out_signature="",
-                         sender_keyword="sender")
-    def CloseNotification(self, nid, sender=None):
+                         sender_keyword="sender", async_callbacks=("reply", "error"))
+    def CloseNotification(self, nid, sender=None, reply=None, error=None):
         nid = int(nid)
+        if self.hang:
+            self.recorder.add({"method": "CloseNotification", "sender": sender, "hung": True,
+                               "args": {"id": nid}, "id": nid})
+            self.unanswered.append(reply)
+            return
         was_open = nid in self.open
         self.recorder.add({"method": "CloseNotification", "sender": sender,
                            "args": {"id": nid}, "id": nid, "was_open": was_open})
+        reply()
         if was_open:
             self.close(nid, REASON_CLOSED_BY_CALL)
 
@@ -204,6 +224,10 @@ class Control(dbus.service.Object):
     def Open(self):
         return json.dumps(sorted(self.n.open))
 
+    @dbus.service.method(CONTROL_NAME, in_signature="b", out_signature="")
+    def SetHang(self, hang):
+        self.n.hang = bool(hang)
+
     @dbus.service.method(CONTROL_NAME, in_signature="", out_signature="")
     def Quit(self):
         GLib.idle_add(self.loop.quit)  # after the reply is sent
@@ -212,7 +236,15 @@ class Control(dbus.service.Object):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", metavar="FILE", help="append JSON lines here")
+    parser.add_argument("--capability", action="append", default=[], metavar="NAME",
+                        help="answer GetCapabilities with this one too (repeatable)")
+    parser.add_argument("--no-default-capabilities", action="store_true",
+                        help="answer only the --capability ones")
+    parser.add_argument("--hang", action="store_true",
+                        help="take Notify and CloseNotification calls and never answer them")
     args = parser.parse_args()
+    global CAPABILITIES
+    CAPABILITIES = ([] if args.no_default_capabilities else list(CAPABILITIES)) + args.capability
 
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     if not address:
@@ -225,7 +257,7 @@ def main():
     recorder = Recorder(args.record)
 
     # Export the objects first, so a call that arrives the moment we own a name finds them.
-    notifications = Notifications(bus, recorder)
+    notifications = Notifications(bus, recorder, hang=args.hang)
     control = Control(bus, notifications, recorder, loop)
 
     if not own_names(bus, (NOTIFICATIONS_NAME, CONTROL_NAME), "notification_server", address,
