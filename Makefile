@@ -9,6 +9,12 @@ PREFIX     ?= $(HOME)/.local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/limber
 UNITDIR    ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/systemd/user,$(PREFIX)/lib/systemd/user)
+# Where man, bash-completion, zsh and fish look under PREFIX (~/.local/share/... included:
+# man finds ~/.local/share/man through ~/.local/bin on PATH; zsh needs the folder in fpath).
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # The XDG autostart entry that starts the unit in sessions without graphical-session.target.
 AUTOSTARTDIR ?= $(if $(filter $(HOME)/.local,$(PREFIX)),$(HOME)/.config/autostart,/etc/xdg/autostart)
 SWIFT      ?= swift
@@ -20,29 +26,35 @@ DEBUG      := .build/debug
 # Debian packages: to build, and in addition to run every test tier.
 # libwayland-dev, libxcb1-dev, libxcb-sync-dev: the wayland_idle and x11_idle sources.
 BUILD_PKGS := libsystemd-dev libnotify-dev pkg-config libwayland-dev libxcb1-dev libxcb-sync-dev
+# make deb: dpkg-shlibdeps, strip. The package check also runs lintian.
+DEB_PKGS   := dpkg-dev binutils
 # sway, wtype: the headless compositor and its input for wayland_idle's tests; xdotool: X input
 # for x11_idle's; wayland-utils: wayland-info, to see what the compositor offers;
 # libwayland-bin, wayland-protocols, plasma-wayland-protocols: to check the committed protocol code.
-# gir1.2-gtk-3.0 and the rest of the third line on: the real notification servers' tier.
+# man-db, groff-base, fish, zsh, bash-completion: the man pages and completions; waybar, grim:
+# the status-bar test; libglib2.0-bin: gsettings for doctor; dpkg-dev, binutils, lintian: the .deb.
+# gir1.2-gtk-3.0 and the rest of the last two lines: the real notification servers' tier.
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
               sway wtype xdotool wayland-utils libwayland-bin wayland-protocols plasma-wayland-protocols \
               passwd desktop-file-utils \
-              gir1.2-gtk-3.0 xfce4-notifyd mako-notifier grim \
-              gnome-shell mutter gjs gsettings-desktop-schemas libglib2.0-bin \
+              man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian waybar grim zsh bash-completion \
+              gir1.2-gtk-3.0 xfce4-notifyd mako-notifier gnome-shell mutter gjs gsettings-desktop-schemas \
               kwin-wayland plasma-workspace qtwayland5 kde-spectacle
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help deps test-deps build release run test unit-test conformance integration \
-        bench order-file install uninstall clean build-checks fuzz fuzz-build fuzz-smoke wayland-protocols
+        bench order-file install uninstall clean build-checks fuzz fuzz-build fuzz-smoke wayland-protocols \
+        docs deb
 
 help:
 	@echo "make run        install what is missing, build (release) and run limberd in the foreground"
 	@echo "make test       install what the tests need, build, and run every test tier"
 	@echo "make bench      measure idle memory and wakeups, CLI round trip, start-up, TOML parsing, history at scale"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (default $(FUZZ_SECONDS)) seconds"
-	@echo "make install    install limber, limberd and the user unit under PREFIX ($(PREFIX))"
+	@echo "make install    install limber, limberd, the user unit, man pages and completions under PREFIX ($(PREFIX))"
 	@echo "make uninstall  undo make install (your config, state and history stay)"
+	@echo "make deb        build a Debian package (.build/deb/limber_VERSION-1_ARCH.deb)"
 
 # Installs only the packages that are missing, so a second run does not touch apt at all.
 define apt_install
@@ -95,12 +107,16 @@ test: test-deps build unit-test conformance fuzz-smoke integration build-checks
 
 # Checks of what is built rather than how it behaves: CNotify's hand-written declarations
 # against the installed glib/libnotify headers, the committed Wayland protocol code against
-# wayland-scanner's output, and the release binaries (they run, and the debug-only testing
-# aids are not in them).
+# wayland-scanner's output, the release binaries (they run, and the debug-only testing aids
+# are not in them), the Debian package built from them (installed into a scratch root,
+# lintian clean of errors), and make install's man pages and completions where man and the
+# shells find them.
 build-checks: release
 	Tests/integration/check_cnotify_shim.sh
 	Tests/integration/check_wayland_protocols.sh
 	Tests/integration/check_release.sh $(DEBUG) $(RELEASE)
+	cd Tests/integration && RELEASE_DIR=$(CURDIR)/$(RELEASE) $(PYTHON) -m unittest -v check_deb
+	cd Tests/integration && $(PYTHON) -m unittest -v check_install
 
 # The Wayland idle protocols' C code is generated once and committed (a build needs neither
 # wayland-scanner nor the XML); this regenerates it from the XML Debian ships.
@@ -129,10 +145,30 @@ order-file: test-deps release
 	$(PYTHON) build-support/order_file.py --bin $(RELEASE)
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-install: release
-	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(AUTOSTARTDIR)"
+# Man pages and shell completions, generated from the release binaries' own command tree
+# (argument-parser's --experimental-dump-help and --generate-completion-script) and from
+# config/limber.toml's comments.
+DOCS := .build/docs
+docs: release
+	$(PYTHON) build-support/manpages.py --limber $(RELEASE)/limber --limberd $(RELEASE)/limberd \
+	  --config config/limber.toml --out $(DOCS)
+
+# A Debian package of the release build: .build/deb/limber_VERSION-1_ARCH.deb.
+deb: release docs
+	@$(call apt_install,$(DEB_PKGS))
+	build-support/deb.sh $(RELEASE) $(DOCS) .build/deb
+
+install: release docs
+	install -d -m 0755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)" "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(AUTOSTARTDIR)" \
+	  "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(BASHCOMPDIR)" \
+	  "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
 	install -m 0755 $(RELEASE)/limberd $(RELEASE)/limber "$(DESTDIR)$(BINDIR)/"
 	install -m 0644 config/limber.toml "$(DESTDIR)$(DATADIR)/limber.toml"
+	install -m 0644 $(DOCS)/man/limber.1 $(DOCS)/man/limberd.1 "$(DESTDIR)$(MANDIR)/man1/"
+	install -m 0644 $(DOCS)/man/limber.toml.5 "$(DESTDIR)$(MANDIR)/man5/"
+	install -m 0644 $(DOCS)/completions/limber.bash "$(DESTDIR)$(BASHCOMPDIR)/limber"
+	install -m 0644 $(DOCS)/completions/_limber "$(DESTDIR)$(ZSHCOMPDIR)/_limber"
+	install -m 0644 $(DOCS)/completions/limber.fish "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/limber.service > "$(DESTDIR)$(UNITDIR)/limber.service"
 	chmod 0644 "$(DESTDIR)$(UNITDIR)/limber.service"
 	install -m 0644 systemd/limber-autostart.desktop "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
@@ -152,7 +188,10 @@ uninstall:
 	  systemctl --user disable --now limber.service 2>/dev/null || true; \
 	fi
 	rm -f "$(DESTDIR)$(BINDIR)/limberd" "$(DESTDIR)$(BINDIR)/limber" "$(DESTDIR)$(UNITDIR)/limber.service" \
-	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop"
+	      "$(DESTDIR)$(DATADIR)/limber.toml" "$(DESTDIR)$(AUTOSTARTDIR)/limber-autostart.desktop" \
+	      "$(DESTDIR)$(MANDIR)/man1/limber.1" "$(DESTDIR)$(MANDIR)/man1/limberd.1" \
+	      "$(DESTDIR)$(MANDIR)/man5/limber.toml.5" "$(DESTDIR)$(BASHCOMPDIR)/limber" "$(DESTDIR)$(ZSHCOMPDIR)/_limber" \
+	      "$(DESTDIR)$(FISHCOMPDIR)/limber.fish"
 	-rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && systemctl --user show-environment >/dev/null 2>&1; then systemctl --user daemon-reload; fi
 	@echo "Removed limber. Your config (~/.config/limber) and history (~/.local/state/limber) are kept."

@@ -65,6 +65,8 @@ public struct LimberConfiguration: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own exercises, routines and cues (built-in ones are in `BuiltInCatalog`).
     public var catalog: Catalog
+    /// Commands run on events.
+    public var hooks: HookSettings = .defaults
 
     /// Creates a configuration; the arguments default to the built-in defaults.
     public init(schedule: ScheduleSettings = .defaults, notifications: NotificationSettings = .defaults,

@@ -152,6 +152,38 @@ enabled = false
 after_weeks = 4
 days_per_week = 4
 
+[hooks]
+# A shell command (run with /bin/sh -c) for each event, "" for none. limberd does not wait
+# for it: a hook that fails, hangs or is slow never holds up a reminder. Its output goes to
+# limberd's log (journalctl --user -u limber), and it is killed after timeout.
+#   due            a reminder came due (once, when it is first shown)
+#   done           a reminder was done, or a break taken before it came
+#   snoozed        skipped, missed: the answer, or no answer after the last re-show
+#   natural_break  time away that counted as a break
+#   guided_step    a guided routine moved to a step
+# The command learns what happened from its environment: LIMBER_EVENT (the event's name),
+# LIMBER_KIND (posture or routine), LIMBER_ROUTINE (the routine's id), LIMBER_PROMPT_ID,
+# LIMBER_TIME (seconds since 1970), and per event LIMBER_SHOW, LIMBER_SHOWN (0 when no
+# notification server showed it), LIMBER_EARLY, LIMBER_GUIDED, LIMBER_SNOOZE_SECONDS,
+# LIMBER_AWAY_SECONDS, LIMBER_AWAY_SOURCES, LIMBER_ROUTINE_TITLE, LIMBER_STEP, LIMBER_STEPS
+# and LIMBER_STEP_TEXT. For example:
+#
+#     due = "notify-send -u low limber \"$LIMBER_KIND due\""
+#     natural_break = "echo \"away $LIMBER_AWAY_SECONDS s\" >> ~/.local/state/limber/breaks.log"
+#
+# Hooks run in limberd's sandbox: they may run the system's programs (when hooks are set
+# at limberd's start: restart it after adding the first), read the system and this folder,
+# write only in ~/.local/state/limber, and use no network.
+due = ""
+done = ""
+snoozed = ""
+skipped = ""
+missed = ""
+natural_break = ""
+guided_step = ""
+# How long a hook may run before limberd kills it (1s to 10m).
+timeout = "10s"
+
 [work_hours]
 # When active time counts; outside these hours no reminder comes due. Each key takes a list
 # of ranges: "HH:MM-HH:MM" or { start = 09:00:00, end = 17:30:00 }. A range ends after it

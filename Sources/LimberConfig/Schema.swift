@@ -131,6 +131,7 @@ enum Schema {
             checkOneThreshold(read, &reporter, c)
         }),
     ] + CoachSchema.settings + [
+        HooksSchema.section,
         WorkHoursSchema.section,
     ] + CoachSchema.lists
 
@@ -293,10 +294,11 @@ enum Schema {
         reporter.error(message, at: entry.keyPosition)
     }
 
-    /// Every key of every section, each once.
+    /// Every key of every section, each once, for suggestions. [hooks] is left out: its keys
+    /// are event names ("snoozed"), closer to a mistyped setting ("snooze") than the setting.
     private static var allKeys: [String] {
         var seen: Set<String> = []
-        return sections.flatMap(\.keys).filter { seen.insert($0).inserted }
+        return sections.filter { $0.name != "hooks" }.flatMap(\.keys).filter { seen.insert($0).inserted }
     }
 
     // MARK: Rules across keys

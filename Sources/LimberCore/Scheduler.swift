@@ -689,7 +689,8 @@ public struct Scheduler: Sendable, Equatable {
             mode = .active
         }
         let due = s.state.prompt.map {
-            ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall)
+            ScheduleStatus.Due(prompt: s.prompt($0, isRepeat: false), firstShown: $0.firstShownWall,
+                               held: $0.held || s.state.away != nil)
         }
         let presence = ScheduleStatus.Presence(
             awayBy: s.state.away.map { $0.sources.sorted() } ?? [],
@@ -701,7 +702,8 @@ public struct Scheduler: Sendable, Equatable {
             next: ReminderKind.allCases.map { kind in
                 let t = s.timer(kind)
                 return .init(kind: kind, remaining: max(.zero, t.remaining),
-                             elapsed: max(.zero, t.elapsed), interval: t.interval, snoozed: t.isSnoozed)
+                             elapsed: max(.zero, t.elapsed), interval: t.interval, snoozed: t.isSnoozed,
+                             snoozes: t.snoozes)
             },
             today: s.state.today)
     }

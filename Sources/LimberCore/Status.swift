@@ -12,6 +12,8 @@ public struct ScheduleStatus: Sendable, Equatable {
     public struct Due: Sendable, Equatable {
         public var prompt: Prompt
         public var firstShown: Duration
+        /// It waits while the user is away or for the grace period after.
+        public var held: Bool = false
     }
 
     /// Progress toward one kind's next reminder.
@@ -23,6 +25,8 @@ public struct ScheduleStatus: Sendable, Equatable {
         public var interval: Duration
         /// Snoozed: `remaining` is the rest of the snooze.
         public var snoozed = false
+        /// Snoozes of the current reminder of this kind.
+        public var snoozes: Int = 0
     }
 
     /// Whether the user is at the desk, as the away sources tell.

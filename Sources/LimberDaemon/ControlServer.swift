@@ -71,6 +71,9 @@ public final class ControlServer {
     private var progressClock: UInt64 = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var closed = false
+    /// Takes over a connection that asked to follow the status (`subscribe`); the server
+    /// forgets it without closing it. Without one, `subscribe` reaches the handler.
+    public var onSubscribe: ((_ fd: Int32, _ peer: Peer) -> Void)?
 
     /// Connections currently open.
     var clientCount: Int { clients.count }
@@ -446,6 +449,11 @@ public final class ControlServer {
             }
             switch item {
             case .line(let line):
+                if let take = onSubscribe, Self.isSubscription(line) {
+                    handOver(client)
+                    take(client.fd, client.peer)
+                    return
+                }
                 var answer = handler(line, client.peer)
                 // The handler may have closed the server (or this client) from inside.
                 guard client.open, !closed else { return }
@@ -534,6 +542,16 @@ public final class ControlServer {
             flush(client)
             advance(client)
         }
+    }
+
+    /// Forgets a connection that someone else now owns (see `onSubscribe`), leaving it open.
+    private func handOver(_ client: Client) {
+        client.open = false
+        if let id = client.watch { loop.cancel(id) }
+        if let id = client.timer { loop.cancel(id) }
+        client.watch = nil
+        client.timer = nil
+        clients[client.id] = nil
     }
 
     private func closeClient(_ client: Client, reason: String?) {

@@ -121,8 +121,10 @@ public enum Daemon {
         case .file(let path): configFile = path
         case .defaults: configFile = nil
         }
+        // Hooks are programs limberd starts inside its sandbox: set at start, they may run.
         let sandbox = SelfSandbox.apply(stateDirectory: paths.stateDirectory, runtimeDirectory: runtime,
-                                        configFile: configFile, environment: environment, logger: logger)
+                                        configFile: configFile, environment: environment,
+                                        runsPrograms: !settings.hooks.commands.isEmpty, logger: logger)
         #if LIMBER_TESTING
         // Testing aid: try to create this file once confined, and log what happened.
         if let probe = environment["LIMBER_TEST_SANDBOX_PROBE"] {
@@ -151,6 +153,7 @@ public enum Daemon {
         let presence = PresenceMonitor(loop: loop, logger: logger, environment: environment,
                                        idleThreshold: clock.realDelay(settings.schedule.away.idleThreshold))
         engine.presence = presence
+        engine.hookRunner = HookRunner(loop: loop, logger: logger)
         engine.sandbox = sandbox
         presence.onReport = { [unowned engine] source, away, idleFor in
             engine.awayReported(source, away: away, idleFor: idleFor)
@@ -168,6 +171,11 @@ public enum Daemon {
             logger.critical("\(error)")
             return 1
         }
+        let followers = StatusFollowers(loop: loop, logger: logger) { [unowned engine] in
+            Response.success(status: engine.report(at: engine.clock.now())).encoded()
+        }
+        server.onSubscribe = { [unowned followers] fd, peer in followers.add(fd: fd, peer: peer) }
+        engine.onStatusChange = { [unowned followers] in followers.publish() }
 
         let stop: () -> Void = {
             systemd.stopping()
@@ -193,6 +201,7 @@ public enum Daemon {
         // unless it hangs: then limberd does not wait for it.
         notifier.drain(within: .seconds(2))
         presence.stop()
+        followers.closeAll()
         server.close()
         withExtendedLifetime(lock) {}
         return 0

@@ -395,7 +395,7 @@ final class DisplayIdleWatcher: Watcher {
 }
 
 /// The C entry point the display sources call. In a nonisolated enum: a `@convention(c)`
-/// closure at main.swift's top level would be MainActor-isolated (DESIGN.md).
+/// closure at main.swift's top level would be MainActor-isolated (ARCHITECTURE.md, "Measured facts").
 enum DisplayIdleCallbacks {
     static let event: limber_idle_callback = { user, kind, value in
         guard let user else { return }

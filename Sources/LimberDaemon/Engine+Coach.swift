@@ -296,6 +296,7 @@ extension Engine {
                 // The id comes with the server's answer (coachNotificationShown).
                 presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
+                runGuidedStepHook(g, index: i)
             case .startTimer(let seconds, let token):
                 if let t = coach.guideTimer { loop.cancel(t) }
                 coach.guideTimer = loop.after(clock.realDelay(.seconds(seconds))) { [unowned self] in
@@ -322,6 +323,7 @@ extension Engine {
             }
         }
         save(clean: false)
+        onStatusChange?()
     }
 
     /// The guide as the status reports it.

@@ -43,6 +43,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var configDigest: String?
     /// Sounds at the end of a guided routine's timed steps and of the routine.
     public var sound = true
+    /// Commands run on events.
+    public var hooks: HookSettings = .defaults
 
     public init(schedule: ScheduleSettings = .defaults, expiry: NotificationContent.Expiry = .serverDefault,
                 urgency: NotificationContent.Urgency = .normal, configPath: String? = nil,
@@ -121,6 +123,10 @@ public final class Engine {
     public var sandbox: StatusReport.Sandbox?
     /// Called with the new settings after a successful reload.
     public var onReload: ((DaemonSettings) -> Void)?
+    /// Runs the [hooks] commands (Engine+Hooks.swift); none without it.
+    public var hookRunner: HookRunner?
+    /// Called after every change of the schedule or the guided routine (status followers).
+    public var onStatusChange: (() -> Void)?
     var lastStatusLine = ""
     var pendingRestore: [Effect] = []
     var stopped = false
@@ -255,6 +261,7 @@ public final class Engine {
             case .record(let r):
                 append(r)
                 coachSaw(r, at: now)
+                runHook(for: r)
             }
         }
     }
@@ -418,6 +425,7 @@ public final class Engine {
             lastStatusLine = line
             systemd.status(line)
         }
+        onStatusChange?()
     }
 
     func notificationAction(tag: UInt64, action: String) {
@@ -484,6 +492,9 @@ public final class Engine {
             return respondNext()
         case .stop:
             return respondStop()
+        case .subscribe:
+            // The control socket hands subscribers to StatusFollowers before this is reached.
+            return .failure(.badRequest, "this connection cannot follow the status; connect to limberd's control socket")
         }
     }
 
@@ -554,13 +565,14 @@ public final class Engine {
         let due = s.due.map {
             StatusReport.Due(kind: $0.prompt.kind == .routine ? .routine : .posture, promptID: $0.prompt.id,
                              shown: $0.prompt.show, snoozesLeft: $0.prompt.snoozesLeft,
-                             since: $0.firstShown.components.seconds)
+                             since: $0.firstShown.components.seconds, held: $0.held)
         }
         let next = s.next.map {
             StatusReport.Next(kind: $0.kind == .routine ? .routine : .posture, inSeconds: seconds($0.remaining),
                               elapsedSeconds: Int($0.elapsed.components.seconds),
                               intervalSeconds: Int($0.interval.components.seconds),
-                              snoozedUntil: $0.snoozed ? (now.wall + clock.realDelay($0.remaining)).components.seconds : nil)
+                              snoozedUntil: $0.snoozed ? (now.wall + clock.realDelay($0.remaining)).components.seconds : nil,
+                              snoozes: $0.snoozes)
         }
         let t = s.today
         var report = StatusReport(

@@ -157,7 +157,7 @@ final class SourceBox {
 }
 
 /// C entry points GLib calls. Kept in a nonisolated enum: a `@convention(c)` closure written
-/// in main.swift is MainActor-isolated and traps when GLib calls it (DESIGN.md).
+/// in main.swift is MainActor-isolated and traps when GLib calls it (ARCHITECTURE.md, "Measured facts").
 enum GLibTrampolines {
     static let fireOnce: GSourceFunc = { data in
         guard let data else { return 0 }

@@ -93,6 +93,9 @@ public struct SandboxPlan: Equatable, Sendable {
     /// the stores NixOS and Guix keep all of those in (their /etc links point there).
     public static let systemReadable = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/proc", "/sys",
                                         "/var/lib/dbus", "/nix/store", "/gnu/store"]
+    /// Where the system's programs and their libraries are: executable when hooks are set.
+    public static let programFolders: Set<String> = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/nix/store",
+                                                     "/gnu/store"]
     /// Devices GLib and the C library open.
     public static let devices = ["/dev/null", "/dev/urandom", "/dev/random"]
 
@@ -104,8 +107,10 @@ public struct SandboxPlan: Equatable, Sendable {
     ///     none with `--defaults`.
     ///   - readableFiles: single files read after start-up, such as the X authority file the
     ///     x11_idle source presents to an X server that asks for a cookie.
+    ///   - runsPrograms: [hooks] are set, so the system's programs may be executed (by the
+    ///     hooks limberd starts, which inherit the sandbox); otherwise nothing may be.
     public init(abi kernelABI: Int, stateDirectory: String, runtimeDirectory: String, configDirectories: [String],
-                readableFiles: [String] = []) {
+                readableFiles: [String] = [], runsPrograms: Bool = false) {
         abi = min(kernelABI, LandlockAccess.newestKnownABI)
         let all = LandlockAccess.fileSystem(abi: abi)
         handledFileSystem = all
@@ -119,7 +124,10 @@ public struct SandboxPlan: Equatable, Sendable {
         for folder in configDirectories where !rules.contains(where: { $0.path == folder }) {
             rules.append(LandlockRule(path: folder, access: read, required: true))
         }
-        rules += Self.systemReadable.map { LandlockRule(path: $0, access: read, required: false) }
+        let run = runsPrograms ? read | (LandlockAccess.execute & all) : read
+        rules += Self.systemReadable.map {
+            LandlockRule(path: $0, access: Self.programFolders.contains($0) ? run : read, required: false)
+        }
         rules.append(LandlockRule(path: "/dev/null",
                                   access: (LandlockAccess.readFile | LandlockAccess.writeFile | LandlockAccess.truncate) & all,
                                   required: false))
@@ -169,7 +177,8 @@ public enum SelfSandbox {
     /// Confines the process to `plan`'s rules, unless the environment turns it off. Logs the
     /// outcome once; never fails limberd: without Landlock it runs as before.
     public static func apply(stateDirectory: String, runtimeDirectory: String, configFile: String?,
-                             environment: [String: String], logger: Logger) -> StatusReport.Sandbox
+                             environment: [String: String], runsPrograms: Bool = false,
+                             logger: Logger) -> StatusReport.Sandbox
     {
         if environment["LIMBER_SANDBOX"] == "off" {
             logger.notice("LIMBER_SANDBOX=off: limberd does not confine itself (no Landlock sandbox)")
@@ -196,10 +205,12 @@ public enum SelfSandbox {
         }
         let plan = SandboxPlan(abi: Int(abi), stateDirectory: stateDirectory, runtimeDirectory: runtimeDirectory,
                                configDirectories: configDirectories,
-                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment))
+                               readableFiles: SandboxPlan.xAuthorityFiles(environment: environment),
+                               runsPrograms: runsPrograms)
         switch confine(plan) {
         case .success:
-            logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and "))")
+            let programs = runsPrograms ? "hooks may run the system's programs" : "runs no programs"
+            logger.info("confined with Landlock ABI \(plan.abi): writes only to \(plan.writable.joined(separator: " and ")); \(programs)")
             let threads = threadCount()
             if threads > 1 {
                 logger.warning("the Landlock sandbox was applied with \(threads) threads running; only this one and later ones are confined")

@@ -14,7 +14,7 @@ import Glibc
 // sd-bus's variadic helpers (sd_bus_call_method, sd_bus_message_read) are not callable from
 // Swift: messages are built with sd_bus_message_new_method_call + append_basic and read with
 // read_basic, container by container. Callbacks are static C functions in a nonisolated enum
-// that get their Swift handler as unretained user data (DESIGN.md); the connection keeps the
+// that get their Swift handler as unretained user data (ARCHITECTURE.md); the connection keeps the
 // handlers alive for as long as sd-bus may call them.
 
 /// An error reply, or a failure to talk to the bus at all.
@@ -181,7 +181,7 @@ final class BusHandlerBox {
     }
 }
 
-/// C entry points sd-bus calls. Kept in a nonisolated enum (DESIGN.md: a @convention(c)
+/// C entry points sd-bus calls. Kept in a nonisolated enum (ARCHITECTURE.md: a @convention(c)
 /// closure at main.swift top level is MainActor-isolated and traps when called from C).
 enum SDBusTrampolines {
     static let handler: sd_bus_message_handler_t = { m, userdata, _ in

@@ -31,6 +31,9 @@ public enum Request: Sendable, Equatable {
     case next
     /// End the guided routine.
     case stop
+    /// Keep the connection open and receive a status line now and on every change
+    /// (`limber status --follow`).
+    case subscribe
 
     /// The `cmd` value on the wire.
     public var command: String {
@@ -46,6 +49,7 @@ public enum Request: Sendable, Equatable {
         case .start: "start"
         case .next: "next"
         case .stop: "stop"
+        case .subscribe: "subscribe"
         }
     }
 
@@ -55,7 +59,7 @@ public enum Request: Sendable, Equatable {
 
     /// Every command this build understands, for error messages.
     public static let commands = ["status", "snooze", "done", "skip", "pause", "resume", "now", "reload", "start",
-                                  "next", "stop"]
+                                  "next", "stop", "subscribe"]
 }
 
 /// Why a request line could not be turned into a `Request`.
@@ -173,6 +177,7 @@ extension Request {
             return .success(.start(routine: wire.routine))
         case "next": return .success(.next)
         case "stop": return .success(.stop)
+        case "subscribe": return .success(.subscribe)
         default:
             return .failure(RequestError(.unknownCommand,
                 "unknown command '\(cmd)'; known: \(commands.joined(separator: ", "))"))

@@ -53,16 +53,28 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var snoozesLeft: Int
         /// Wall time of the first showing, seconds since 1970.
         public var since: Int64
+        /// It waits while the user is away, or for the grace period after they are back.
+        public var held: Bool
 
-        public init(kind: KindName, promptID: UInt64, shown: Int, snoozesLeft: Int, since: Int64) {
+        public init(kind: KindName, promptID: UInt64, shown: Int, snoozesLeft: Int, since: Int64, held: Bool = false) {
             self.kind = kind; self.promptID = promptID; self.shown = shown
-            self.snoozesLeft = snoozesLeft; self.since = since
+            self.snoozesLeft = snoozesLeft; self.since = since; self.held = held
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, shown, since
+            case kind, shown, since, held
             case promptID = "prompt_id"
             case snoozesLeft = "snoozes_left"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(KindName.self, forKey: .kind)
+            promptID = try c.decode(UInt64.self, forKey: .promptID)
+            shown = try c.decode(Int.self, forKey: .shown)
+            snoozesLeft = try c.decode(Int.self, forKey: .snoozesLeft)
+            since = try c.decode(Int64.self, forKey: .since)
+            held = try c.decodeIfPresent(Bool.self, forKey: .held) ?? false  // older limberd
         }
     }
 
@@ -78,20 +90,32 @@ public struct StatusReport: Codable, Sendable, Equatable {
         /// Snoozed: the wall time the snooze ends, seconds since 1970 (if active time runs
         /// until then); null when not snoozed.
         @Nullable public var snoozedUntil: Int64?
+        /// Snoozes of this kind's current reminder: above 0 while a snoozed one waits to return.
+        public var snoozes: Int
 
         public init(kind: KindName, inSeconds: Int, elapsedSeconds: Int, intervalSeconds: Int,
-                    snoozedUntil: Int64? = nil) {
+                    snoozedUntil: Int64? = nil, snoozes: Int = 0) {
             self.kind = kind; self.inSeconds = inSeconds
             self.elapsedSeconds = elapsedSeconds; self.intervalSeconds = intervalSeconds
-            self.snoozedUntil = snoozedUntil
+            self.snoozedUntil = snoozedUntil; self.snoozes = snoozes
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind
+            case kind, snoozes
             case inSeconds = "in_seconds"
             case elapsedSeconds = "elapsed_seconds"
             case intervalSeconds = "interval_seconds"
             case snoozedUntil = "snoozed_until"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(KindName.self, forKey: .kind)
+            inSeconds = try c.decode(Int.self, forKey: .inSeconds)
+            elapsedSeconds = try c.decode(Int.self, forKey: .elapsedSeconds)
+            intervalSeconds = try c.decode(Int.self, forKey: .intervalSeconds)
+            snoozedUntil = try c.decodeIfPresent(Int64.self, forKey: .snoozedUntil)
+            snoozes = try c.decodeIfPresent(Int.self, forKey: .snoozes) ?? 0  // older limberd
         }
     }
 

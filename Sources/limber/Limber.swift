@@ -29,7 +29,7 @@ struct Limber: ParsableCommand {
         version: "limber \(LimberVersion.current)",
         subcommands: [Status.self, Done.self, Snooze.self, Skip.self, Pause.self, Resume.self, Now.self,
                       Start.self, Next.self, Stop.self, Routines.self, Exercises.self, Cues.self, Reload.self,
-                      Stats.self, History.self, Journal.self, ConfigCommand.self, About.self],
+                      Stats.self, History.self, Journal.self, ConfigCommand.self, Doctor.self, About.self],
         defaultSubcommand: Status.self)
 
     /// Exit statuses beyond argument-parser's own.

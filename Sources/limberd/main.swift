@@ -50,8 +50,10 @@ enum ConfigLoader {
         case .after(let d): expiry = .after(d)
         }
         let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
-        return DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
+        var settings = DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
                               coach: configuration.coach, catalog: configuration.catalog)
+        settings.hooks = configuration.hooks
+        return settings
     }
 }
 

@@ -89,6 +89,16 @@ import Testing
             after_weeks = 4
             days_per_week = 4
 
+            [hooks]
+            due = ""
+            done = ""
+            snoozed = ""
+            skipped = ""
+            missed = ""
+            natural_break = ""
+            guided_step = ""
+            timeout = "10s"
+
             [work_hours]
             every_day = ["00:00-24:00"]
 

@@ -65,6 +65,20 @@ import Testing
         }
     }
 
+    @Test func withHooksTheSystemsProgramsMayRunAndNothingElse() {
+        for abi in 1...5 {
+            let p = SandboxPlan(abi: abi, stateDirectory: "/home/u/.local/state/limber", runtimeDirectory: "/run/user/1000/limber",
+                                configDirectories: ["/home/u/.config/limber"], runsPrograms: true)
+            let runnable = p.rules.filter { $0.access & A.execute != 0 }.map(\.path)
+            #expect(runnable == ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/nix/store", "/gnu/store"], "ABI \(abi)")
+            #expect(rule(p, "/usr")?.access == A.read | A.execute)
+            // Still nothing written outside its own folders, nor run from them or from /etc.
+            #expect(p.writable == ["/home/u/.local/state/limber", "/run/user/1000/limber"])
+            #expect(rule(p, "/etc")?.access == A.read)
+            #expect(rule(p, "/home/u/.local/state/limber")!.access & A.execute == 0)
+        }
+    }
+
     @Test func readsTheConfigFolderAndTheSystem() {
         let p = plan(abi: 3)
         #expect(rule(p, "/home/u/.config/limber") == LandlockRule(path: "/home/u/.config/limber", access: A.read, required: true))

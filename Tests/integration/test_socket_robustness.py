@@ -1,4 +1,4 @@
-"""The control socket against misbehaving clients (DESIGN.md, "Control protocol"): every
+"""The control socket against misbehaving clients (ARCHITECTURE.md, "Control protocol"): every
 request line gets an answer, errors are coded, and a slow or stuck client blocks nobody."""
 
 import json

@@ -9,7 +9,8 @@ restart; watchdog (WatchdogSec=2s drop-in + SIGSTOP) -> killed and restarted; an
 config -> exit 78 and no restart; stop; XDG_STATE_HOME pointing at a folder that does not
 exist yet; the XDG autostart entry, run as sway would, hands the session's variables to the
 manager and starts limber with them; with Landlock hidden by a seccomp drop-in (ENOSYS)
-limberd logs that once and works unconfined. Needs root, systemd, dbus-daemon, util-linux's unshare/setpriv and a cgroup file
+limberd logs that once and works unconfined; `limber doctor` sees the unit enabled and
+active, the manager's environment without and then with a display, and the unit failed. Needs root, systemd, dbus-daemon, util-linux's unshare/setpriv and a cgroup file
 system it can create folders in; otherwise it skips and says why.
 """
 
@@ -30,7 +31,8 @@ LIMBER = harness.LIMBER
 
 EXPECTED = ["install", "session-start", "session-stop", "start", "notification", "history", "state-folder-0700",
             "reload", "kill9-restart", "watchdog", "bad-config-78", "start-after-fix", "stop",
-            "moved-state-start", "moved-state-history", "autostart", "no-landlock"]
+            "moved-state-start", "moved-state-history", "autostart", "no-landlock",
+            "doctor-env-not-imported", "doctor-env-imported", "doctor-unit-failed"]
 
 
 def cgroup_hierarchies():

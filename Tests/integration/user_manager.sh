@@ -289,6 +289,34 @@ checks_failures() {
   check stop $? "rc=$s $(uq "$SHOW")"
 }
 
+checks_doctor() {
+  # limber doctor against the real manager: the unit enabled and active, the manager's
+  # environment without a display (fail), then with one imported (ok), then the unit failed
+  # on a bad config (unit, daemon and config fail).
+  doctor() {  # prints "rc unit environment daemon config" and the failed checks
+    local j rc; j=$(uq 'limber doctor --json'); rc=$?
+    echo "$j" >> $LOGS/doctor.json
+    echo "$j" | /usr/bin/python3 -c 'import json,sys
+r=json.load(sys.stdin); c={x["name"]:x for x in r["checks"]}
+print('$rc', c["unit"]["status"], c["environment"]["status"], c["daemon"]["status"], c["config"]["status"], "|", c["unit"]["summary"])' 2>&1
+  }
+  uq 'timeout 30 systemctl --user start limber' >/dev/null
+  local v; v=$(doctor)
+  [[ "$v" == "1 ok fail ok ok | limber.service is enabled and active (running)" ]]
+  check doctor-env-not-imported $? "$v"
+  uq 'systemctl --user set-environment WAYLAND_DISPLAY=wayland-42' >/dev/null
+  v=$(doctor)
+  [[ "$v" == *" ok ok ok ok | limber.service is enabled and active (running)" ]]
+  check doctor-env-imported $? "$v"
+  uq 'mkdir -p ~/.config/limber && printf "[posture]\ninterval_min = 30\n" > ~/.config/limber/config.toml' >/dev/null
+  uq 'timeout 30 systemctl --user restart limber' >/dev/null
+  waitu 15 '[ "$(systemctl --user show -P ActiveState limber)" = failed ]'
+  v=$(doctor)
+  [[ "$v" == "1 fail ok fail fail | limber.service failed (exit-code)" ]]
+  check doctor-unit-failed $? "$v"
+  uq 'rm ~/.config/limber/config.toml; systemctl --user reset-failed limber; systemctl --user unset-environment WAYLAND_DISPLAY' >/dev/null
+}
+
 checks_state() {
   # XDG_STATE_HOME in the manager's environment, pointing at a folder that does not exist yet
   uq 'systemctl --user set-environment XDG_STATE_HOME=$HOME/elsewhere/state' >/dev/null
@@ -341,6 +369,7 @@ inner() {
   checks_start
   checks_working
   checks_failures
+  checks_doctor
   checks_state
   checks_autostart
   checks_no_landlock
