@@ -33,11 +33,13 @@ DEB_PKGS   := dpkg-dev binutils
 # libwayland-bin, wayland-protocols, plasma-wayland-protocols: to check the committed protocol code.
 # man-db, groff-base, fish, zsh, bash-completion: the man pages and completions; waybar, grim:
 # the status-bar test; libglib2.0-bin: gsettings for doctor; dpkg-dev, binutils, lintian: the .deb.
+# gir1.2-gtk-3.0 and the rest of the last two lines: the real notification servers' tier.
 TEST_PKGS  := dbus dunst xvfb x11-utils libnotify-bin systemd python3-dbus python3-gi util-linux gcc \
               sway wtype xdotool wayland-utils libwayland-bin wayland-protocols plasma-wayland-protocols \
               passwd desktop-file-utils \
               man-db groff-base fish libglib2.0-bin dpkg-dev binutils lintian waybar grim zsh bash-completion \
-              gsettings-desktop-schemas
+              gir1.2-gtk-3.0 xfce4-notifyd mako-notifier gnome-shell mutter gjs gsettings-desktop-schemas \
+              kwin-wayland plasma-workspace qtwayland5 kde-spectacle
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -138,6 +138,9 @@ public enum Daemon {
         let loop = GLibLoop()
         let systemd = SystemdNotifier()
         let notifier = Notifier(appName: "limber", loop: loop, logger: logger)
+        let profiles = ServerProfileProbe(loop: loop, logger: logger)
+        notifier.serverProfile = { profiles.current() }
+        profiles.start()
         var safetyNotice = true
         #if LIMBER_TESTING
         // Testing aid: tests of other things need not count the safety notice shown once.

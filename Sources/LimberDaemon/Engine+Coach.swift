@@ -70,9 +70,7 @@ extension Engine {
     func startCoach(at now: Moment) {
         // A walkthrough does not survive a restart: take its stale notification down.
         if let stale = coach.state.guideServerID {
-            presenter.show(tag: CoachTag.guide, NotificationContent(
-                summary: "Routine stopped", body: "limberd restarted; 'limber start' begins a routine again.",
-                urgency: .low, expiry: .after(.seconds(5)), category: "x-limber.guide"), replacingServerID: stale)
+            presenter.show(tag: CoachTag.guide, PromptContent.guideStoppedByRestart, replacingServerID: stale)
             presenter.close(tag: CoachTag.guide)
             coach.state.guideServerID = nil
         }
@@ -91,9 +89,7 @@ extension Engine {
         guard showsSafetyNotice, !coach.state.safetyNoticeShown, !coach.safetyNoticePending,
               !coach.safetyNoticeHeldBack else { return }
         coach.safetyNoticePending = true
-        presenter.show(tag: CoachTag.safety, NotificationContent(
-            summary: Safety.heading, body: Safety.notificationBody, urgency: .normal, expiry: .serverDefault,
-            category: "x-limber.safety"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.safety, PromptContent.safetyNotice, replacingServerID: nil)
     }
 
     /// The server's answer for one of the coach's notifications.
@@ -209,9 +205,7 @@ extension Engine {
             + "light dumbbells for the Y and T raises (add what you have to [routine] equipment in your config so "
             + "limber offers it)."
         logger.notice("step-up suggested: \(text)")
-        presenter.show(tag: CoachTag.stepUp, NotificationContent(
-            summary: "Time to step up", body: text + "\n" + Safety.gentle, urgency: .low, expiry: .serverDefault,
-            category: "x-limber.step-up"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.stepUp, PromptContent.stepUp(text), replacingServerID: nil)
     }
 
     // MARK: Guided routines
@@ -290,9 +284,6 @@ extension Engine {
         return effects
     }
 
-    /// The sound a timed step's end and the routine's end make ("sound-name").
-    static let stepEndSound = "complete"
-
     /// Carries out the walkthrough's effects. `timerEnded`: a timed step just ended by itself,
     /// so the next step's notification makes a sound (the user may be in a doorway, not
     /// looking at the screen).
@@ -301,8 +292,7 @@ extension Engine {
         for effect in effects {
             switch effect {
             case .show(let i):
-                var content = PromptContent.guideStep(g, index: i)
-                if timerEnded, settings.sound { content.sound = Self.stepEndSound }
+                let content = PromptContent.guideStep(g, index: i, sound: timerEnded && settings.sound)
                 // The id comes with the server's answer (coachNotificationShown).
                 presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 logger.info("guided step \(i + 1)/\(g.steps.count): \(g.steps[i].exerciseName), \(g.steps[i].detail)")
@@ -320,8 +310,8 @@ extension Engine {
                 coach.guide = nil
                 logger.info("guided routine done", metadata: ["routine": "\(g.routineID)"])
                 dispatch(.guideEnded(completed: true, routine: g.routineID))
-                var content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()))
-                if settings.sound { content.sound = Self.stepEndSound }
+                let content = PromptContent.guideDone(g, next: scheduler.nextSummary(at: clock.now()),
+                                                      sound: settings.sound)
                 presenter.show(tag: CoachTag.guide, content, replacingServerID: coach.state.guideServerID)
                 coach.state.guideServerID = nil  // it expires by itself: nothing to take down after a restart
             case .stopped:
@@ -350,11 +340,11 @@ extension Engine {
     /// it is not the coach's to handle.
     func coachAction(tag: UInt64, action: String) -> Bool {
         switch (tag, action) {
-        case (CoachTag.guide, "next"), (CoachTag.guide, "default"):
+        case (CoachTag.guide, "next"):
             if coach.guide != nil { performGuide(guideHandle(.next)) }
         case (CoachTag.guide, "stop"):
             if coach.guide != nil { performGuide(guideHandle(.stop)) }
-        case (CoachTag.daily, "start"), (CoachTag.daily, "default"):
+        case (CoachTag.daily, "start"):
             if coach.guide == nil, let r = offeredDailyRoutine { beginGuide(r) }
             syncDaily()
         case (CoachTag.daily, "skip"), (CoachTag.daily, "snooze"):
@@ -470,16 +460,11 @@ extension Engine {
         if wanted, !coach.dailyShownHere, coach.dailyPending == nil, !coach.dailyWaitsForServer,
            let d = scheduler.state.daily, let r = offeredDailyRoutine {
             showSafetyNoticeOnce()
-            var actions: [NotificationContent.Action] = [.init(key: "start", label: "Start")]
-            if d.snoozes < settings.schedule.snoozeLimit {
-                actions.append(.init(key: "snooze", label: "Snooze \(formatDuration(settings.schedule.snoozeDefault))"))
-            }
-            actions.append(.init(key: "skip", label: "Not today"))
+            let snooze = d.snoozes < settings.schedule.snoozeLimit ? settings.schedule.snoozeDefault : nil
             // Recorded shown (or not) when the server answers (dailyNotificationShown).
-            let ticket = presenter.show(tag: CoachTag.daily, NotificationContent(
-                summary: "Daily routine: \(r.title) (\(r.minutes) min)", body: PromptContent.routineText(r),
-                urgency: settings.urgency, expiry: .never, actions: actions, category: "x-limber.daily"),
-                replacingServerID: coach.state.dailyServerID)
+            let ticket = presenter.show(tag: CoachTag.daily,
+                                        PromptContent.dailyOffer(r, urgency: settings.urgency, snooze: snooze),
+                                        replacingServerID: coach.state.dailyServerID)
             coach.dailyPending = (ticket, d.promptID)
         } else if !wanted, coach.state.dailyServerID != nil || coach.dailyShownHere || coach.dailyPending != nil {
             presenter.close(tag: CoachTag.daily)  // a show still waiting is dropped (superseded)
@@ -497,20 +482,15 @@ extension Engine {
         let block = settings.coach.sitStand.plan.blockSeconds(startedOn: coach.state.sitStandSince ?? today, today: today)
         showSafetyNoticeOnce()
         logger.info("standing block suggested", metadata: ["seconds": "\(block)"])
-        presenter.show(tag: CoachTag.sitStand, NotificationContent(
-            summary: "Stand for \(formatSeconds(block))",
-            body: "Work standing for the next \(formatSeconds(block)); limber tells you when the block is over. "
-                + "The blocks grow a little each week, so standing is taken up gradually.",
-            urgency: settings.urgency, expiry: settings.expiry,
-            actions: [.init(key: "skip", label: "Not now")], category: "x-limber.sit-stand"), replacingServerID: nil)
+        presenter.show(tag: CoachTag.sitStand,
+                       PromptContent.standingBlock(block, urgency: settings.urgency, expiry: settings.expiry),
+                       replacingServerID: nil)
         if let t = coach.sitStandEndTimer { loop.cancel(t) }
         coach.standingUntil = now.wall + clock.realDelay(.seconds(block))
         coach.sitStandEndTimer = loop.after(clock.realDelay(.seconds(block))) { [unowned self] in
             self.coach.sitStandEndTimer = nil
             self.coach.standingUntil = nil
-            self.presenter.show(tag: CoachTag.sitStand, NotificationContent(
-                summary: "Standing block done", body: "\(formatSeconds(block)) standing: sit down again whenever you like.",
-                urgency: .low, expiry: .after(.seconds(60)), category: "x-limber.sit-stand"), replacingServerID: nil)
+            self.presenter.show(tag: CoachTag.sitStand, PromptContent.standingDone(block), replacingServerID: nil)
         }
     }
 }

@@ -438,8 +438,9 @@ public final class Engine {
         if coachAction(tag: tag, action: action) { return }
         let answer: Answer
         switch action {
-        case "done", "default": answer = .done
-        case "snooze": answer = .snooze(nil)
+        case "done": answer = .done
+        // A click on the reminder: it may be meant to dismiss, so it never counts as a break.
+        case "snooze", "default": answer = .snooze(nil)
         case "skip": answer = .skip
         default:
             logger.notice("unknown notification action ignored", metadata: ["action": "\(action)"])

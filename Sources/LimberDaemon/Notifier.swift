@@ -47,14 +47,16 @@ public struct NotificationContent: Sendable, Equatable {
     public var resident: Bool
     /// The "suppress-sound" hint: shown after a long hold, without a sound.
     public var quiet = false
+    /// The "transient" hint: an informational note the server does not keep in its history.
+    public var transient: Bool
     /// The "sound-name" hint (a freedesktop sound theme name such as "complete"), sent only
-    /// to servers with the "sound" capability.
+    /// to servers with the "sound" capability (the server profile drops it otherwise).
     public var sound: String? = nil
 
     /// Creates the content of a notification.
     public init(summary: String, body: String = "", urgency: Urgency = .normal,
                 expiry: Expiry = .serverDefault, actions: [Action] = [], category: String? = nil,
-                progress: Int? = nil, resident: Bool = false) {
+                progress: Int? = nil, resident: Bool = false, transient: Bool = false) {
         self.summary = summary
         self.body = body
         self.urgency = urgency
@@ -63,6 +65,7 @@ public struct NotificationContent: Sendable, Equatable {
         self.category = category
         self.progress = progress
         self.resident = resident
+        self.transient = transient
     }
 }
 
@@ -130,6 +133,9 @@ public final class Notifier {
     public var onServerChanged: ((_ present: Bool) -> Void)?
     /// Whether the notification server worked the last time limber heard of it; nil before.
     public private(set) var serverAvailable: Bool?
+    /// What the server draws; content is adapted to it (markup, buttons, hints). Without
+    /// it, content goes as given.
+    var serverProfile: (() -> ServerProfile)?
 
     private let appName: String
     private let logger: Logger
@@ -173,10 +179,15 @@ public final class Notifier {
         startIfNeeded()
         let ticket = nextTicket
         nextTicket += 1
+        // Adapted here, on the loop, where the profile is kept; the server is asked once per
+        // appearance (ServerProfileProbe), never from the notifier's thread.
+        let profile = serverProfile?()
+        let content = profile?.adapt(content) ?? content
         let summary = content.summary.isEmpty ? appName : content.summary
         var c = content
         c.summary = summary
-        NotifierWorker.shared.enqueue(.show(channel, ticket: ticket, tag: tag, content: c, replacing: replacingServerID))
+        NotifierWorker.shared.enqueue(.show(channel, ticket: ticket, tag: tag, content: c, replacing: replacingServerID,
+                                            retire: profile?.closesAfterAction == true))
         return ticket
     }
 
@@ -303,7 +314,10 @@ public final class Notifier {
 // MARK: - Between the loop's thread and the notifier's
 
 enum NotifierCommand: Sendable {
-    case show(NotifierChannel, ticket: UInt64, tag: UInt64, content: NotificationContent, replacing: UInt32?)
+    /// `retire`: the server closes it after any action, even a resident one (so what the
+    /// action shows next must be a new notification, not an update the close takes down).
+    case show(NotifierChannel, ticket: UInt64, tag: UInt64, content: NotificationContent, replacing: UInt32?,
+              retire: Bool)
     case close(NotifierChannel, tag: UInt64)
     /// The notifier of this channel is gone: let go of its notifications (they stay on screen).
     case detach(NotifierChannel)
@@ -411,10 +425,10 @@ final class NotifierWorker: @unchecked Sendable {
     private var shown: [UInt64: Shown] = [:]
     private var current: NotifierChannel?
     private var serverPresent: Bool?
-    /// Whether the server plays sounds: asked (GetCapabilities, a D-Bus call on this thread,
-    /// never on the loop's) when a sound is first wanted, and again once a server appeared or
-    /// left, or none answered (another one may answer then).
-    private var soundCapability: Bool?
+    /// Notifications whose server closes them after any action, resident or not: an update
+    /// would be taken down with them, so what the action shows next is a new one. Released
+    /// when their "closed" arrives.
+    private var retired: [(entry: Shown, serverID: Int32)] = []
 
     private init() {
         guard let context = g_main_context_new() else { fatalError("g_main_context_new returned NULL (out of memory)") }
@@ -439,19 +453,19 @@ final class NotifierWorker: @unchecked Sendable {
         var dropped: [(NotifierChannel, NotifierReport)] = []
         queue.withLock { q in
             switch command {
-            case .show(let channel, let ticket, let tag, let content, let replacing):
+            case .show(let channel, let ticket, let tag, let content, let replacing, let retire):
                 if let i = q.commands.firstIndex(where: {
-                    if case .show(let c, _, tag, _, _) = $0 { c === channel } else { false }
-                }), case .show(_, let old, _, _, let oldReplacing) = q.commands[i] {
+                    if case .show(let c, _, tag, _, _, _) = $0 { c === channel } else { false }
+                }), case .show(_, let old, _, _, let oldReplacing, _) = q.commands[i] {
                     q.commands[i] = .show(channel, ticket: ticket, tag: tag, content: content,
-                                          replacing: oldReplacing ?? replacing)
+                                          replacing: oldReplacing ?? replacing, retire: retire)
                     dropped.append((channel, .shown(ticket: old, tag: tag, result: .failure(.superseded))))
                 } else {
                     q.commands.append(command)
                 }
             case .close(let channel, let tag):
                 q.commands.removeAll { c in
-                    guard case .show(let other, let old, tag, _, _) = c, other === channel else { return false }
+                    guard case .show(let other, let old, tag, _, _, _) = c, other === channel else { return false }
                     dropped.append((channel, .shown(ticket: old, tag: tag, result: .failure(.superseded))))
                     return true
                 }
@@ -492,17 +506,16 @@ final class NotifierWorker: @unchecked Sendable {
 
     private func execute(_ command: NotifierCommand) {
         switch command {
-        case .show(let channel, let ticket, let tag, let content, let replacing):
+        case .show(let channel, let ticket, let tag, let content, let replacing, let retire):
             adopt(channel)
-            let result = show(tag: tag, content, replacingServerID: replacing)
+            let result = show(tag: tag, content, replacingServerID: replacing, retireAfterAction: retire)
             channel.post([.shown(ticket: ticket, tag: tag, result: result)])
         case .close(let channel, let tag):
             if channel === current { close(tag: tag) }
         case .detach(let channel):
             if channel === current {
                 // Notifications stay on screen: only our references go.
-                for entry in shown.values { entry.release() }
-                shown = [:]
+                releaseAll()
                 current = nil
             }
             channel.detached()
@@ -512,16 +525,28 @@ final class NotifierWorker: @unchecked Sendable {
     /// Reports go to the notifier that called last; a new one learns whether a server is there.
     private func adopt(_ channel: NotifierChannel) {
         guard channel !== current else { return }
-        for entry in shown.values { entry.release() }
-        shown = [:]
+        releaseAll()
         current = channel
         if let serverPresent { channel.post([.server(present: serverPresent)]) }
     }
 
-    private func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?) -> Result<UInt32, ShowFailure> {
+    /// Lets go of every notification (they stay on screen).
+    private func releaseAll() {
+        for entry in shown.values { entry.release() }
+        shown = [:]
+        for r in retired { r.entry.release() }
+        retired = []
+    }
+
+    private func show(tag: UInt64, _ content: NotificationContent, replacingServerID: UInt32?,
+                      retireAfterAction: Bool) -> Result<UInt32, ShowFailure> {
+        // A retired notification's id is about to be closed by its server: never replace it.
+        let replacingServerID = retired.contains { UInt32(bitPattern: $0.serverID) == replacingServerID }
+            ? nil : replacingServerID
         let entry: Shown
         if let existing = shown[tag] {
             entry = existing
+            entry.retireAfterAction = retireAfterAction
             notify_notification_update(entry.notification, content.summary, content.body, nil)
         } else {
             guard let notification = notify_notification_new(content.summary, content.body, nil) else {
@@ -532,17 +557,14 @@ final class NotifierWorker: @unchecked Sendable {
                 Notifier.setServerID(notification, Int32(replacingServerID))
             }
             entry = Shown(notification: notification, target: CallbackTarget(worker: self, tag: tag))
+            entry.retireAfterAction = retireAfterAction
             shown[tag] = entry
         }
         apply(content, to: entry)
 
         var error: UnsafeMutablePointer<GError>?
         guard notify_notification_show(entry.notification, &error) != 0 else {
-            let failure = Self.failure(error)
-            // Asked again of the next server; not of one that hangs (each ask would hold
-            // this thread for another 25 s).
-            if case .noServer = failure { soundCapability = nil }
-            return .failure(failure)
+            return .failure(Self.failure(error))
         }
         if let error { g_error_free(error) }
         let id = Notifier.serverID(entry.notification)
@@ -564,12 +586,28 @@ final class NotifierWorker: @unchecked Sendable {
     // MARK: Callbacks (on this thread, from its context)
 
     fileprivate func actionInvoked(tag: UInt64, key: String) {
+        if let entry = shown[tag], entry.retireAfterAction {
+            shown[tag] = nil
+            retired.append((entry, Notifier.serverID(entry.notification)))
+            // Bounded, should a server never say "closed"; the oldest is not the one calling.
+            if retired.count > 8 {
+                let old = retired.removeFirst().entry
+                old.disconnect()
+                old.release()
+            }
+        }
         current?.post([.action(tag: tag, key: key)])
     }
 
     fileprivate func closedByServer(tag: UInt64, notification: OpaquePointer, reason: Int32) {
         // The object of a closed notification cannot be shown again under its old id
         // (libnotify resets it to 0), so forget it; a new show of the tag starts afresh.
+        if let i = retired.firstIndex(where: { $0.entry.notification == notification }) {
+            let entry = retired.remove(at: i).entry
+            entry.disconnect()
+            entry.release()  // libnotify holds its own reference meanwhile
+            return
+        }
         guard let entry = shown[tag], entry.notification == notification else { return }
         shown[tag] = nil
         entry.disconnect()
@@ -582,8 +620,12 @@ final class NotifierWorker: @unchecked Sendable {
             // What it showed went with it: a new server gets new notifications, not
             // replacements of ids it never gave out.
             for entry in shown.values { Notifier.setServerID(entry.notification, 0) }
+            for r in retired {
+                r.entry.disconnect()
+                r.entry.release()
+            }
+            retired = []
         }
-        soundCapability = nil
         serverPresent = present
         current?.post([.server(present: present)])
     }
@@ -609,7 +651,11 @@ final class NotifierWorker: @unchecked Sendable {
         if content.resident {
             notify_notification_set_hint(notification, "resident", g_variant_new_boolean(1))
         }
-        if let sound = content.sound, serverPlaysSound {
+        if content.transient {
+            notify_notification_set_hint(notification, "transient", g_variant_new_boolean(1))
+        }
+        // Only servers with the "sound" capability get it: the profile dropped it otherwise.
+        if let sound = content.sound {
             notify_notification_set_hint(notification, "sound-name", g_variant_new_string(sound))
         }
         notify_notification_clear_actions(notification)  // releases the old callback targets
@@ -620,26 +666,6 @@ final class NotifierWorker: @unchecked Sendable {
                                            Unmanaged.passRetained(entry.target).toOpaque(),
                                            NotifierTrampolines.releaseTarget)
         }
-    }
-
-    private var serverPlaysSound: Bool {
-        if let known = soundCapability { return known }
-        let known = Self.capabilities().contains("sound")
-        soundCapability = known
-        return known
-    }
-
-    /// The server's capabilities (GetCapabilities); empty without a server.
-    static func capabilities() -> [String] {
-        guard let list = notify_get_server_caps() else { return [] }
-        var out: [String] = []
-        var node: UnsafeMutablePointer<GList>? = list
-        while let n = node, out.count < 64 {
-            if let data = n.pointee.data { out.append(String(cString: data.assumingMemoryBound(to: CChar.self))) }
-            node = n.pointee.next
-        }
-        g_list_free_full(list, g_free)
-        return out
     }
 
     /// What a failed call means, after freeing the error.
@@ -665,6 +691,8 @@ final class NotifierWorker: @unchecked Sendable {
 private final class Shown {
     let notification: OpaquePointer
     let target: CallbackTarget
+    /// Its server closes it after any action (see `NotifierWorker.retired`).
+    var retireAfterAction = false
     private var closedHandler: gulong
 
     init(notification: OpaquePointer, target: CallbackTarget) {

@@ -102,13 +102,13 @@ enum DoctorRules {
             // the desktops notes): not every one draws them as buttons.
             switch s.name.lowercased() {
             case "mako":
-                does.append("no buttons (mako draws none): a click is Done; snooze or skip with 'limber' or 'makoctl menu'")
+                does.append("no buttons (mako draws none): a click snoozes; done or skip with 'limber' or 'makoctl menu'")
             case "dunst":
-                does.append("a click is Done; Snooze, Skip and Start from dunst's context menu (dunstctl context)")
+                does.append("a click snoozes; Done, Skip and Start from dunst's context menu (dunstctl context)")
             case "gnome-shell":
-                does.append("buttons (GNOME shows at most 3) and a click is Done")
+                does.append("buttons (GNOME shows at most 3) and a click snoozes")
             default:
-                does.append("buttons Done, Snooze, Skip and Start, and a click is Done")
+                does.append("buttons Done, Snooze, Skip and Start, and a click snoozes")
             }
         } else {
             does.append("no buttons (the server takes no actions): answer with 'limber done', 'snooze' or 'skip'")

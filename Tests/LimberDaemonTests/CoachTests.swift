@@ -35,14 +35,15 @@ import Testing
                 let content = try #require(f.presenter.shows.last?.content)
                 #expect(content.summary.hasPrefix("Time to move: "))
                 #expect(content.actions.map(\.key).contains("start"))
-                #expect(content.body.hasSuffix(Safety.gentle))
+                #expect(content.body.hasPrefix(NotificationText.safetyLine + "\n"), "where every server shows it")
+                #expect(content.actions.first?.key == "default" && content.actions.contains { $0.key == "snooze" })
                 titles.append(content.summary)
                 _ = f.request(e, .done)
             }
             let first = Set(titles.prefix(eligible.count)), second = Set(titles.suffix(eligible.count))
             #expect(first.count == eligible.count, "none repeats before all were offered: \(titles)")
             #expect(second.count == eligible.count)
-            let allowed = Set(eligible.map { "Time to move: \($0.title) (\($0.minutes) min)" })
+            let allowed = Set(eligible.map { "Time to move: \($0.title) · \($0.minutes) min" })
             #expect(first.isSubset(of: allowed), "never the floor, never equipment")
         }
     }
@@ -56,10 +57,10 @@ import Testing
             let first = try #require(f.presenter.shows.last?.content.summary)
             f.clock.advance(.seconds(300))
             e.dispatch(.tick)
-            #expect(f.presenter.shows.last?.content.summary == "Reminder: " + first)
+            #expect(f.presenter.shows.last?.content.summary == "Again: " + first)
             let second = f.engine()  // killed and restarted: same boot, state from disk
             second.start()
-            #expect(f.presenter.shows.last?.content.summary == "Reminder: " + first)
+            #expect(f.presenter.shows.last?.content.summary == "Again: " + first)
         }
     }
 
@@ -95,8 +96,8 @@ import Testing
             e.start()
             _ = f.request(e, .now(.routine))
             let content = try #require(f.presenter.shows.last?.content)
-            #expect(content.summary == "Time to move")
-            #expect(content.body.hasPrefix("Stand up for a minute or two"))
+            #expect(content.summary == "Time to move · 2 min")
+            #expect(content.body.hasPrefix(NotificationText.safetyLine + "\nStand up for a minute or two"))
             #expect(!content.actions.map(\.key).contains("start"))
         }
     }
@@ -116,15 +117,17 @@ import Testing
             #expect(started.ok, "\(String(describing: started.error))")
             #expect(started.status?.guide?.step == 1)
             var steps = guided(f)
-            #expect(steps.first?.summary == "1/5 Doorway chest stretch: right side, hold 30 s (set 1 of 2)")
+            #expect(steps.first?.summary == "Doorway chest stretch · right · 30 s")
+            #expect(steps.first?.body.hasPrefix("Step 1/5 · set 1/2 · Doorway opener\n"
+                + NotificationText.safetyLine + "\n1. ") == true)
             #expect(steps.first?.progress == 0 && steps.first?.resident == true && steps.first?.expiry == .never)
-            #expect(steps.first?.body.contains(Safety.gentle) == true)
             #expect(steps.first?.actions.map(\.key).sorted() == ["next", "stop"])
             // The four holds advance by themselves.
             #expect(f.loop.run(until: { guided(f).count == 5 }, timeout: .seconds(5)))
             steps = guided(f)
             #expect(steps.map(\.progress) == [0, 20, 40, 60, 80])
-            #expect(steps[4].summary == "5/5 Thoracic rotation: 8 each side, hold 2 s each")
+            #expect(steps[4].summary == "Thoracic rotation · 8 each side · hold 2 s")
+            #expect(steps.allSatisfy { $0.body.split(separator: "\n")[1] == NotificationText.safetyLine[...] })
             // The repetitions wait for Next.
             f.loop.run(for: .milliseconds(200))
             #expect(guided(f).count == 5)
@@ -132,7 +135,8 @@ import Testing
             let next = f.request(e, .next)
             #expect(next.ok && next.message?.hasPrefix("routine done") == true)
             let done = try #require(guided(f).last)
-            #expect(done.summary == "Done: Doorway opener" && done.progress == 100)
+            #expect(done.summary == "Done: Doorway opener" && done.progress == nil)
+            #expect(done.transient && done.expiry == .after(.seconds(30)), "a note that goes by itself")
             let last = try #require(try records(f).last)
             #expect(last.outcome == .done && last.routine == "doorway-opener" && last.reason == "guided")
             let status = try #require(f.request(e, .status).status)
@@ -152,8 +156,9 @@ import Testing
             let reminder = try #require(f.presenter.shows.last)
             #expect(f.request(e, .start(routine: nil)).ok)
             #expect(f.presenter.closes.contains(reminder.tag), "the reminder waits off screen")
-            let title = reminder.content.summary.dropFirst("Time to move: ".count).prefix { $0 != "(" }
-            #expect(guided(f).first?.body.hasPrefix(title.trimmingCharacters(in: .whitespaces)) == true,
+            let title = reminder.content.summary.dropFirst("Time to move: ".count).prefix { $0 != "·" }
+            let firstLine = guided(f).first?.body.split(separator: "\n").first ?? ""
+            #expect(firstLine.hasSuffix(" · " + title.trimmingCharacters(in: .whitespaces)),
                     "starts the routine the reminder showed")
             for _ in 0..<40 where f.request(e, .status).status?.guide != nil {
                 if f.request(e, .status).status?.guide?.waitsForNext == true {
@@ -239,7 +244,7 @@ import Testing
             let e = f.engine(settings: DaemonSettings(coach: user.coach, catalog: user.catalog))
             e.start()
             #expect(f.request(e, .start(routine: "mine")).ok)
-            #expect(guided(f).first?.summary == "1/1 Shoulder blade squeezes: 10 times, hold 3 s each")
+            #expect(guided(f).first?.summary == "Shoulder blade squeezes · 10× · hold 3 s")
         }
     }
 
@@ -310,7 +315,9 @@ import Testing
             f.loop.run(for: .milliseconds(50))
             f.presenter.answer()  // the server shows it: recorded, and its id kept
             let offer = try #require(shows(f, tag: CoachTag.daily).first)
-            #expect(offer.summary.hasPrefix("Daily routine: Daily upper-back routine (standing) ("))
+            // The office defaults have no floor: the standing one, its title cut to fit.
+            #expect(offer.summary == "Daily routine: Daily upper-back ro… · 16 min")
+            #expect(offer.summary.count <= NotificationText.summaryLimit)
             #expect(offer.actions.map(\.key).sorted() == ["skip", "snooze", "start"])
             e.stop()
             let again = f.engine(settings: DaemonSettings(coach: coach))

@@ -165,6 +165,18 @@ struct EngineFixture {
         }
     }
 
+    @Test func aClickOnAReminderSnoozesAndNeverCountsAsABreak() throws {
+        try withTemporaryFolder { folder in
+            let f = try EngineFixture(folder: folder)
+            let e = f.engine()
+            e.start()
+            _ = f.request(e, .now(.routine))
+            f.presenter.onAction?(f.presenter.shows[0].tag, "default")
+            #expect(e.scheduler.state.prompt == nil)
+            #expect(try f.outcomes() == ["shown", "snoozed"])
+        }
+    }
+
     @Test func theLastSnoozeRemovesTheSnoozeButton() throws {
         try withTemporaryFolder { folder in
             let f = try EngineFixture(folder: folder)
@@ -175,7 +187,7 @@ struct EngineFixture {
                 #expect(f.request(e, .snooze(seconds: 60)).ok)
             }
             _ = f.request(e, .now(.posture))
-            #expect(f.presenter.shows.last?.content.actions.map(\.key) == ["default", "done", "skip"])
+            #expect(f.presenter.shows.last?.content.actions.map(\.key) == ["done", "skip"], "a click only dismisses")
             #expect(f.request(e, .snooze(seconds: 60)).error?.code == .snoozeLimit)
         }
     }

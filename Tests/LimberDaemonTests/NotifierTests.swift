@@ -554,6 +554,56 @@ extension ProcessWideState {
             #expect(try server.next()?.replaces == 0)
         }
 
+        @Test func onAServerThatClosesAfterAnyActionTheNextShowIsANewNotification() throws {
+            let server = try FakeNotificationServer(firstID: 90)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            let xfce = ServerProfile(name: "Xfce Notify Daemon", vendor: "Xfce",
+                                     capabilities: ["actions", "body", "body-markup", "persistence"])
+            probe.notifier.serverProfile = { xfce }
+            let step = NotificationContent(summary: "Step", body: "a & b", expiry: .never,
+                                           actions: [.init(key: "next", label: "Next")], progress: 40,
+                                           resident: true, transient: true)
+            let id = try #require(probe.id(tag: 4, step))
+            let first = try #require(try server.next())
+            #expect(first.body == "a &amp; b", "adapted to the profile: escaped")
+            let hints = try #require(first.hints)
+            #expect(hints["value"] == nil, "no gauge on xfce")
+            #expect(hints["transient"] == .bool(true) && hints["resident"] == .bool(true))
+            server.invokeAction(id: id, key: "next")
+            #expect(probe.run(until: { probe.actions == ["4:next"] }))
+            // The server closes it after the action: the next step is not an update of it,
+            // even when asked to replace its id.
+            let next = try #require(probe.id(tag: 4, step, replacing: id))
+            #expect(next == id + 1)
+            #expect(try server.next()?.replaces == 0)
+            // Its "closed" is not the new one's: not reported, and the new one stays updatable.
+            server.closeByUser(id: id, reason: 2)
+            #expect(!probe.run(until: { !probe.closes.isEmpty }, limit: .milliseconds(300)))
+            #expect(probe.id(tag: 4, step) == next)
+            #expect(try server.next()?.replaces == next)
+        }
+
+        @Test func theSoundHintGoesOnlyWhereTheProfileSaysSound() throws {
+            let server = try FakeNotificationServer(firstID: 95)
+            defer { server.stop() }
+            let probe = NotifierProbe(logger: LogRecorder().logger)
+            var loud = posture
+            loud.sound = "complete"
+            var profile = ServerProfile(name: "gnome-shell", capabilities: ["actions", "body", "sound"])
+            probe.notifier.serverProfile = { profile }
+            _ = try #require(probe.id(tag: 1, loud))
+            #expect(try #require(try server.next()).hints?["sound-name"] == .string("complete"))
+            profile = ServerProfile(name: "dunst", capabilities: ["actions", "body"])
+            _ = try #require(probe.id(tag: 2, loud))
+            let quiet = try #require(try server.next()?.hints)
+            #expect(quiet["urgency"] != nil && quiet["sound-name"] == nil)
+            profile = .unknown
+            _ = try #require(probe.id(tag: 3, loud))
+            let unknown = try #require(try server.next()?.hints)
+            #expect(unknown["urgency"] != nil && unknown["sound-name"] == nil, "not before the server said it plays sounds")
+        }
+
         @Test func closeTakesTheNotificationDownWithoutACallback() throws {
             let server = try FakeNotificationServer(firstID: 40)
             defer { server.stop() }

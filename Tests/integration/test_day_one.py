@@ -75,11 +75,11 @@ class SoundOnServersThatPlayThem(GuidedTestCase):
     def test_a_hold_that_ends_and_the_routine_done_ask_for_a_sound(self):
         self.start_quiet()
         self.cli_ok("start", "doorway-opener")
-        first = self.wait_notify(self.summary_starts("1/5 "), message="the first step")
+        first = self.wait_notify(self.step(1, 5), message="the first step")
         self.assertNotIn("sound-name", first["args"]["hints"])
-        second = self.wait_notify(self.summary_starts("2/5 "), timeout=15, message="step 2 after the hold")
+        second = self.wait_notify(self.step(2, 5), timeout=15, message="step 2 after the hold")
         self.assertEqual(second["args"]["hints"].get("sound-name"), "complete", second["args"]["hints"])
-        self.wait_notify(self.summary_starts("5/5 "), timeout=15, message="step 5")
+        self.wait_notify(self.step(5, 5), timeout=15, message="step 5")
         seq = self.notifications.last_seq()
         self.cli_ok("next")
         done = self.wait_notify(self.summary_starts("Done: "), after_seq=seq, message="the done message")
@@ -88,7 +88,7 @@ class SoundOnServersThatPlayThem(GuidedTestCase):
     def test_sound_false_is_quiet(self):
         self.start_quiet("\n[notifications]\nsound = false\n")
         self.cli_ok("start", "doorway-opener")
-        second = self.wait_notify(self.summary_starts("2/5 "), timeout=15, message="step 2 after the hold")
+        second = self.wait_notify(self.step(2, 5), timeout=15, message="step 2 after the hold")
         self.assertNotIn("sound-name", second["args"]["hints"])
 
 
@@ -96,7 +96,7 @@ class NoSoundWithoutTheCapability(GuidedTestCase):
     def test_servers_without_sound_get_no_sound_hint(self):
         self.start_quiet()
         self.cli_ok("start", "doorway-opener")
-        second = self.wait_notify(self.summary_starts("2/5 "), timeout=15, message="step 2 after the hold")
+        second = self.wait_notify(self.step(2, 5), timeout=15, message="step 2 after the hold")
         self.assertNotIn("sound-name", second["args"]["hints"])
 
 

@@ -215,7 +215,7 @@ class DoctorWithDunst(DoctorBase):
         summary = checks["notifications"]["summary"]
         self.assertRegex(summary, r"^dunst \d+\.\d+")
         self.assertIn("actions", summary)
-        self.assertIn("a click is Done; Snooze, Skip and Start from dunst's context menu", summary)
+        self.assertIn("a click snoozes; Done, Skip and Start from dunst's context menu", summary)
 
 
 if __name__ == "__main__":
