@@ -565,11 +565,11 @@ text = "Set the seat so your knees are about level with your hips and your feet 
 
 [[cues]]
 id = "lower-back-support"
-text = "Give the curve of your lower back something to lean on, a small cushion or a rolled towel: supported there, the upper back slumps less."
+text = "Put a small cushion or a rolled towel at the curve of your lower back. Supported there, the upper back slumps less."
 
 [[cues]]
 id = "keyboard-and-mouse"
-text = "Bring keyboard and mouse close enough that your elbows stay by your sides, bent at about a right angle, shoulders relaxed."
+text = "Bring keyboard and mouse close, so your elbows rest by your sides. Keep them bent at about a right angle, shoulders relaxed."
 
 [[cues]]
 id = "shoulders-down"
@@ -577,7 +577,7 @@ text = "Notice your shoulders. If they have crept up towards your ears, let them
 
 [[cues]]
 id = "breathing"
-text = "Five slow breaths, low in the stomach: a palm on the breastbone should stay almost still while one on the stomach rises and falls."
+text = "Take five slow breaths, low in the stomach. A palm on the breastbone should stay almost still while one on the stomach rises and falls."
 
 [[cues]]
 id = "stand-up-and-move"
@@ -585,7 +585,7 @@ text = "Stand up for a minute: walk a few steps, swing your arms, turn your ches
 
 [[cues]]
 id = "alternate-sitting-and-standing"
-text = "If you can work standing, stand for your next task: 15 to 20 minutes at a time to begin with, longer as the weeks go by."
+text = "If you can work standing, stand for your next task. Begin with 15 to 20 minutes at a time, longer as the weeks go by."
 
 [[cues]]
 id = "heat-before-stretching"
@@ -601,7 +601,7 @@ text = "Where is your head? If it has drifted towards the screen, draw it back u
 
 [[cues]]
 id = "upper-back-towel"
-text = "A small rolled towel behind your upper back, against the chair, reminds you to sit tall instead of rounding."
+text = "Put a small rolled towel behind your upper back, against the chair. It reminds you to sit tall instead of rounding."
 
 [[cues]]
 id = "nothing-out-of-reach"

@@ -144,17 +144,7 @@ import Testing
                 }
                 let shown = budget.wrappedLines(essential.joined(separator: "\n"))
                 let room = budget.bodyRoom(under: c.summary)
-                let check = {
-                    #expect(shown <= room, "\(label): \(shown) lines of what is needed to act, \(room) visible")
-                }
-                if profile.kind == .mako && sent.what.hasPrefix("cue ") && !sent.what.hasPrefix("cue tom") {
-                    // Catalog content, not layout: a one-sentence cue over about 105
-                    // characters loses its last words at mako's default height.
-                    withKnownIssue("built-in cue longer than mako's three lines: shorten it in config/catalog.toml",
-                                   isIntermittent: true, check)
-                } else {
-                    check()
-                }
+                #expect(shown <= room, "\(label): \(shown) lines of what is needed to act, \(room) visible")
             }
         }
     }
