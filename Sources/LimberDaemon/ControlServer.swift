@@ -20,6 +20,10 @@ public final class ControlServer {
         /// waited longest for its next request; only when every one is busy being answered is it
         /// told so and closed.
         public var maxClients: Int
+        /// How long a new connection may take to send its first request before a later one can
+        /// take its place. Meanwhile later ones wait in the kernel's backlog: in a burst of
+        /// clients, one that connected but has not written yet is not pushed out.
+        public var firstRequestGrace: Duration
         /// Unsent answer bytes allowed per client before it is dropped.
         public var maxPendingOutput: Int
         /// The only uid served (the daemon's own by default); tests inject another to see refusal.
@@ -27,10 +31,12 @@ public final class ControlServer {
 
         /// Limits with the documented defaults.
         public init(lineCap: Int = 64 * 1024, idleTimeout: Duration = .seconds(5), maxClients: Int = 32,
+                    firstRequestGrace: Duration = .milliseconds(500),
                     maxPendingOutput: Int = 256 * 1024, allowedUID: UInt32 = getuid()) {
             self.lineCap = lineCap
             self.idleTimeout = idleTimeout
             self.maxClients = maxClients
+            self.firstRequestGrace = firstRequestGrace
             self.maxPendingOutput = maxPendingOutput
             self.allowedUID = allowedUID
         }
@@ -65,6 +71,10 @@ public final class ControlServer {
     private let socketIdentity: (device: dev_t, inode: ino_t)
     private var listenWatch: SourceID?
     private var acceptRetry: SourceID?
+    /// An accepted connection that waits for a slot: every slot is taken by a connection still
+    /// within its first-request grace. Accepting is paused meanwhile (later ones wait in the
+    /// kernel's backlog); a closing connection or the grace's end lets it in.
+    private var waitingForRoom: Int32?
     private var clients: [UInt64: Client] = [:]
     private var nextClientID: UInt64 = 1
     /// Counts admissions and answers: a client's `lastProgress` says how long ago it was served.
@@ -107,6 +117,8 @@ public final class ControlServer {
         listenWatch = nil
         acceptRetry = nil
         for client in Array(clients.values) { closeClient(client, reason: nil) }
+        if let fd = waitingForRoom { Glibc.close(fd) }
+        waitingForRoom = nil
         Glibc.close(listenFD)
         // Only our own socket file: a later daemon may already have bound a new one at the path.
         var st = stat()
@@ -207,7 +219,10 @@ public final class ControlServer {
         for _ in 0..<16 {
             let fd = Sys.accept(listenFD)
             if fd >= 0 {
-                admit(fd)
+                if !place(fd) {
+                    listenWatch = nil
+                    return false
+                }
                 continue
             }
             let code = errno
@@ -232,6 +247,31 @@ public final class ControlServer {
         return true
     }
 
+    /// Admits a new connection, or holds it until there is room; returns false when held.
+    private func place(_ fd: Int32) -> Bool {
+        if clients.count >= limits.maxClients, let graceEnds = makeRoom() {
+            waitingForRoom = fd
+            let delay = graceEnds - ContinuousClock.now
+            acceptRetry = loop.after(max(delay, .milliseconds(1))) { [weak self] in
+                self?.acceptRetry = nil
+                self?.letTheWaitingOneIn()
+            }
+            return false
+        }
+        admit(fd)
+        return true
+    }
+
+    /// A slot may have come free (a connection closed, or a grace ended) for the connection
+    /// held back; once it is placed, accepting resumes.
+    private func letTheWaitingOneIn() {
+        guard let fd = waitingForRoom, !closed else { return }
+        waitingForRoom = nil
+        if let id = acceptRetry { loop.cancel(id) }
+        acceptRetry = nil
+        if place(fd) { startAccepting() }
+    }
+
     private func admit(_ fd: Int32) {
         guard let peer = Self.peerCredentials(fd) else {
             logger?.warning("control connection without peer credentials: \(errnoText(errno)); closed")
@@ -246,22 +286,15 @@ public final class ControlServer {
             return
         }
         if clients.count >= limits.maxClients {
-            // Connections that sit idle or trickle bytes (a poller between requests, a slowloris)
-            // must not lock a person's 'limber status' out: the one that has waited longest
-            // for its next request makes room.
-            guard let victim = longestWaiting() else {
-                logger?.warning("refused a control connection: \(limits.maxClients) are open and being answered",
-                                metadata: ["peer": "\(peer)"])
-                refuse(fd, .failure(.busy,
-                    "limberd is serving \(limits.maxClients) control connections already; try again in a moment"))
-                return
-            }
-            logger?.debug("closed the longest-waiting control connection to make room", metadata: ["peer": "\(victim.peer)"])
-            _ = Response.failure(.busy, "closed to make room for another connection; connect again for your next request")
-                .encoded().withUnsafeBytes { send(victim.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-            closeClient(victim, reason: nil)
+            // Every connection is being answered (`makeRoom` found none waiting for input).
+            logger?.warning("refused a control connection: \(limits.maxClients) are open and being answered",
+                            metadata: ["peer": "\(peer)"])
+            refuse(fd, .failure(.busy,
+                "limberd is serving \(limits.maxClients) control connections already; try again in a moment"))
+            return
         }
-        let client = Client(id: nextClientID, fd: fd, peer: peer, lineCap: limits.lineCap)
+        let client = Client(id: nextClientID, fd: fd, peer: peer, lineCap: limits.lineCap,
+                            admitted: ContinuousClock.now)
         nextClientID += 1
         progressClock += 1
         client.lastProgress = progressClock
@@ -274,9 +307,15 @@ public final class ControlServer {
         advance(client)
     }
 
-    /// The connection that has gone longest without an answer while it waits for input (or
-    /// lingers after its last one); nil when every connection is being answered.
-    private func longestWaiting() -> Client? {
+    /// With every slot taken and a newcomer accepted, decides its fate. Connections that sit
+    /// idle or trickle bytes (a poller between requests, a slowloris) must not lock a person's
+    /// 'limber status' out: the one that has waited longest for its next request is closed to
+    /// make room. One that has not had its first-request grace yet is not closed (in a burst,
+    /// it may simply not have written yet): returns when that grace ends, and the newcomer
+    /// waits. Returns nil when the newcomer can be admitted now (told `busy` when every
+    /// connection is being answered).
+    private func makeRoom() -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
         var best: Client?
         for client in clients.values {
             let waiting = client.phase == .lingering
@@ -284,7 +323,17 @@ public final class ControlServer {
             guard waiting else { continue }
             if best == nil || client.lastProgress < best!.lastProgress { best = client }
         }
-        return best
+        if let victim = best, !victim.answered {
+            let ends = victim.admitted + limits.firstRequestGrace
+            if ends > now { return ends }
+        }
+        if let victim = best {
+            logger?.debug("closed the longest-waiting control connection to make room", metadata: ["peer": "\(victim.peer)"])
+            _ = Response.failure(.busy, "closed to make room for another connection; connect again for your next request")
+                .encoded().withUnsafeBytes { send(victim.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            closeClient(victim, reason: nil)
+        }
+        return nil
     }
 
     /// One best-effort answer to a connection that will not be served, then close.
@@ -336,11 +385,15 @@ public final class ControlServer {
         var watchToken: UInt64 = 0
         var timer: SourceID?
         var lastProgress: UInt64 = 0
+        let admitted: ContinuousClock.Instant
+        /// Has had at least one answer: its first-request grace no longer applies.
+        var answered = false
 
-        init(id: UInt64, fd: Int32, peer: Peer, lineCap: Int) {
+        init(id: UInt64, fd: Int32, peer: Peer, lineCap: Int, admitted: ContinuousClock.Instant) {
             self.id = id
             self.fd = fd
             self.peer = peer
+            self.admitted = admitted
             framer = LineFramer(cap: lineCap)
         }
 
@@ -461,6 +514,7 @@ public final class ControlServer {
                 client.output.append(contentsOf: answer)
                 progressClock += 1
                 client.lastProgress = progressClock
+                client.answered = true
                 armTimer(client)
             case .tooLong:
                 client.dropQueued()
@@ -552,6 +606,7 @@ public final class ControlServer {
         client.watch = nil
         client.timer = nil
         clients[client.id] = nil
+        letTheWaitingOneIn()
     }
 
     private func closeClient(_ client: Client, reason: String?) {
@@ -563,6 +618,7 @@ public final class ControlServer {
         client.timer = nil
         Glibc.close(client.fd)
         clients[client.id] = nil
+        letTheWaitingOneIn()
         if let reason {
             logger?.notice("dropped a control connection: \(reason)", metadata: ["peer": "\(client.peer)"])
         }

@@ -180,6 +180,43 @@ private let patience = Duration.seconds(20)
         }
     }
 
+    @Test func aClientThatHasNotWrittenYetIsNotPushedOutByABurst() throws {
+        // 40 `limber status` at once against 32 slots: a client whose connect was accepted
+        // before its request arrived must not be closed for a later one.
+        let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 2, firstRequestGrace: .seconds(600))
+        try withServer(limits: limits) { server, loop, _ in
+            let first = try TestClient(server.path, loop)
+            let second = try TestClient(server.path, loop)
+            #expect(loop.run(until: { server.clientCount == 2 }, timeout: patience))
+            let third = try TestClient(server.path, loop)
+            third.send(Request.status.encoded())
+            // Time for the server to see the third (it used to close the first for it here).
+            _ = loop.run(until: { first.sawEnd }, timeout: .milliseconds(200))
+            #expect(third.lines.isEmpty)
+            first.send(Request.status.encoded())
+            second.send(Request.status.encoded())
+            #expect(loop.run(until: { first.lines.count == 1 && second.lines.count == 1 }, timeout: patience))
+            first.close()
+            #expect(loop.run(until: { third.lines.count == 1 }, timeout: patience))
+            for client in [first, second, third] {
+                #expect(client.responses.first??.ok == true)
+            }
+        }
+    }
+
+    @Test func aSilentNewClientMakesRoomOnceItsGraceIsOver() throws {
+        let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 1, firstRequestGrace: .milliseconds(100))
+        try withServer(limits: limits) { server, loop, _ in
+            let silent = try TestClient(server.path, loop)
+            #expect(loop.run(until: { server.clientCount == 1 }, timeout: patience))
+            let person = try TestClient(server.path, loop)
+            person.send(Request.status.encoded())
+            #expect(loop.run(until: { person.lines.count == 1 && silent.sawEnd }, timeout: patience))
+            #expect(person.responses.first??.ok == true)
+            #expect(silent.responses.first??.error?.code == .busy)
+        }
+    }
+
     @Test func manyIdleAndTricklingClientsCannotLockARequestOut() throws {
         let limits = ControlServer.Limits(idleTimeout: .seconds(600), maxClients: 8)
         try withServer(limits: limits) { server, loop, _ in
