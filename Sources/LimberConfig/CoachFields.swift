@@ -10,18 +10,9 @@ extension Field {
     static func bool(_ key: String, _ path: WritableKeyPath<LimberConfiguration, Bool> & Sendable) -> Field {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  switch entry.value {
-                  case .bool(let b):
-                      configuration[keyPath: path] = b
-                      return true
-                  case .string(let s) where ["true", "false", "yes", "no", "on", "off"].contains(s.lowercased()):
-                      let fix = ["true", "yes", "on"].contains(s.lowercased())
-                      reporter.error("expected true or false, found \(quoted(s)) (write \(key) = \(fix), without quotes)",
-                                     at: entry.valuePosition)
-                  default:
-                      reporter.error("expected true or false, found \(entry.value.typeDescription)", at: entry.valuePosition)
-                  }
-                  return false
+                  guard let b = Values.bool(entry, &reporter) else { return false }
+                  configuration[keyPath: path] = b
+                  return true
               },
               write: { $0[keyPath: path] ? "true" : "false" })
     }
@@ -74,7 +65,7 @@ extension Field {
     ) -> Field where T.RawValue == String {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  guard let values = CatalogValues.choiceList(entry, as: T.self, allowEmpty: allowEmpty, &reporter)
+                  guard let values = Values.choiceList(entry, as: T.self, allowEmpty: allowEmpty, &reporter)
                   else { return false }
                   configuration[keyPath: path] = Set(values)
                   return true
@@ -86,7 +77,7 @@ extension Field {
     static func text(_ key: String, _ path: WritableKeyPath<LimberConfiguration, String> & Sendable) -> Field {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  guard let s = CatalogValues.text(entry, &reporter) else { return false }
+                  guard let s = Values.text(entry, &reporter) else { return false }
                   configuration[keyPath: path] = s
                   return true
               },

@@ -76,7 +76,7 @@ enum CoachSchema {
         if named, let daily, catalog.routine(c.coach.daily.routine) == nil {
             let ids = catalog.routines.map(\.id)
             var message = "no routine has the id \(quoted(c.coach.daily.routine))"
-            message += Suggest.didYouMean(c.coach.daily.routine, in: ids + ["auto"], quote: quoted)
+            message += Suggest.suggestion(for: c.coach.daily.routine, in: ids + ["auto"], quote: quoted)
                 ?? "; write \"auto\", or an id from 'limber routines'"
             reporter.error(message, at: daily.valuePosition)
         }

@@ -168,7 +168,7 @@ struct Reporter {
     }
 }
 
-/// "Did you mean" suggestions (the CLI's too).
+/// "Did you mean" suggestions: `suggestion` for the config and the catalog, `closest` for the CLI too.
 package enum Suggest {
     /// The candidates closest to `word` (several when they tie), when they are close enough
     /// to be a likely typo; empty otherwise.
@@ -196,9 +196,28 @@ package enum Suggest {
         return best
     }
 
-    /// "; did you mean 'a'?" or "; did you mean 'a' or 'b'?", or nil without a close candidate.
-    static func didYouMean(_ word: String, in candidates: [String], quote: (String) -> String) -> String? {
-        let found = closest(to: word, in: candidates)
+    /// The one rule for what to suggest to someone who wrote `word` where one of `names`
+    /// belongs: for unknown keys and unknown values, in the config and the catalog alike.
+    ///
+    /// In order: `advice` for a word that needs a sentence rather than a name ("true" for a
+    /// policy), written exactly (case aside), as " (ADVICE)"; a word people use for one of the
+    /// names (`synonyms`: "chair" for "desk"), written exactly; the names closest to `word`;
+    /// the names of the synonyms closest to it (a misspelt synonym: "dumbells"). The last
+    /// three as "; did you mean 'a'?" or "; did you mean 'a' or 'b'?". Nil when none applies.
+    static func suggestion(for word: String, in names: [String], synonyms: [String: String] = [:],
+                           advice: [String: String] = [:], quote: (String) -> String) -> String? {
+        let lowered = word.lowercased()
+        if let advice = advice[lowered] { return " (\(advice))" }
+        var found: [String]
+        if let name = synonyms[lowered], names.contains(name) {
+            found = [name]
+        } else {
+            found = closest(to: word, in: names)
+            if found.isEmpty {
+                let near = closest(to: word, in: synonyms.keys.sorted())
+                found = Set(near.compactMap { synonyms[$0] }).filter(names.contains).sorted()
+            }
+        }
         guard !found.isEmpty else { return nil }
         return "; did you mean \(listed(found.map(quote), conjunction: "or"))?"
     }

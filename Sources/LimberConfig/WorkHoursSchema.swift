@@ -25,6 +25,9 @@ enum WorkHoursSchema {
 
     static let section = Section(name: "work_hours", keys: keys.map(\.key), decode: decode, encode: encode)
 
+    /// Words people write for start and end.
+    static let rangeSynonyms = ["from": "start", "begin": "start", "to": "end", "until": "end", "stop": "end"]
+
     static let rangeExample = "\"09:00-17:30\""
     static let tableExample = "{ start = 09:00:00, end = 17:30:00 }"
 
@@ -136,16 +139,8 @@ enum WorkHoursSchema {
             var valid = true
             for entry in table {
                 guard entry.key == "start" || entry.key == "end" else {
-                    var message = "unknown key '\(entry.key)' in a time range"
-                    let hint = ["from": "start", "begin": "start", "to": "end", "until": "end", "stop": "end"]
-                    if let hinted = hint[entry.key.lowercased()] {
-                        message += "; did you mean '\(hinted)'?"
-                    } else if let suggestion = Suggest.didYouMean(entry.key, in: ["start", "end"], quote: { "'\($0)'" }) {
-                        message += suggestion
-                    } else {
-                        message += "; the keys are start and end"
-                    }
-                    reporter.error(message, at: entry.keyPosition)
+                    Values.reportUnknownKey(entry, in: "a time range", keys: ["start", "end"], synonyms: rangeSynonyms,
+                                            &reporter)
                     valid = false
                     continue
                 }

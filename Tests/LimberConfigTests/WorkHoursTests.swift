@@ -82,7 +82,7 @@ import Testing
         Case("wed = [{ from = 09:00:00, end = 10:00:00 }]", "2:10: unknown key 'from' in a time range; did you mean 'start'?"),
         Case("wed = [{ start = 09:00:00, ende = 10:00:00 }]", "2:28: unknown key 'ende' in a time range; did you mean 'end'?"),
         Case("wed = [{ start = 09:00:00, end = 10:00:00, note = \"x\" }]",
-             "2:44: unknown key 'note' in a time range; the keys are start and end"),
+             "2:44: unknown key 'note' in a time range; the keys there are start and end"),
         Case("wed = [{ start = 09:00:30, end = 10:00:00 }]",
              "2:18: work hours are whole minutes, found 09:00:30 (write start = 09:00:00)"),
         Case("wed = [{ start = 09:00:00, end = 10:00:00.5 }]",
