@@ -181,8 +181,10 @@ package enum Suggest {
         var bestDistance = Int.max
         for candidate in candidates {
             let c = normalized(candidate)
-            var d = distance(w, c)
             let limit = c.count <= 3 ? 1 : c.count <= 6 ? 2 : 3
+            // Lengths further apart than the limit are further apart than it in distance too:
+            // only the prefix rule can match them, and the distance table is not filled.
+            var d = abs(w.count - c.count) > limit ? limit + 1 : distance(w, c)
             if d > limit, min(w.count, c.count) >= 3, w.starts(with: c) || c.starts(with: w) {
                 d = limit
             }
@@ -214,7 +216,8 @@ package enum Suggest {
         } else {
             found = closest(to: word, in: names)
             if found.isEmpty {
-                let near = closest(to: word, in: synonyms.keys.sorted())
+                // All the nearest are kept, so the order they are tried in does not matter.
+                let near = closest(to: word, in: Array(synonyms.keys))
                 found = Set(near.compactMap { synonyms[$0] }).filter(names.contains).sorted()
             }
         }
@@ -222,13 +225,28 @@ package enum Suggest {
         return "; did you mean \(listed(found.map(quote), conjunction: "or"))?"
     }
 
-    private static func normalized(_ s: String) -> [Character] {
-        s.lowercased().map { $0 == "-" ? "_" : $0 }
+    /// Lowercased, '-' as '_', as scalars: keys and names are ASCII, and scalars cost no
+    /// grapheme breaking (this runs for every unknown key and value of a file with errors).
+    private static func normalized(_ s: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            if scalar == "-" {
+                out.append("_")
+            } else if ("A"..."Z").contains(scalar) {
+                out.append(Unicode.Scalar(scalar.value + 32) ?? scalar)
+            } else if scalar.isASCII {
+                out.append(scalar)
+            } else {
+                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return out
     }
 
     /// Optimal string alignment distance: inserting, deleting or replacing a character, or
     /// swapping two neighbours, each cost one.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    static func distance<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -150,6 +150,7 @@ enum Values {
     static func choice<T: RawRepresentable & CaseIterable>(
         _ value: TOMLValue, at position: TOMLPosition, key: String? = nil, example: T? = nil,
         advice: [String: String] = [:], _ reporter: inout Reporter) -> T? where T.RawValue == String {
+        if case .string(let s) = value, let v = T(rawValue: s) { return v }
         let names = T.allCases.map(\.rawValue)
         let expected = "expected \(listed(names.map(quoted), conjunction: "or"))"
         guard case .string(let s) = value else {
@@ -158,7 +159,6 @@ enum Values {
             reporter.error(message, at: position)
             return nil
         }
-        if let v = T(rawValue: s) { return v }
         let suggestion = Suggest.suggestion(for: s, in: names, synonyms: choiceSynonyms, advice: advice, quote: quoted)
         reporter.error("\(expected), found \(quoted(s))" + (suggestion ?? ""), at: position)
         return nil

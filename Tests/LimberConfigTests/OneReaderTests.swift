@@ -116,6 +116,10 @@ import Testing
         #expect(suggest("stoool") == "; did you mean 'desk'?")
         // Nothing close.
         #expect(suggest("bicycle") == nil)
+        // Case is ignored beyond ASCII too; lengths too far apart never match but by prefix.
+        #expect(Suggest.closest(to: "ÉTÉ", in: ["été", "ete"]) == ["été"])
+        #expect(Suggest.closest(to: "monday", in: ["mon", "tu"]) == ["mon"])
+        #expect(Suggest.closest(to: "mxnday", in: ["mon"]) == [])
         // A synonym for a name not offered here is not suggested.
         #expect(Suggest.suggestion(for: "chair", in: ["floor"], synonyms: synonyms, quote: { $0 }) == nil)
     }
