@@ -142,6 +142,37 @@ enum Values {
         return nil
     }
 
+    /// A time of day as minutes since midnight, from "HH:MM" or a TOML local time, up to
+    /// `latest` (1440, 24:00, may end a range of work hours). `key` names the fix for a time
+    /// with seconds; a list element gets the bare value.
+    static func timeOfDay(_ value: TOMLValue, at position: TOMLPosition, key: String? = nil, latest: Int = 1439,
+                          _ reporter: inout Reporter) -> Int? {
+        let expected = "expected a time of day like 09:00:00 or \"09:00\""
+        switch value {
+        case .localTime(let t):
+            guard t.second == 0, t.nanosecond == 0 else {
+                let whole = pad2(t.hour) + ":" + pad2(t.minute) + ":00"
+                reporter.error("times of day are whole minutes, found \(t) (write \(key.map { "\($0) = " } ?? "")\(whole))",
+                               at: position)
+                return nil
+            }
+            return t.hour * 60 + t.minute
+        case .string(let s):
+            switch ClockText.parse(s) {
+            case .time(let minute) where minute <= latest:
+                return minute
+            case .time, .outOfRange:
+                reporter.error("expected a time of day from 00:00 to \(TimeOfDay.text(latest)), found \(quoted(s))",
+                               at: position)
+            case .invalid:
+                reporter.error("\(expected), found \(quoted(s))", at: position)
+            }
+        default:
+            reporter.error("\(expected), found \(value.typeDescription)", at: position)
+        }
+        return nil
+    }
+
     // MARK: Names
 
     /// One raw value of `T`. A value of another type gets `example` as the fix when `key` is

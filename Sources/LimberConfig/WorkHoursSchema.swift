@@ -144,7 +144,7 @@ enum WorkHoursSchema {
                     valid = false
                     continue
                 }
-                if let minute = readTime(entry, &reporter) {
+                if let minute = Values.timeOfDay(entry.value, at: entry.valuePosition, key: entry.key, latest: 1440, &reporter) {
                     found[entry.key] = minute
                 } else {
                     valid = false
@@ -175,33 +175,6 @@ enum WorkHoursSchema {
             return nil
         }
         return span
-    }
-
-    /// The start or end of a table range, in minutes since midnight.
-    static func readTime(_ entry: TOMLEntry, _ reporter: inout Reporter) -> Int? {
-        let expected = "expected a time of day like 09:00:00 or \"09:00\""
-        switch entry.value {
-        case .localTime(let t):
-            guard t.second == 0, t.nanosecond == 0 else {
-                let whole = pad2(t.hour) + ":" + pad2(t.minute) + ":00"
-                reporter.error("work hours are whole minutes, found \(t) (write \(entry.key) = \(whole))",
-                               at: entry.valuePosition)
-                return nil
-            }
-            return t.hour * 60 + t.minute
-        case .string(let s):
-            switch ClockText.parse(s) {
-            case .time(let minute):
-                return minute
-            case .outOfRange:
-                reporter.error("expected a time of day from 00:00 to 24:00, found \(quoted(s))", at: entry.valuePosition)
-            case .invalid:
-                reporter.error("\(expected), found \(quoted(s))", at: entry.valuePosition)
-            }
-        default:
-            reporter.error("\(expected), found \(entry.value.typeDescription)", at: entry.valuePosition)
-        }
-        return nil
     }
 }
 

@@ -95,6 +95,23 @@ import Testing
                 == [#"2:11: expected "low" or "normal", found an integer (write urgency = "normal")"#])
     }
 
+    @Test func timesOfDayAreReadAlikeEverywhere() {
+        let wrong = #"expected a time of day like 09:00:00 or "09:00", found "9am""#
+        #expect(problems("[daily_routine]\nat = \"9am\"") == ["2:6: " + wrong])
+        #expect(problems("[sit_stand]\nat = [\"9am\"]") == ["2:7: " + wrong])
+        #expect(problems("[work_hours]\nmon = [{ start = \"9am\", end = \"10:00\" }]") == ["2:18: " + wrong])
+        #expect(problems("[daily_routine]\nat = 08:30:15")
+                == ["2:6: times of day are whole minutes, found 08:30:15 (write at = 08:30:00)"])
+        #expect(problems("[sit_stand]\nat = [08:30:15]")
+                == ["2:7: times of day are whole minutes, found 08:30:15 (write 08:30:00)"])
+        #expect(problems("[work_hours]\nmon = [{ start = 08:30:15, end = \"10:00\" }]")
+                == ["2:18: times of day are whole minutes, found 08:30:15 (write start = 08:30:00)"])
+        // 24:00 only ends a range of work hours.
+        #expect(problems("[daily_routine]\nat = \"24:00\"") == [#"2:6: expected a time of day from 00:00 to 23:59, found "24:00""#])
+        #expect(problems("[work_hours]\nmon = [{ start = \"09:00\", end = \"24:30\" }]")
+                == [#"2:33: expected a time of day from 00:00 to 24:00, found "24:30""#])
+    }
+
     // MARK: The suggestion rule
 
     @Test func adviceThenSynonymThenNearNameThenNearSynonym() {
