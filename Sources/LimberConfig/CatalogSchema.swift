@@ -246,11 +246,7 @@ enum CatalogSchema {
                                         otherwise: "; it holds [[exercises]], [[routines]] and [[cues]]", &reporter)
                 continue
             }
-            guard case .array(let array) = entry.value, array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
-                reporter.error("expected a list of tables written [[\(entry.key)]], found \(entry.value.typeDescription)",
-                               at: entry.valuePosition)
-                continue
-            }
+            guard let array = Values.listOfTables(entry, &reporter) else { continue }
             switch entry.key {
             case "exercises": catalog.exercises = exercises(array, &reporter)
             case "routines": catalog.routines = routines(array, &reporter)

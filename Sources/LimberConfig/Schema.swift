@@ -176,13 +176,7 @@ enum Schema {
         for entry in root {
             if let section = sections.first(where: { $0.name == entry.key }) {
                 if let decodeList = section.decodeList {
-                    guard case .array(let array) = entry.value,
-                          array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
-                        reporter.error("expected a list of tables written [[\(entry.key)]], found "
-                                       + "\(entry.value.typeDescription) (each entry starts with a line "
-                                       + "[[\(entry.key)]], with its keys below it)", at: entry.valuePosition)
-                        continue
-                    }
+                    guard let array = Values.listOfTables(entry, &reporter) else { continue }
                     decodeList(array, &reporter, &configuration)
                     continue
                 }

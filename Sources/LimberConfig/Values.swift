@@ -242,6 +242,17 @@ enum Values {
                        + (suggestion ?? otherwise ?? "; the keys there are \(listed(keys))"), at: entry.keyPosition)
     }
 
+    /// A list of tables written [[key]] (the config's and the catalog file's [[exercises]]...).
+    static func listOfTables(_ entry: TOMLEntry, _ reporter: inout Reporter) -> TOMLArray? {
+        guard case .array(let array) = entry.value, array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
+            reporter.error("expected a list of tables written [[\(entry.key)]], found \(entry.value.typeDescription) "
+                           + "(each entry starts with a line [[\(entry.key)]], with its keys below it)",
+                           at: entry.valuePosition)
+            return nil
+        }
+        return array
+    }
+
     // MARK: Text
 
     /// A non-empty string.

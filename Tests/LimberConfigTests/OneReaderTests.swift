@@ -95,6 +95,13 @@ import Testing
                 == [#"2:11: expected "low" or "normal", found an integer (write urgency = "normal")"#])
     }
 
+    @Test func aListOfTablesWrittenOtherwise() {
+        let expected = ["1:13: expected a list of tables written [[exercises]], found a string "
+                        + "(each entry starts with a line [[exercises]], with its keys below it)"]
+        #expect(Self.catalogProblems("exercises = \"chin-nod\"\n") == expected)
+        #expect(problems("exercises = \"chin-nod\"\n") == expected)
+    }
+
     @Test func timesOfDayAreReadAlikeEverywhere() {
         let wrong = #"expected a time of day like 09:00:00 or "09:00", found "9am""#
         #expect(problems("[daily_routine]\nat = \"9am\"") == ["2:6: " + wrong])
