@@ -213,20 +213,25 @@ SWIFTC            ?= swiftc
 FUZZ_OPT          ?= -Onone
 FUZZ_SWIFTC       := $(SWIFTC) -swift-version 6 -sanitize=fuzzer,address -parse-as-library -package-name limber $(FUZZ_OPT) -g -I $(FUZZ_DIR)
 
-# $(1): module, $(2): the modules it imports.
+# $(1): module, $(2): the modules it imports, $(3): generated sources it also compiles.
 define fuzz_module
-$(FUZZ_DIR)/lib$(1).a: $(wildcard Sources/$(1)/*.swift) $(foreach d,$(2),$(FUZZ_DIR)/lib$(d).a)
+$(FUZZ_DIR)/lib$(1).a: $(wildcard Sources/$(1)/*.swift) $(3) $(foreach d,$(2),$(FUZZ_DIR)/lib$(d).a)
 	@mkdir -p $(FUZZ_DIR)
 	@echo "fuzz: compiling $(1)"
 	@$(FUZZ_SWIFTC) -module-name $(1) -emit-module -emit-module-path $(FUZZ_DIR)/$(1).swiftmodule \
-	  -emit-library -static -o $$@ $(wildcard Sources/$(1)/*.swift)
+	  -emit-library -static -o $$@ $(wildcard Sources/$(1)/*.swift) $(3)
 endef
+# LimberConfig's embedded config files (Package.swift's .embedInCode resources), as SwiftPM
+# would generate them.
+$(FUZZ_DIR)/LimberConfigResources.swift: config/limber.toml config/catalog.toml build-support/embed_resources.py
+	@mkdir -p $(FUZZ_DIR)
+	@$(PYTHON) build-support/embed_resources.py $@ config/limber.toml config/catalog.toml
 $(eval $(call fuzz_module,TOML,))
 $(eval $(call fuzz_module,JSON,))
 $(eval $(call fuzz_module,LimberCore,))
 $(eval $(call fuzz_module,LimberFiles,))
 $(eval $(call fuzz_module,LimberCatalog,LimberCore))
-$(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog))
+$(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog,$(FUZZ_DIR)/LimberConfigResources.swift))
 $(eval $(call fuzz_module,LimberProtocol,JSON))
 
 # $(1): harness, $(2): the modules it links, dependents first.

@@ -23,7 +23,12 @@ let package = Package(
         .target(name: "LimberCore"),
         // The exercise catalog as values, rotation, the guided walkthrough, small planners.
         .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
-        .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore", "LimberCatalog"]),
+        // config/limber.toml ('limber config init') and config/catalog.toml (the built-in
+        // exercises) are compiled in as byte arrays (PackageResources): SwiftPM only takes
+        // resources inside the target, so Sources/LimberConfig/config is a symlink to the
+        // top-level config folder, the one copy of both files.
+        .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore", "LimberCatalog"],
+                resources: [.embedInCode("config/limber.toml"), .embedInCode("config/catalog.toml")]),
         // History statistics and their charts: events with local times in, numbers and text out.
         .target(name: "LimberStats", dependencies: ["LimberCore"]),
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.

@@ -5,7 +5,8 @@ import TOML
 // The catalog's schema: [[exercises]], [[routines]] and [[cues]], in config/catalog.toml (the
 // built-in content) and in a user's config.toml (their own entries, which add to it or replace
 // built-in ones with the same id). Both are read by these functions with the config's
-// reporter, so problems come out as "file:line:col: error: ..." with did-you-mean hints.
+// reporter and value readers (Values.swift), so problems come out as "file:line:col: error:
+// ..." in the same words as the config's, with the same did-you-mean rule.
 //
 //     [[exercises]]
 //     id = "doorway-pec-stretch"            # lowercase letters, digits and dashes
@@ -130,7 +131,7 @@ enum CatalogSchema {
         reader.reportUnknownKeys(&reporter)
         let id = reader.id(&reporter)
         let title = reader.text("title", &reporter)
-        let kind: Routine.Kind? = reader.choice("kind", &reporter)
+        let kind: Routine.Kind? = reader.choice("kind", example: .micro, &reporter)
         let about = reader.text("about", &reporter)
         let minutes = reader.integer("minutes", in: 1...60, &reporter)
         var steps: [RoutineStep]?
@@ -166,7 +167,7 @@ enum CatalogSchema {
         for element in array.elements {
             switch element.value {
             case .string(let id):
-                if let id = CatalogValues.checkID(id, at: element.position, what: "an exercise id", &reporter) {
+                if let id = Values.checkID(id, at: element.position, what: "an exercise id", &reporter) {
                     steps.append(RoutineStep(exercise: id))
                 } else {
                     valid = false
@@ -176,8 +177,8 @@ enum CatalogSchema {
                 reader.reportUnknownKeys(&reporter)
                 var exercise: String?
                 if let e = table.entry("exercise") {
-                    if let s = CatalogValues.text(e, &reporter) {
-                        exercise = CatalogValues.checkID(s, at: e.valuePosition, what: "an exercise id", &reporter)
+                    if let s = Values.text(e, &reporter) {
+                        exercise = Values.checkID(s, at: e.valuePosition, what: "an exercise id", &reporter)
                     }
                     if exercise == nil { reader.valid = false }
                 }
@@ -220,13 +221,8 @@ enum CatalogSchema {
                 }
                 guard let id, !ids.contains(id) else { continue }
                 resolvable = false
-                var message = "no exercise has the id \(quoted(id))"
-                if let suggestion = Suggest.didYouMean(id, in: ids, quote: quoted) {
-                    message += suggestion
-                } else {
-                    message += "; 'limber exercises' lists them"
-                }
-                reporter.error(message, at: position)
+                let suggestion = Suggest.suggestion(for: id, in: ids, quote: quoted) ?? "; 'limber exercises' lists them"
+                reporter.error("no exercise has the id \(quoted(id))" + suggestion, at: position)
             }
             guard resolvable, table["minutes"] == nil, let id = table["id"]?.stringValue,
                   let routine = catalog.routine(id), let resolved = catalog.resolve(routine) else { continue }
@@ -246,17 +242,11 @@ enum CatalogSchema {
         let names = ["exercises", "routines", "cues"]
         for entry in root {
             guard names.contains(entry.key) else {
-                var message = "unknown key '\(entry.key)' in a catalog file"
-                message += Suggest.didYouMean(entry.key, in: names, quote: { "[[\($0)]]" })
-                    ?? "; it holds [[exercises]], [[routines]] and [[cues]]"
-                reporter.error(message, at: entry.keyPosition)
+                Values.reportUnknownKey(entry, in: "a catalog file", keys: names, quote: { "[[\($0)]]" },
+                                        otherwise: "; it holds [[exercises]], [[routines]] and [[cues]]", &reporter)
                 continue
             }
-            guard case .array(let array) = entry.value, array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
-                reporter.error("expected a list of tables written [[\(entry.key)]], found \(entry.value.typeDescription)",
-                               at: entry.valuePosition)
-                continue
-            }
+            guard let array = Values.listOfTables(entry, &reporter) else { continue }
             switch entry.key {
             case "exercises": catalog.exercises = exercises(array, &reporter)
             case "routines": catalog.routines = routines(array, &reporter)
@@ -331,7 +321,8 @@ enum CatalogSchema {
     }
 }
 
-/// Reads the keys of one catalog table, remembering whether everything read was valid.
+/// Reads the keys of one catalog table with the value readers (Values.swift), remembering
+/// whether everything read was valid.
 struct TableReader {
     let table: TOMLTable
     /// "an exercise", "a routine": for messages.
@@ -341,24 +332,16 @@ struct TableReader {
 
     func reportUnknownKeys(_ reporter: inout Reporter) {
         for entry in table where !keys.contains(entry.key) {
-            var message = "unknown key '\(entry.key)' in \(what)"
-            if let hint = Self.hints[entry.key.lowercased()], keys.contains(hint) {
-                message += "; did you mean '\(hint)'?"
-            } else if let suggestion = Suggest.didYouMean(entry.key, in: keys, quote: { "'\($0)'" }) {
-                message += suggestion
-            } else {
-                message += "; the keys are \(listed(keys))"
-            }
-            reporter.error(message, at: entry.keyPosition)
+            Values.reportUnknownKey(entry, in: what, keys: keys, synonyms: Self.synonyms, &reporter)
         }
     }
 
     /// Words people write for our keys.
-    static let hints = ["description": "why", "instructions": "steps", "how": "steps", "place": "places",
-                        "where": "places", "repetitions": "reps", "rounds": "reps", "seconds": "hold",
-                        "length": "minutes", "name": "title", "each_side": "per_side", "both_sides": "per_side",
-                        "warnings": "cautions", "caution": "cautions", "gear": "equipment",
-                        "reps_per_side": "per_side", "side": "per_side", "sides": "per_side"]
+    static let synonyms = ["description": "why", "instructions": "steps", "how": "steps", "place": "places",
+                           "where": "places", "repetitions": "reps", "rounds": "reps", "seconds": "hold",
+                           "length": "minutes", "name": "title", "each_side": "per_side", "both_sides": "per_side",
+                           "warnings": "cautions", "caution": "cautions", "gear": "equipment",
+                           "reps_per_side": "per_side", "side": "per_side", "sides": "per_side"]
 
     /// Reports the missing ones among `required`, at the table; false when any is missing.
     func require(_ required: [String], at position: TOMLPosition, _ reporter: inout Reporter) -> Bool {
@@ -371,80 +354,58 @@ struct TableReader {
         return false
     }
 
-    mutating func id(_ reporter: inout Reporter) -> String? {
-        guard let entry = table.entry("id") else { return nil }
-        guard let s = CatalogValues.text(entry, &reporter),
-              let id = CatalogValues.checkID(s, at: entry.valuePosition, what: "an id", &reporter) else {
-            valid = false
-            return nil
-        }
-        return id
-    }
-
-    mutating func text(_ key: String, _ reporter: inout Reporter) -> String? {
+    /// The value of `key` read by `reader`; nil when the key is absent or the value was
+    /// refused (and reported), which makes the table invalid.
+    private mutating func read<T>(_ key: String, _ reporter: inout Reporter,
+                                  _ reader: (TOMLEntry, inout Reporter) -> T?) -> T? {
         guard let entry = table.entry(key) else { return nil }
-        guard let s = CatalogValues.text(entry, &reporter) else {
-            valid = false
-            return nil
-        }
-        return s
-    }
-
-    mutating func texts(_ key: String, allowEmpty: Bool = false, _ reporter: inout Reporter) -> [String]? {
-        guard let entry = table.entry(key) else { return nil }
-        guard let list = CatalogValues.textList(entry, allowEmpty: allowEmpty, &reporter) else {
-            valid = false
-            return nil
-        }
-        return list
-    }
-
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ reporter: inout Reporter) -> T?
-    where T.RawValue == String {
-        guard let entry = table.entry(key) else { return nil }
-        guard let value: T = CatalogValues.choice(entry.value, at: entry.valuePosition, &reporter) else {
+        guard let value = reader(entry, &reporter) else {
             valid = false
             return nil
         }
         return value
     }
 
+    mutating func id(_ reporter: inout Reporter) -> String? {
+        read("id", &reporter) { entry, reporter in
+            Values.text(entry, &reporter).flatMap { Values.checkID($0, at: entry.valuePosition, what: "an id", &reporter) }
+        }
+    }
+
+    mutating func text(_ key: String, _ reporter: inout Reporter) -> String? {
+        read(key, &reporter) { Values.text($0, &$1) }
+    }
+
+    mutating func texts(_ key: String, allowEmpty: Bool = false, _ reporter: inout Reporter) -> [String]? {
+        read(key, &reporter) { Values.textList($0, allowEmpty: allowEmpty, &$1) }
+    }
+
+    mutating func bool(_ key: String, _ reporter: inout Reporter) -> Bool? {
+        read(key, &reporter) { Values.bool($0, &$1) }
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, example: T? = nil,
+                                                             _ reporter: inout Reporter) -> T?
+    where T.RawValue == String {
+        read(key, &reporter) { Values.choice($0.value, at: $0.valuePosition, key: key, example: example, &$1) }
+    }
+
     mutating func choices<T: RawRepresentable & CaseIterable & Hashable>(
         _ key: String, allowEmpty: Bool = false, _ reporter: inout Reporter) -> [T]? where T.RawValue == String {
-        guard let entry = table.entry(key) else { return nil }
-        guard let values = CatalogValues.choiceList(entry, as: T.self, allowEmpty: allowEmpty, &reporter) else {
-            valid = false
-            return nil
-        }
-        return values
+        read(key, &reporter) { Values.choiceList($0, as: T.self, allowEmpty: allowEmpty, &$1) }
     }
 
     mutating func integer(_ key: String, in range: ClosedRange<Int>, _ reporter: inout Reporter) -> Int? {
-        guard let entry = table.entry(key) else { return nil }
-        guard let n = CatalogValues.integer(entry, in: range, &reporter) else {
-            valid = false
-            return nil
-        }
-        return n
+        read(key, &reporter) { Values.integer($0, in: range, &$1) }
     }
 
+    /// A duration in whole seconds within `range`; `hint` is added to the out-of-range message.
     mutating func seconds(_ key: String, in range: ClosedRange<Int>, _ reporter: inout Reporter,
                           hint: String = "") -> Int? {
-        guard let entry = table.entry(key) else { return nil }
-        guard let d = Values.duration(entry, expected: "a duration like \"30s\"", unit: "s", example: "30s",
-                                      reporter: &reporter) else {
-            valid = false
-            return nil
+        read(key, &reporter) { entry, reporter in
+            Values.duration(entry, in: .seconds(range.lowerBound) ... .seconds(range.upperBound), unit: "s",
+                            example: "30s", hint: hint, &reporter).map { Int($0.components.seconds) }
         }
-        let s = Int(d.components.seconds)
-        guard range.contains(s) else {
-            reporter.error("\(key) must be between \(DurationText.format(.seconds(range.lowerBound))) and "
-                           + "\(DurationText.format(.seconds(range.upperBound))), found \(DurationText.format(d))" + hint,
-                           at: entry.valuePosition)
-            valid = false
-            return nil
-        }
-        return s
     }
 
     /// The dose keys of the table; nil when any is invalid.
@@ -454,15 +415,7 @@ struct TableReader {
         defer { valid = before && valid }
         let reps = integer("reps", in: Dose.Limits.reps, &reporter)
         let sets = integer("sets", in: Dose.Limits.sets, &reporter)
-        var perSide: Bool?
-        if let entry = table.entry("per_side") {
-            if case .bool(let b) = entry.value {
-                perSide = b
-            } else {
-                reporter.error("expected true or false, found \(entry.value.typeDescription)", at: entry.valuePosition)
-                valid = false
-            }
-        }
+        let perSide = bool("per_side", &reporter)
         let holdEntry = table.entry("hold"), durationEntry = table.entry("duration")
         if reps != nil || table.entry("reps") != nil, let durationEntry {
             reporter.error("give reps or a duration, not both: repetitions are counted by you, a duration is timed",
@@ -487,154 +440,5 @@ struct TableReader {
         }
         guard valid else { return nil }
         return DoseOverride(amount: amount, perSide: perSide, sets: sets)
-    }
-}
-
-/// Value readers shared by the catalog tables and the routine settings.
-enum CatalogValues {
-    /// A non-empty string.
-    static func text(_ entry: TOMLEntry, _ reporter: inout Reporter) -> String? {
-        guard case .string(let s) = entry.value else {
-            reporter.error("expected a string, found \(entry.value.typeDescription) (write \(entry.key) = \"...\")",
-                           at: entry.valuePosition)
-            return nil
-        }
-        guard !s.trimmingSpaces.isEmpty else {
-            reporter.error("\(entry.key) is empty", at: entry.valuePosition)
-            return nil
-        }
-        return s
-    }
-
-    /// A list of non-empty strings.
-    static func textList(_ entry: TOMLEntry, allowEmpty: Bool, _ reporter: inout Reporter) -> [String]? {
-        guard case .array(let array) = entry.value, !array.isArrayOfTables else {
-            let fix = entry.value.stringValue != nil ? " (put it in brackets: \(entry.key) = [\"...\"])" : ""
-            reporter.error("expected a list of strings, found \(entry.value.typeDescription)\(fix)", at: entry.valuePosition)
-            return nil
-        }
-        if array.elements.isEmpty, !allowEmpty {
-            reporter.error("\(entry.key) is empty; write at least one", at: entry.valuePosition)
-            return nil
-        }
-        var out: [String] = []
-        var valid = true
-        for element in array.elements {
-            guard case .string(let s) = element.value, !s.trimmingSpaces.isEmpty else {
-                reporter.error("expected a non-empty string, found " + (element.value.stringValue != nil
-                    ? "an empty one" : element.value.typeDescription), at: element.position)
-                valid = false
-                continue
-            }
-            out.append(s)
-        }
-        return valid ? out : nil
-    }
-
-    /// One raw value of `T`.
-    static func choice<T: RawRepresentable & CaseIterable>(_ value: TOMLValue, at position: TOMLPosition,
-                                                           _ reporter: inout Reporter) -> T? where T.RawValue == String {
-        let names = T.allCases.map(\.rawValue)
-        guard case .string(let s) = value else {
-            reporter.error("expected \(listed(names.map(quoted), conjunction: "or")), found \(value.typeDescription)",
-                           at: position)
-            return nil
-        }
-        if let v = T(rawValue: s) { return v }
-        var message = "expected \(listed(names.map(quoted), conjunction: "or")), found \(quoted(s))"
-        if let suggestion = Suggest.didYouMean(s, in: names, quote: quoted) {
-            message += suggestion
-        } else {
-            // A word people use for one of ours ("chair", "dumbbells"), maybe misspelt.
-            let hinted = Set(Suggest.closest(to: s, in: Array(choiceHints.keys)).compactMap { choiceHints[$0] })
-                .filter(names.contains).sorted()
-            if !hinted.isEmpty { message += "; did you mean \(listed(hinted.map(quoted), conjunction: "or"))?" }
-        }
-        reporter.error(message, at: position)
-        return nil
-    }
-
-    /// Words people write for our choices.
-    static let choiceHints = ["chair": "desk", "seated": "desk", "sitting": "desk", "door": "doorway",
-                              "mat": "floor", "ground": "floor", "stand": "standing", "resistance-band": "band",
-                              "tennis-ball": "ball", "lacrosse-ball": "ball", "foam-roller": "roller",
-                              "dumbbells": "weights", "dumbbell": "weights", "nothing": "none"]
-
-    /// A list of raw values of `T`, each once; `["none"]` may stand alone only.
-    static func choiceList<T: RawRepresentable & CaseIterable & Hashable>(
-        _ entry: TOMLEntry, as: T.Type, allowEmpty: Bool = false, _ reporter: inout Reporter) -> [T]?
-    where T.RawValue == String {
-        guard case .array(let array) = entry.value, !array.isArrayOfTables else {
-            let fix = entry.value.stringValue.map { " (put it in brackets: \(entry.key) = [\(quoted($0))])" } ?? ""
-            reporter.error("expected a list like [\(quoted(T.allCases.first?.rawValue ?? ""))], found "
-                           + "\(entry.value.typeDescription)\(fix)", at: entry.valuePosition)
-            return nil
-        }
-        if array.elements.isEmpty, !allowEmpty {
-            reporter.error("\(entry.key) is empty; name at least one of "
-                           + listed(T.allCases.map { quoted($0.rawValue) }, conjunction: "or"), at: entry.valuePosition)
-            return nil
-        }
-        var out: [T] = []
-        var valid = true
-        for element in array.elements {
-            guard let v: T = choice(element.value, at: element.position, &reporter) else {
-                valid = false
-                continue
-            }
-            if out.contains(v) {
-                reporter.error("\(quoted(v.rawValue)) is listed twice", at: element.position)
-                valid = false
-            }
-            out.append(v)
-        }
-        return valid ? out : nil
-    }
-
-    /// A whole number within `range`.
-    static func integer(_ entry: TOMLEntry, in range: ClosedRange<Int>, _ reporter: inout Reporter) -> Int? {
-        switch entry.value {
-        case .integer(let n) where n >= range.lowerBound && n <= range.upperBound:
-            return Int(n)
-        case .integer(let n):
-            reporter.error("\(entry.key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)",
-                           at: entry.valuePosition)
-        case .string(let s) where Int(s.trimmingSpaces) != nil:
-            reporter.error("expected an integer, found a string (write \(entry.key) = \(s.trimmingSpaces))",
-                           at: entry.valuePosition)
-        default:
-            reporter.error("expected an integer, found \(entry.value.typeDescription)", at: entry.valuePosition)
-        }
-        return nil
-    }
-
-    /// Lowercase letters, digits and single dashes, at most 40 characters.
-    static func checkID(_ s: String, at position: TOMLPosition, what: String, _ reporter: inout Reporter) -> String? {
-        if isID(s) { return s }
-        var fixed = ""
-        for scalar in s.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                fixed.unicodeScalars.append(scalar)
-            } else if !fixed.isEmpty, fixed.last != "-" {
-                fixed += "-"
-            }
-        }
-        while fixed.last == "-" { fixed.removeLast() }
-        var message = "\(quoted(s)) is not \(what): use lowercase letters, digits and dashes (at most 40)"
-        if isID(fixed) { message += ", like \(quoted(fixed))" }
-        reporter.error(message, at: position)
-        return nil
-    }
-
-    static func isID(_ s: String) -> Bool {
-        let scalars = Array(s.unicodeScalars)
-        guard (1...40).contains(scalars.count), scalars.first != "-", scalars.last != "-" else { return false }
-        var previousDash = false
-        for c in scalars {
-            let dash = c == "-"
-            guard dash || ("a"..."z").contains(c) || ("0"..."9").contains(c), !(dash && previousDash) else { return false }
-            previousDash = dash
-        }
-        return true
     }
 }

@@ -10,18 +10,9 @@ extension Field {
     static func bool(_ key: String, _ path: WritableKeyPath<LimberConfiguration, Bool> & Sendable) -> Field {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  switch entry.value {
-                  case .bool(let b):
-                      configuration[keyPath: path] = b
-                      return true
-                  case .string(let s) where ["true", "false", "yes", "no", "on", "off"].contains(s.lowercased()):
-                      let fix = ["true", "yes", "on"].contains(s.lowercased())
-                      reporter.error("expected true or false, found \(quoted(s)) (write \(key) = \(fix), without quotes)",
-                                     at: entry.valuePosition)
-                  default:
-                      reporter.error("expected true or false, found \(entry.value.typeDescription)", at: entry.valuePosition)
-                  }
-                  return false
+                  guard let b = Values.bool(entry, &reporter) else { return false }
+                  configuration[keyPath: path] = b
+                  return true
               },
               write: { $0[keyPath: path] ? "true" : "false" })
     }
@@ -30,7 +21,7 @@ extension Field {
     static func clockTime(_ key: String, _ path: WritableKeyPath<LimberConfiguration, Int> & Sendable) -> Field {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  guard let minute = TimeOfDay.read(entry.value, at: entry.valuePosition, key: key, &reporter) else {
+                  guard let minute = Values.timeOfDay(entry.value, at: entry.valuePosition, key: key, &reporter) else {
                       return false
                   }
                   configuration[keyPath: path] = minute
@@ -51,7 +42,7 @@ extension Field {
                   var minutes: [Int] = []
                   var valid = true
                   for element in array.elements {
-                      guard let m = TimeOfDay.read(element.value, at: element.position, key: key, &reporter) else {
+                      guard let m = Values.timeOfDay(element.value, at: element.position, &reporter) else {
                           valid = false
                           continue
                       }
@@ -74,7 +65,7 @@ extension Field {
     ) -> Field where T.RawValue == String {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  guard let values = CatalogValues.choiceList(entry, as: T.self, allowEmpty: allowEmpty, &reporter)
+                  guard let values = Values.choiceList(entry, as: T.self, allowEmpty: allowEmpty, &reporter)
                   else { return false }
                   configuration[keyPath: path] = Set(values)
                   return true
@@ -86,7 +77,7 @@ extension Field {
     static func text(_ key: String, _ path: WritableKeyPath<LimberConfiguration, String> & Sendable) -> Field {
         Field(key: key,
               read: { entry, reporter, configuration in
-                  guard let s = CatalogValues.text(entry, &reporter) else { return false }
+                  guard let s = Values.text(entry, &reporter) else { return false }
                   configuration[keyPath: path] = s
                   return true
               },
@@ -96,31 +87,6 @@ extension Field {
 
 /// Times of day for the daily routine and the sit/stand reminder.
 enum TimeOfDay {
-    /// Minutes since midnight from "HH:MM" (00:00 to 23:59) or a TOML local time.
-    static func read(_ value: TOMLValue, at position: TOMLPosition, key: String, _ reporter: inout Reporter) -> Int? {
-        switch value {
-        case .localTime(let t):
-            guard t.second == 0, t.nanosecond == 0 else {
-                reporter.error("times of day are whole minutes, found \(t) (write \(pad2(t.hour)):\(pad2(t.minute)))",
-                               at: position)
-                return nil
-            }
-            return t.hour * 60 + t.minute
-        case .string(let s):
-            switch ClockText.parse(s) {
-            case .time(let m) where m < 1440:
-                return m
-            case .time, .outOfRange:
-                reporter.error("expected a time of day from 00:00 to 23:59, found \(quoted(s))", at: position)
-            case .invalid:
-                reporter.error("expected a time of day like \"08:30\", found \(quoted(s))", at: position)
-            }
-        default:
-            reporter.error("expected a time of day like \"08:30\", found \(value.typeDescription)", at: position)
-        }
-        return nil
-    }
-
     /// "08:30".
     static func text(_ minute: Int) -> String { pad2(minute / 60) + ":" + pad2(minute % 60) }
 }

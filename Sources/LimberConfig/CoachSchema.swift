@@ -76,7 +76,7 @@ enum CoachSchema {
         if named, let daily, catalog.routine(c.coach.daily.routine) == nil {
             let ids = catalog.routines.map(\.id)
             var message = "no routine has the id \(quoted(c.coach.daily.routine))"
-            message += Suggest.didYouMean(c.coach.daily.routine, in: ids + ["auto"], quote: quoted)
+            message += Suggest.suggestion(for: c.coach.daily.routine, in: ids + ["auto"], quote: quoted)
                 ?? "; write \"auto\", or an id from 'limber routines'"
             reporter.error(message, at: daily.valuePosition)
         }
@@ -89,10 +89,18 @@ public enum BuiltInCatalog {
     /// rule out.
     public static let catalog: Catalog = (try? load().get()) ?? Catalog()
 
-    /// Parses and checks a catalog file (by default the built-in text).
-    public static func load(_ text: String = CatalogFile.text, fileName: String = "catalog.toml")
-        -> Result<Catalog, ConfigDiagnostics> {
-        let bytes = Array(text.utf8)
+    /// Parses and checks the built-in catalog file.
+    public static func load() -> Result<Catalog, ConfigDiagnostics> {
+        load(bytes: CatalogFile.bytes, fileName: "catalog.toml")
+    }
+
+    /// Parses and checks a catalog file's text.
+    public static func load(_ text: String, fileName: String = "catalog.toml") -> Result<Catalog, ConfigDiagnostics> {
+        load(bytes: Array(text.utf8), fileName: fileName)
+    }
+
+    /// Parses and checks a catalog file's bytes.
+    public static func load(bytes: [UInt8], fileName: String) -> Result<Catalog, ConfigDiagnostics> {
         let document: TOMLDocument
         do {
             document = try TOMLDocument(parsing: bytes)

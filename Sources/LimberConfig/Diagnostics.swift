@@ -168,7 +168,7 @@ struct Reporter {
     }
 }
 
-/// "Did you mean" suggestions (the CLI's too).
+/// "Did you mean" suggestions: `suggestion` for the config and the catalog, `closest` for the CLI too.
 package enum Suggest {
     /// The candidates closest to `word` (several when they tie), when they are close enough
     /// to be a likely typo; empty otherwise.
@@ -181,8 +181,10 @@ package enum Suggest {
         var bestDistance = Int.max
         for candidate in candidates {
             let c = normalized(candidate)
-            var d = distance(w, c)
             let limit = c.count <= 3 ? 1 : c.count <= 6 ? 2 : 3
+            // Lengths further apart than the limit are further apart than it in distance too:
+            // only the prefix rule can match them, and the distance table is not filled.
+            var d = abs(w.count - c.count) > limit ? limit + 1 : distance(w, c)
             if d > limit, min(w.count, c.count) >= 3, w.starts(with: c) || c.starts(with: w) {
                 d = limit
             }
@@ -196,20 +198,55 @@ package enum Suggest {
         return best
     }
 
-    /// "; did you mean 'a'?" or "; did you mean 'a' or 'b'?", or nil without a close candidate.
-    static func didYouMean(_ word: String, in candidates: [String], quote: (String) -> String) -> String? {
-        let found = closest(to: word, in: candidates)
+    /// The one rule for what to suggest to someone who wrote `word` where one of `names`
+    /// belongs: for unknown keys and unknown values, in the config and the catalog alike.
+    ///
+    /// In order: `advice` for a word that needs a sentence rather than a name ("true" for a
+    /// policy), written exactly (case aside), as " (ADVICE)"; a word people use for one of the
+    /// names (`synonyms`: "chair" for "desk"), written exactly; the names closest to `word`;
+    /// the names of the synonyms closest to it (a misspelt synonym: "dumbells"). The last
+    /// three as "; did you mean 'a'?" or "; did you mean 'a' or 'b'?". Nil when none applies.
+    static func suggestion(for word: String, in names: [String], synonyms: [String: String] = [:],
+                           advice: [String: String] = [:], quote: (String) -> String) -> String? {
+        let lowered = word.lowercased()
+        if let advice = advice[lowered] { return " (\(advice))" }
+        var found: [String]
+        if let name = synonyms[lowered], names.contains(name) {
+            found = [name]
+        } else {
+            found = closest(to: word, in: names)
+            if found.isEmpty {
+                // All the nearest are kept, so the order they are tried in does not matter.
+                let near = closest(to: word, in: Array(synonyms.keys))
+                found = Set(near.compactMap { synonyms[$0] }).filter(names.contains).sorted()
+            }
+        }
         guard !found.isEmpty else { return nil }
         return "; did you mean \(listed(found.map(quote), conjunction: "or"))?"
     }
 
-    private static func normalized(_ s: String) -> [Character] {
-        s.lowercased().map { $0 == "-" ? "_" : $0 }
+    /// Lowercased, '-' as '_', as scalars: keys and names are ASCII, and scalars cost no
+    /// grapheme breaking (this runs for every unknown key and value of a file with errors).
+    private static func normalized(_ s: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            if scalar == "-" {
+                out.append("_")
+            } else if ("A"..."Z").contains(scalar) {
+                out.append(Unicode.Scalar(scalar.value + 32) ?? scalar)
+            } else if scalar.isASCII {
+                out.append(scalar)
+            } else {
+                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return out
     }
 
     /// Optimal string alignment distance: inserting, deleting or replacing a character, or
     /// swapping two neighbours, each cost one.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    static func distance<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

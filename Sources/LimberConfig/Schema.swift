@@ -176,13 +176,7 @@ enum Schema {
         for entry in root {
             if let section = sections.first(where: { $0.name == entry.key }) {
                 if let decodeList = section.decodeList {
-                    guard case .array(let array) = entry.value,
-                          array.elements.allSatisfy({ $0.value.tableValue != nil }) else {
-                        reporter.error("expected a list of tables written [[\(entry.key)]], found "
-                                       + "\(entry.value.typeDescription) (each entry starts with a line "
-                                       + "[[\(entry.key)]], with its keys below it)", at: entry.valuePosition)
-                        continue
-                    }
+                    guard let array = Values.listOfTables(entry, &reporter) else { continue }
                     decodeList(array, &reporter, &configuration)
                     continue
                 }
@@ -258,16 +252,10 @@ enum Schema {
 
     static func reportUnknownKey(_ entry: TOMLEntry, inSection name: String, reporter: inout Reporter) {
         let known = sections.first { $0.name == name }?.keys ?? []
-        var message = "unknown key '\(entry.key)' in [\(name)]"
         let homes = sections.filter { $0.decodeList == nil && $0.keys.contains(entry.key) }.map { "[\($0.name)]" }
-        if let suggestion = Suggest.didYouMean(entry.key, in: known, quote: { "'\($0)'" }) {
-            message += suggestion
-        } else if !homes.isEmpty {
-            message += "; it belongs in \(listed(homes, conjunction: "or"))"
-        } else {
-            message += "; the keys there are \(listed(known))"
-        }
-        reporter.error(message, at: entry.keyPosition)
+        Values.reportUnknownKey(entry, in: "[\(name)]", keys: known,
+                                otherwise: homes.isEmpty ? nil : "; it belongs in \(listed(homes, conjunction: "or"))",
+                                &reporter)
     }
 
     static func reportUnknownTopLevel(_ entry: TOMLEntry, reporter: inout Reporter) {
@@ -285,7 +273,7 @@ enum Schema {
         if isTables {
             let written = entry.value.tableValue != nil ? "[\(entry.key)]" : "[[\(entry.key)]]"
             var message = "unknown section \(written)"
-            if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: header) {
+            if let suggestion = Suggest.suggestion(for: entry.key, in: names, quote: header) {
                 message += suggestion
             } else {
                 message += "; the sections are \(all)"
@@ -296,11 +284,11 @@ enum Schema {
         var message = "unknown key '\(entry.key)' at the top level"
         if let home = sections.first(where: { $0.keys.contains(entry.key) }) {
             message += "; it belongs in [\(home.name)]"
-        } else if let suggestion = Suggest.didYouMean(entry.key, in: allKeys, quote: { key in
+        } else if let suggestion = Suggest.suggestion(for: entry.key, in: allKeys, quote: { key in
             "'\(key)' in [\(sections.first { $0.keys.contains(key) }?.name ?? "")]"
         }) {
             message += suggestion
-        } else if let suggestion = Suggest.didYouMean(entry.key, in: names, quote: { "the section [\($0)]" }) {
+        } else if let suggestion = Suggest.suggestion(for: entry.key, in: names, quote: { "the section [\($0)]" }) {
             message += suggestion
         } else {
             message += "; settings go in the sections \(all)"

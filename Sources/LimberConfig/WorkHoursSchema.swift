@@ -25,6 +25,9 @@ enum WorkHoursSchema {
 
     static let section = Section(name: "work_hours", keys: keys.map(\.key), decode: decode, encode: encode)
 
+    /// Words people write for start and end.
+    static let rangeSynonyms = ["from": "start", "begin": "start", "to": "end", "until": "end", "stop": "end"]
+
     static let rangeExample = "\"09:00-17:30\""
     static let tableExample = "{ start = 09:00:00, end = 17:30:00 }"
 
@@ -136,20 +139,12 @@ enum WorkHoursSchema {
             var valid = true
             for entry in table {
                 guard entry.key == "start" || entry.key == "end" else {
-                    var message = "unknown key '\(entry.key)' in a time range"
-                    let hint = ["from": "start", "begin": "start", "to": "end", "until": "end", "stop": "end"]
-                    if let hinted = hint[entry.key.lowercased()] {
-                        message += "; did you mean '\(hinted)'?"
-                    } else if let suggestion = Suggest.didYouMean(entry.key, in: ["start", "end"], quote: { "'\($0)'" }) {
-                        message += suggestion
-                    } else {
-                        message += "; the keys are start and end"
-                    }
-                    reporter.error(message, at: entry.keyPosition)
+                    Values.reportUnknownKey(entry, in: "a time range", keys: ["start", "end"], synonyms: rangeSynonyms,
+                                            &reporter)
                     valid = false
                     continue
                 }
-                if let minute = readTime(entry, &reporter) {
+                if let minute = Values.timeOfDay(entry.value, at: entry.valuePosition, key: entry.key, latest: 1440, &reporter) {
                     found[entry.key] = minute
                 } else {
                     valid = false
@@ -180,33 +175,6 @@ enum WorkHoursSchema {
             return nil
         }
         return span
-    }
-
-    /// The start or end of a table range, in minutes since midnight.
-    static func readTime(_ entry: TOMLEntry, _ reporter: inout Reporter) -> Int? {
-        let expected = "expected a time of day like 09:00:00 or \"09:00\""
-        switch entry.value {
-        case .localTime(let t):
-            guard t.second == 0, t.nanosecond == 0 else {
-                let whole = pad2(t.hour) + ":" + pad2(t.minute) + ":00"
-                reporter.error("work hours are whole minutes, found \(t) (write \(entry.key) = \(whole))",
-                               at: entry.valuePosition)
-                return nil
-            }
-            return t.hour * 60 + t.minute
-        case .string(let s):
-            switch ClockText.parse(s) {
-            case .time(let minute):
-                return minute
-            case .outOfRange:
-                reporter.error("expected a time of day from 00:00 to 24:00, found \(quoted(s))", at: entry.valuePosition)
-            case .invalid:
-                reporter.error("\(expected), found \(quoted(s))", at: entry.valuePosition)
-            }
-        default:
-            reporter.error("\(expected), found \(entry.value.typeDescription)", at: entry.valuePosition)
-        }
-        return nil
     }
 }
 

@@ -201,7 +201,7 @@ import Testing
     @Test func theSettingsSectionsAreChecked() {
         #expect(configProblems("[daily_routine]\nroutine = \"daily-upper-bak\"\n")
                 == [#"2:11: no routine has the id "daily-upper-bak"; did you mean "daily-upper-back"?"#])
-        #expect(configProblems("[daily_routine]\nat = \"7:5\"\n") == [#"2:6: expected a time of day like "08:30", found "7:5""#])
+        #expect(configProblems("[daily_routine]\nat = \"7:5\"\n") == [#"2:6: expected a time of day like 09:00:00 or "09:00", found "7:5""#])
         #expect(configProblems("[daily_routine]\nenabled = \"yes\"\n") == [#"2:11: expected true or false, found "yes" (write enabled = true, without quotes)"#])
         #expect(configProblems("[sit_stand]\nfirst_block = \"30m\"\nlongest = \"20m\"\n") == ["3:11: longest (20m) is shorter than first_block (30m)"])
         #expect(configProblems("[sit_stand]\nenabled = true\nat = []\n") == [#"3:6: the sit/stand reminder is on but has no times; add one like at = ["10:30"]"#])
