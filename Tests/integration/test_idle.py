@@ -207,7 +207,10 @@ class ScreenSaverProxy(IdleCase):
 
     def test_gnomes_proxy_is_not_a_source(self):
         self.start_daemon()
-        s = self.wait_sources("mutter_idle")
+        self.wait_sources("mutter_idle")
+        # The screensaver's answer comes on its own: wait for it, not only for Mutter's.
+        s = self.wait_status(lambda s: {x["name"]: x for x in s["presence"]["sources"]}["screensaver"]["problem"],
+                             message="the screensaver source's verdict")
         saver = {x["name"]: x for x in s["presence"]["sources"]}["screensaver"]
         self.assertFalse(saver["live"])
         self.assertIn("does not report its state", saver["problem"])
