@@ -64,7 +64,7 @@ let package = Package(
                           dependencies: ["LimberProtocol", "LimberConfig", "LimberCatalog", "LimberCore", "LimberFiles",
                                          "LimberStats", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
+        .executableTarget(name: "limber-toml-decode", dependencies: ["TOML", "JSON"]),
 
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
