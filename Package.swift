@@ -20,7 +20,8 @@ let package = Package(
     targets: [
         // Pure modules: no IO, no clock reads.
         .target(name: "TOML"),
-        .target(name: "LimberCore"),
+        // LimberCore writes the history line with JSON's string escaping (one JSON writer).
+        .target(name: "LimberCore", dependencies: ["JSON"]),
         // The exercise catalog as values, rotation, the guided walkthrough, small planners.
         .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
         .target(name: "LimberConfig", dependencies: ["TOML", "LimberCore", "LimberCatalog"]),
@@ -29,7 +30,7 @@ let package = Package(
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
         // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
-        .target(name: "LimberFiles"),
+        .target(name: "LimberFiles", dependencies: ["LimberCore"]),
         .target(name: "LimberProtocol", dependencies: ["JSON"]),
 
         // C libraries.

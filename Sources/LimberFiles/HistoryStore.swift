@@ -1,4 +1,5 @@
 import Glibc
+import LimberCore
 
 /// Every host's history in the state folder, read back for `limber stats` and `limber history`.
 ///
