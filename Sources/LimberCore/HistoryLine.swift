@@ -572,9 +572,6 @@ public struct HistoryEvent: Sendable, Equatable {
     }
 }
 
-/// Seconds since 1970 of a time in milliseconds, rounded down (also before 1970).
-@inline(__always) func floorSeconds(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : (ms - 999) / 1000 }
-
 /// Why a line is not a history event.
 public struct HistoryLineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String

@@ -181,6 +181,9 @@ public struct LocalTime: Sendable, Equatable {
     }
 }
 
+/// Seconds since 1970 UTC of a time in milliseconds, rounded towards the past (also before 1970).
+@inline(__always) public func floorSeconds(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : (ms - 999) / 1000 }
+
 func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s

@@ -62,8 +62,7 @@ struct History: ParsableCommand {
               (1...12).contains(m), (1...31).contains(d) else { return nil }
         let date = LocalDate(year: y, month: m, day: d)
         // Reject dates that do not exist (2026-02-30) rather than rolling them over.
-        guard LocalDate(daysSinceEpoch: date.daysSinceEpoch) == date else { return nil }
-        return date
+        return date.exists ? date : nil
     }
 
     func run() throws {
