@@ -228,10 +228,10 @@ $(FUZZ_DIR)/LimberConfigResources.swift: config/limber.toml config/catalog.toml 
 	@$(PYTHON) build-support/embed_resources.py $@ config/limber.toml config/catalog.toml
 $(eval $(call fuzz_module,TOML,))
 $(eval $(call fuzz_module,JSON,))
-$(eval $(call fuzz_module,LimberCore,))
-$(eval $(call fuzz_module,LimberFiles,))
-$(eval $(call fuzz_module,LimberCatalog,LimberCore))
-$(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog,$(FUZZ_DIR)/LimberConfigResources.swift))
+$(eval $(call fuzz_module,LimberCore,JSON))
+$(eval $(call fuzz_module,LimberFiles,LimberCore))
+$(eval $(call fuzz_module,LimberCatalog,LimberCore JSON))
+$(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog JSON,$(FUZZ_DIR)/LimberConfigResources.swift))
 $(eval $(call fuzz_module,LimberProtocol,JSON))
 
 # $(1): harness, $(2): the modules it links, dependents first.
@@ -241,9 +241,9 @@ $(FUZZ_DIR)/fuzz-$(1): Tests/Fuzz/$(1).swift $(foreach d,$(2),$(FUZZ_DIR)/lib$(d
 	@$(FUZZ_SWIFTC) -use-ld=lld -L $(FUZZ_DIR) $(foreach d,$(2),-l$(d)) $$< -o $$@
 endef
 $(eval $(call fuzz_harness,toml,TOML))
-$(eval $(call fuzz_harness,config,LimberConfig LimberCatalog LimberCore TOML))
+$(eval $(call fuzz_harness,config,LimberConfig LimberCatalog LimberCore TOML JSON))
 $(eval $(call fuzz_harness,protocol,LimberProtocol JSON))
-$(eval $(call fuzz_harness,history,LimberFiles))
+$(eval $(call fuzz_harness,history,LimberFiles LimberCore JSON))
 
 fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_DIR)/fuzz-$(f))
 

@@ -20,7 +20,8 @@ let package = Package(
     targets: [
         // Pure modules: no IO, no clock reads.
         .target(name: "TOML"),
-        .target(name: "LimberCore"),
+        // LimberCore writes the history line with JSON's string escaping (one JSON writer).
+        .target(name: "LimberCore", dependencies: ["JSON"]),
         // The exercise catalog as values, rotation, the guided walkthrough, small planners.
         .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
         // config/limber.toml ('limber config init') and config/catalog.toml (the built-in
@@ -34,7 +35,7 @@ let package = Package(
         // Codable JSON without Foundation, so limberd need not link FoundationEssentials.
         .target(name: "JSON"),
         // Files: state, history and config on disk (Glibc only, so the CLI can use it too).
-        .target(name: "LimberFiles"),
+        .target(name: "LimberFiles", dependencies: ["LimberCore"]),
         .target(name: "LimberProtocol", dependencies: ["JSON"]),
 
         // C libraries.
@@ -71,7 +72,7 @@ let package = Package(
                           dependencies: ["LimberProtocol", "LimberConfig", "LimberCatalog", "LimberCore", "LimberFiles",
                                          "LimberStats", "JSON",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "limber-toml-decode", dependencies: ["TOML"]),
+        .executableTarget(name: "limber-toml-decode", dependencies: ["TOML", "JSON"]),
 
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -261,33 +261,88 @@ struct Writer {
     }
 
     mutating func writeString(_ text: String) {
+        JSON.appendString(text, to: &bytes)
+    }
+}
+
+extension JSON {
+    /// Appends `text` as a JSON string literal to `bytes`: quotes and backslashes escaped, C0
+    /// controls as `\b \f \n \r \t` or `\u00XX` (lower-case hex, as Foundation writes them),
+    /// and, unlike Foundation, DEL, the C1 controls (U+0080...U+009F) and the bidirectional
+    /// overrides and isolates (U+202A...U+202E, U+2066...U+2069) as `\uXXXX`. JSON allows those
+    /// raw, but `jq -r`, a pager or a terminal showing a state file would act on them.
+    /// Everything else is written as UTF-8. Every JSON this project writes goes through here.
+    public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): escape(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): escape(UInt8(ascii: "\\"))
-            case 0x08: escape(UInt8(ascii: "b"))
-            case 0x0C: escape(UInt8(ascii: "f"))
-            case UInt8(ascii: "\n"): escape(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): escape(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"): escape(UInt8(ascii: "t"))
-            case 0x00...0x1F:
-                // \u00XX with lower-case hex, as Foundation writes it.
-                escape(UInt8(ascii: "u"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "0"))
-                bytes.append(UInt8(ascii: "0") + (byte >> 4))
-                let low = byte & 0xF
-                bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-            default:
-                bytes.append(byte)
-            }
-        }
+        var copy = text
+        copy.withUTF8 { utf8 in appendEscaped(utf8, to: &bytes) }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func escape(_ letter: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(letter)
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        appendString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        func escape(_ letter: UInt8) {
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(letter)
+        }
+        func unicode(_ scalar: UInt32) {
+            escape(UInt8(ascii: "u"))
+            for shift in [12, 8, 4, 0] as [UInt32] { bytes.append(hex.utf8Start[Int((scalar >> shift) & 0xF)]) }
+        }
+        var k = 0
+        let n = utf8.count
+        // Runs of plain bytes are copied whole: most strings have nothing to escape.
+        var plainFrom = 0
+        func flush(_ upTo: Int) {
+            if upTo > plainFrom { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainFrom..<upTo])) }
+        }
+        while k < n {
+            let byte = utf8[k]
+            var width = 0  // bytes of an escaped character at k; 0 when it is written as it is
+            var scalar: UInt32 = 0
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00...0x1F, 0x7F:
+                width = 1
+                scalar = UInt32(byte)
+            case 0xC2 where k + 1 < n && utf8[k + 1] <= 0x9F:
+                // U+0080...U+009F, the C1 controls.
+                width = 2
+                scalar = UInt32(utf8[k + 1])
+            case 0xE2 where k + 2 < n:
+                let b1 = utf8[k + 1], b2 = utf8[k + 2]
+                if (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)) {
+                    width = 3
+                    scalar = 0x2000 | UInt32(b1 & 0x0F) << 6 | UInt32(b2 & 0x3F)
+                }
+            default:
+                break
+            }
+            if width == 0 {
+                k += 1
+                continue
+            }
+            flush(k)
+            switch scalar {
+            case UInt32(UInt8(ascii: "\"")): escape(UInt8(ascii: "\""))
+            case UInt32(UInt8(ascii: "\\")): escape(UInt8(ascii: "\\"))
+            case 0x08: escape(UInt8(ascii: "b"))
+            case 0x0C: escape(UInt8(ascii: "f"))
+            case 0x0A: escape(UInt8(ascii: "n"))
+            case 0x0D: escape(UInt8(ascii: "r"))
+            case 0x09: escape(UInt8(ascii: "t"))
+            default: unicode(scalar)
+            }
+            k += width
+            plainFrom = k
+        }
+        flush(n)
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// Output is what Foundation's `JSONEncoder` writes with `[.sortedKeys, .withoutEscapingSlashes]`:
 /// compact, object keys sorted by their UTF-8 bytes, `/` not escaped, control characters escaped,
-/// everything else written as UTF-8. Input is read by a strict RFC 8259 parser; errors are the
+/// everything else written as UTF-8 — except that DEL, the C1 controls and the bidirectional
+/// overrides are escaped too (`appendString`), so that no text limber prints can drive a terminal. Input is read by a strict RFC 8259 parser; errors are the
 /// `DecodingError` values, with the coding paths, that Foundation's `JSONDecoder` throws.
 public enum JSON {
     /// How deeply arrays and objects may nest in a decoded document.

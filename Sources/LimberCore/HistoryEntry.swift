@@ -1,72 +1,101 @@
-/// One line of the history file: a record plus the id and host that make lines from several
-/// machines mergeable. Field names are the file's schema (version `v`).
+/// What limber writes as one line of the history file: a `HistoryEvent` (the line's one
+/// definition) made from a scheduler record or a pain-journal entry, with the outcome, kind and
+/// phase typed. Every other field reads through to the event (`entry.reason`, `entry.ts`).
+@dynamicMemberLookup
 public struct HistoryEntry: Codable, Sendable, Equatable {
     /// The schema version of history lines.
     public static let schemaVersion = 1
 
-    public var v: Int
-    /// Unique across machines: time-ordered hex, milliseconds then random bits.
-    public var id: String
-    public var host: String
-    public var kind: ReminderKind?
-    public var outcome: Outcome
-    /// Local time with offset, e.g. `2026-11-21T10:15:03+01:00`.
-    public var at: String
-    /// Milliseconds since 1970 UTC.
-    public var ts: Int64
-    public var prompt: UInt64?
-    public var show: Int?
-    public var early: Bool?
-    /// Snooze or pause length in seconds.
-    public var seconds: Int64?
-    /// When a pause ends, milliseconds since 1970 UTC.
-    public var untilTs: Int64?
-    public var reason: String?
-    /// The routine done, by its catalog id.
-    public var routine: String?
-    /// Pain-journal entries (`outcome` `pain`): the level from 0 (none) to 10 (worst).
-    public var level: Int?
-    /// Pain-journal entries: noted before or after the routine, when the user said which.
-    public var phase: PainPhase?
-    /// Pain-journal entries: the user's own words.
-    public var note: String?
+    /// The line itself. Every way to make an entry gives it an outcome, kind and phase this
+    /// limber knows.
+    public private(set) var event: HistoryEvent
 
-    enum CodingKeys: String, CodingKey {
-        case v, id, host, kind, outcome, at, ts, prompt, show, early, seconds, reason, routine, level, phase, note
-        case untilTs = "until_ts"
+    public subscript<T>(dynamicMember path: KeyPath<HistoryEvent, T>) -> T { event[keyPath: path] }
+
+    /// Unique across machines: time-ordered hex, milliseconds then random bits.
+    public var id: String {
+        get { event.id }
+        set { event.id = newValue }
     }
+
+    public var outcome: Outcome { Outcome(rawValue: event.outcome) ?? .missed }
+    public var kind: ReminderKind? { event.kind.flatMap(ReminderKind.init(rawValue:)) }
+    /// Pain-journal entries: noted before or after the routine, when the user said which.
+    public var phase: PainPhase? { event.phase.flatMap(PainPhase.init(rawValue:)) }
 
     /// The entry for a scheduler record.
     public init(_ r: HistoryRecord, id: String, host: String) {
-        v = Self.schemaVersion
-        self.id = id
-        self.host = host
-        kind = r.kind
-        outcome = r.outcome
-        at = LocalTime(wall: r.wall, utcOffsetSeconds: r.utcOffsetSeconds).iso8601(utcOffsetSeconds: r.utcOffsetSeconds)
-        ts = r.wall.components.seconds * 1000 + r.wall.components.attoseconds / 1_000_000_000_000_000
-        prompt = r.promptID
-        show = r.show
-        early = r.early ? true : nil
-        seconds = r.length?.components.seconds
-        untilTs = r.until.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
-        reason = r.reason
-        routine = r.routine
+        let ts = r.wall.components.seconds * 1000 + r.wall.components.attoseconds / 1_000_000_000_000_000
+        event = HistoryEvent(
+            v: Self.schemaVersion, id: id, host: host, outcome: r.outcome.rawValue, ts: ts,
+            at: LocalTime(wall: r.wall, utcOffsetSeconds: r.utcOffsetSeconds).iso8601(utcOffsetSeconds: r.utcOffsetSeconds),
+            kind: r.kind?.rawValue, prompt: r.promptID, show: r.show, early: r.early,
+            seconds: r.length?.components.seconds,
+            untilTs: r.until.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 },
+            reason: r.reason, routine: r.routine)
     }
 
     /// A pain-journal entry at `ts` (milliseconds since 1970 UTC) with the user's UTC offset then.
     public init(painLevel level: Int, phase: PainPhase?, note: String?, ts: Int64, utcOffsetSeconds: Int,
                 id: String, host: String) {
-        v = Self.schemaVersion
-        self.id = id
-        self.host = host
-        outcome = .pain
-        let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
-        at = LocalTime(wall: .seconds(seconds), utcOffsetSeconds: utcOffsetSeconds).iso8601(utcOffsetSeconds: utcOffsetSeconds)
-        self.ts = ts
-        self.level = level
-        self.phase = phase
-        self.note = note
+        event = HistoryEvent(
+            v: Self.schemaVersion, id: id, host: host, outcome: Outcome.pain.rawValue, ts: ts,
+            at: LocalTime(wall: .seconds(floorSeconds(ts)), utcOffsetSeconds: utcOffsetSeconds)
+                .iso8601(utcOffsetSeconds: utcOffsetSeconds),
+            level: level, phase: phase?.rawValue, note: note)
+    }
+
+    // Codable through the field table, so it reads and writes what `HistoryEvent` does.
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ field: HistoryField) { stringValue = field.name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        var e = HistoryEvent(id: "", host: "", outcome: "", ts: 0)
+        // `ts` first: `at` is kept relative to it.
+        for field in [HistoryField.ts] + HistoryField.allCases.filter({ $0 != .ts }) {
+            let key = Key(field)
+            let value: HistoryValue?
+            switch field.type {
+            case .text: value = try c.decodeIfPresent(String.self, forKey: key).map(HistoryValue.text)
+            case .integer: value = try c.decodeIfPresent(Int64.self, forKey: key).map(HistoryValue.integer)
+            case .unsigned: value = try c.decodeIfPresent(UInt64.self, forKey: key).map(HistoryValue.unsigned)
+            case .flag: value = try c.decodeIfPresent(Bool.self, forKey: key).map(HistoryValue.flag)
+            }
+            if value == nil, field.isRequired {
+                throw DecodingError.keyNotFound(key, .init(codingPath: c.codingPath, debugDescription: "no '\(field.name)'"))
+            }
+            e[field] = value
+        }
+        func known(_ ok: Bool, _ field: HistoryField) throws {
+            guard ok else {
+                throw DecodingError.dataCorruptedError(forKey: Key(field), in: c,
+                                                       debugDescription: "not a \(field.name) this limber writes")
+            }
+        }
+        try known(Outcome(rawValue: e.outcome) != nil, .outcome)
+        try known(e.kind.map { ReminderKind(rawValue: $0) != nil } ?? true, .kind)
+        try known(e.phase.map { PainPhase(rawValue: $0) != nil } ?? true, .phase)
+        event = e
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        for field in HistoryField.allCases {
+            switch event[field] {
+            case .text(let s)?: try c.encode(s, forKey: Key(field))
+            case .integer(let n)?: try c.encode(n, forKey: Key(field))
+            case .unsigned(let n)?: try c.encode(n, forKey: Key(field))
+            case .flag(let b)?: try c.encode(b, forKey: Key(field))
+            case nil: break
+            }
+        }
     }
 
     /// A history id: 12 hex digits of milliseconds (so ids sort by time) and 20 of randomness.

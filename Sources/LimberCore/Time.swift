@@ -80,6 +80,24 @@ public struct LocalDate: Sendable, Hashable, Codable, Comparable, CustomStringCo
         day = Int(d)
     }
 
+    /// Whether `year` is a Gregorian leap year.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    /// The number of days in `month` (1...12) of `year`; 0 for a month out of range.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 1, 3, 5, 7, 8, 10, 12: 31
+        case 4, 6, 9, 11: 30
+        case 2: isLeapYear(year) ? 29 : 28
+        default: 0
+        }
+    }
+
+    /// Whether the date exists (no February 30): the day count would roll such a date over.
+    public var exists: Bool { day >= 1 && day <= Self.daysIn(month: month, year: year) }
+
     /// The weekday of this date.
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday (ISO 4).
@@ -120,11 +138,51 @@ public struct LocalTime: Sendable, Equatable {
 
     /// `2026-11-21T10:15:03+01:00` for this local time and offset.
     public func iso8601(utcOffsetSeconds off: Int) -> String {
-        let sign = off < 0 ? "-" : "+"
-        let a = abs(off)
-        return "\(date)T\(clockText):\(pad(secondOfDay % 60, 2))\(sign)\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { buffer in
+            guard write(utcOffsetSeconds: off, into: buffer) else {
+                // A year outside 0...9999: not for the fixed-width writer.
+                let sign = off < 0 ? "-" : "+"
+                let a = abs(off)
+                return "\(date)T\(clockText):\(pad(secondOfDay % 60, 2))\(sign)\(pad(a / 3600, 2)):\(pad(a / 60 % 60, 2))"
+            }
+            return String(decoding: buffer, as: UTF8.self)
+        }
+    }
+
+    /// Writes the 25 bytes of `iso8601(utcOffsetSeconds:)` for the wall time `seconds` (since
+    /// 1970 UTC) at `offset`, without building a String; false for a year outside 0...9999.
+    public static func iso8601(seconds: Int64, offset: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        LocalTime(wall: .seconds(seconds), utcOffsetSeconds: offset).write(utcOffsetSeconds: offset, into: out)
+    }
+
+    private func write(utcOffsetSeconds offset: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        guard (0...9999).contains(date.year), out.count >= 25 else { return false }
+        var k = 0
+        func put(_ n: Int, _ width: Int) {
+            var v = n
+            for j in stride(from: k + width - 1, through: k, by: -1) {
+                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            k += width
+        }
+        func sep(_ c: UInt8) {
+            out[k] = c
+            k += 1
+        }
+        put(date.year, 4); sep(UInt8(ascii: "-")); put(date.month, 2); sep(UInt8(ascii: "-")); put(date.day, 2)
+        sep(UInt8(ascii: "T"))
+        put(secondOfDay / 3600, 2); sep(UInt8(ascii: ":")); put(secondOfDay / 60 % 60, 2); sep(UInt8(ascii: ":"))
+        put(secondOfDay % 60, 2)
+        sep(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let a = abs(offset)
+        put(a / 3600 % 100, 2); sep(UInt8(ascii: ":")); put(a / 60 % 60, 2)
+        return true
     }
 }
+
+/// Seconds since 1970 UTC of a time in milliseconds, rounded towards the past (also before 1970).
+@inline(__always) public func floorSeconds(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : (ms - 999) / 1000 }
 
 func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)

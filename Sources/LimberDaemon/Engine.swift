@@ -326,7 +326,7 @@ public final class Engine {
         var withID = entry
         withID.id = HistoryEntry.makeID(ts: entry.ts, random: UInt128(rng.next()) << 64 | UInt128(rng.next()))
         do {
-            var line = try JSON.encode(withID)
+            var line = withID.event.line()
             line.append(UInt8(ascii: "\n"))
             try history.append([line], durable: true)
         } catch {

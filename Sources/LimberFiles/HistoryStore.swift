@@ -1,4 +1,5 @@
 import Glibc
+import LimberCore
 
 /// Every host's history in the state folder, read back for `limber stats` and `limber history`.
 ///
@@ -220,10 +221,7 @@ public enum HistoryStore {
                 let line = UnsafeBufferPointer(rebasing: all[start..<end])
                 start = end + 1
                 if isBlank(line) { continue }
-                switch HistoryEvent.parse(line) {
-                case .success(let e):
-                    events.append(e)
-                case .failure(let problem):
+                if let problem = HistoryEvent.parse(line, appendingTo: &events) {
                     if !terminated {
                         // The write of the last line was cut short (power cut, crash, full
                         // disk); the next append starts on a fresh line, so nothing else is lost.

@@ -29,27 +29,34 @@ public struct StatsEvent: Sendable, Equatable {
     }
 }
 
-/// The outcome issue 6's idle detection records when the user was away long enough to count
-/// as a break taken without a reminder.
+/// The outcome limberd records when the user was away from the desk long enough to count as a
+/// break taken without a reminder.
 public let naturalBreakOutcome = "natural-break"
 
 /// One local day's reminders and answers.
 public struct DayStats: Sendable, Equatable {
     public var date: LocalDate
-    /// Reminders that came due (a first showing, or a `done` before the reminder); a reminder
-    /// that comes back after a snooze is still one reminder.
-    public var due = 0
-    public var done = 0
-    public var snoozed = 0
-    public var skipped = 0
-    public var missed = 0
-    /// Breaks taken away from the desk without a reminder (idle long enough).
-    public var naturalBreaks = 0
+    /// The day's reminders and answers, counted by the rules of `limber status`'s "today"
+    /// (`DayCounts`), so the two never disagree about the same events.
+    public var counts: DayCounts
     /// Reminders that waited for a hold (do not disturb, a call), and how long in all.
     public var held = 0
     public var heldSeconds: Int64 = 0
 
-    public init(date: LocalDate) { self.date = date }
+    public init(date: LocalDate) {
+        self.date = date
+        counts = DayCounts(day: date)
+    }
+
+    /// Reminders that came due (a first showing, or a `done` before the reminder); a reminder
+    /// that comes back after a snooze is still one reminder.
+    public var due: Int { counts.due }
+    public var done: Int { counts.done }
+    public var snoozed: Int { counts.snoozed }
+    public var skipped: Int { counts.skipped }
+    public var missed: Int { counts.missed }
+    /// Breaks taken away from the desk without a reminder (idle long enough).
+    public var naturalBreaks: Int { counts.naturalBreaks }
 
     /// Done over due, at most 1; nil with nothing due.
     public var adherence: Double? {
@@ -63,13 +70,14 @@ public struct DayStats: Sendable, Equatable {
         return Double(done) >= goal * Double(due) - 1e-9
     }
 
+    /// Adds another day's figures (for the totals of a range).
     mutating func add(_ other: DayStats) {
-        due += other.due
-        done += other.done
-        snoozed += other.snoozed
-        skipped += other.skipped
-        missed += other.missed
-        naturalBreaks += other.naturalBreaks
+        counts.due += other.due
+        counts.done += other.done
+        counts.snoozed += other.snoozed
+        counts.skipped += other.skipped
+        counts.missed += other.missed
+        counts.naturalBreaks += other.naturalBreaks
         held += other.held
         heldSeconds += other.heldSeconds
     }
@@ -116,7 +124,6 @@ public struct BreakStats: Sendable, Equatable {
         let count = max(1, dayCount)
         let firstInRange = today.daysSinceEpoch - Int64(count - 1)
         var byDay: [Int64: DayStats] = [:]
-        var dayCounts: [Int64: DayCounts] = [:]
         var skippedByHour = [Int](repeating: 0, count: 24)
         var missedByHour = [Int](repeating: 0, count: 24)
         var firstDay: LocalDate?
@@ -134,15 +141,7 @@ public struct BreakStats: Sendable, Equatable {
                 day.held += 1
                 day.heldSeconds += min(max(0, e.seconds ?? 0), 7 * 86_400)  // one wild line stays bounded
             } else if let outcome = Outcome(rawValue: e.outcome) {
-                var counts = dayCounts[d] ?? DayCounts(day: e.local.date)
-                counts.count(outcome, early: e.early)
-                dayCounts[d] = counts
-                day.naturalBreaks = counts.naturalBreaks
-                day.due = counts.due
-                day.done = counts.done
-                day.snoozed = counts.snoozed
-                day.skipped = counts.skipped
-                day.missed = counts.missed
+                day.counts.count(outcome, early: e.early)
                 if d >= firstInRange {
                     let hour = min(23, max(0, e.local.secondOfDay / 3600))
                     if outcome == .skipped { skippedByHour[hour] += 1 }

@@ -13,6 +13,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JSON
 import TOML
 
 /// Reads everything from a file descriptor.
@@ -59,25 +60,7 @@ struct JSONWriter {
     }
 
     mutating func string(_ text: String) {
-        out.append(UInt8(ascii: "\""))
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                raw("\\u00")
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 0xF)])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        JSON.appendString(text, to: &out)
     }
 
     mutating func leaf(_ type: String, _ value: String) {

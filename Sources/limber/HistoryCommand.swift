@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import LimberCore
 import LimberFiles
 import LimberProtocol
@@ -61,8 +62,7 @@ struct History: ParsableCommand {
               (1...12).contains(m), (1...31).contains(d) else { return nil }
         let date = LocalDate(year: y, month: m, day: d)
         // Reject dates that do not exist (2026-02-30) rather than rolling them over.
-        guard LocalDate(daysSinceEpoch: date.daysSinceEpoch) == date else { return nil }
-        return date
+        return date.exists ? date : nil
     }
 
     func run() throws {
@@ -120,10 +120,11 @@ struct OutputBuffer {
     }
 }
 
-/// The three forms of `limber history`.
+/// The three forms of `limber history`. The JSON and CSV forms are `HistoryEvent`'s own, from
+/// the one field table (`HistoryField`).
 enum HistoryExport {
-    static let fields = ["id", "host", "at", "ts", "outcome", "kind", "prompt", "show", "early", "seconds",
-                         "until_ts", "reason", "routine", "level", "phase", "note"]
+    /// The CSV columns.
+    static let fields = HistoryField.csvColumns.map(\.name)
 
     // MARK: JSON
 
@@ -131,7 +132,7 @@ enum HistoryExport {
         out.append("{\"duplicates_dropped\":\(loaded.duplicates),\"events\":[")
         for (n, e) in events.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            eventJSON(e, into: &out.bytes)
+            e.appendJSON(to: &out.bytes, everyKey: true)
             out.flushIfFull()
         }
         out.append("],\"files\":[" + loaded.files.map(jsonString).joined(separator: ",") + "]")
@@ -141,192 +142,31 @@ enum HistoryExport {
     /// One event with every key, sorted by name as the other --json outputs are.
     static func eventJSON(_ e: HistoryEvent) -> String {
         var bytes: [UInt8] = []
-        eventJSON(e, into: &bytes)
+        e.appendJSON(to: &bytes, everyKey: true)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends one event as JSON to `b`, byte by byte: 100,000 of them should take milliseconds.
-    static func eventJSON(_ e: HistoryEvent, into b: inout [UInt8]) {
-        func key(_ k: StaticString) {
-            b.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-        }
-        func string(_ s: String?) {
-            guard let s else { return key("null") }
-            appendJSONString(s, to: &b)
-        }
-        func number<T: BinaryInteger>(_ n: T?) {
-            guard let n else { return key("null") }
-            if n < 0 { b.append(UInt8(ascii: "-")) }
-            appendDecimal(UInt64(n.magnitude), to: &b)
-        }
-        key("{\"at\":")
-        if e.hasUnusualIDOrAt {
-            string(e.at)
-        } else {
-            b.append(UInt8(ascii: "\""))
-            if e.appendAt(to: &b) { b.append(UInt8(ascii: "\"")) } else { b.removeLast(); key("null") }
-        }
-        key(",\"early\":"); key(e.early ? "true" : "false")
-        key(",\"host\":"); string(e.host)
-        key(",\"id\":")
-        if e.hasUnusualIDOrAt {
-            string(e.id)
-        } else {
-            b.append(UInt8(ascii: "\""))
-            e.appendID(to: &b)
-            b.append(UInt8(ascii: "\""))
-        }
-        key(",\"kind\":"); string(e.kind)
-        key(",\"level\":"); number(e.level)
-        key(",\"note\":"); string(e.note)
-        key(",\"outcome\":"); string(e.outcome)
-        key(",\"phase\":"); string(e.phase)
-        key(",\"prompt\":")
-        if let p = e.prompt { appendDecimal(p, to: &b) } else { key("null") }
-        key(",\"reason\":"); string(e.reason)
-        key(",\"routine\":"); string(e.routine)
-        key(",\"seconds\":"); number(e.seconds)
-        key(",\"show\":"); number(e.show)
-        key(",\"ts\":"); number(e.ts)
-        key(",\"until_ts\":"); number(e.untilTs)
-        key(",\"v\":"); number(e.v)
-        b.append(UInt8(ascii: "}"))
-    }
-
-    static func appendDecimal(_ n: UInt64, to b: inout [UInt8]) {
-        var m = n
-        var divisor: UInt64 = 1
-        while m / divisor >= 10 { divisor *= 10 }
-        repeat {
-            b.append(UInt8(ascii: "0") + UInt8(m / divisor))
-            m %= divisor
-            divisor /= 10
-        } while divisor > 0
-    }
-
-    /// Appends a JSON string literal: quotes, backslashes and control characters escaped;
-    /// DEL, C1 controls and bidirectional overrides too (JSON allows them raw, but `jq -r`
-    /// or a pager would hand them to a terminal).
-    static func appendJSONString(_ s: String, to b: inout [UInt8]) {
-        b.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        if s.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
-            for scalar in s.unicodeScalars {
-                if scalar.value >= 0x7F, TerminalText.isUnsafe(scalar) {
-                    b.append(contentsOf: Array("\\u".utf8))
-                    for shift in [12, 8, 4, 0] { b.append(hex[Int((scalar.value >> UInt32(shift)) & 0xF)]) }
-                } else {
-                    appendJSONEscaped(String(scalar), to: &b)
-                }
-            }
-        } else {
-            appendJSONEscaped(s, to: &b)
-        }
-        b.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendJSONEscaped(_ s: String, to b: inout [UInt8]) {
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "\\"))
-            case 0x0A: b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "n"))
-            case 0x0D: b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "r"))
-            case 0x09: b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "t"))
-            case 0x08: b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "b"))
-            case 0x0C: b.append(UInt8(ascii: "\\")); b.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                b.append(contentsOf: Array("\\u00".utf8))
-                b.append(hex[Int(c >> 4)])
-                b.append(hex[Int(c & 0xF)])
-            default:
-                b.append(c)
-            }
-        }
-    }
-
     /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var b: [UInt8] = []
-        appendJSONString(s, to: &b)
-        return String(decoding: b, as: UTF8.self)
-    }
+    static func jsonString(_ s: String) -> String { JSON.quoted(s) }
 
     // MARK: CSV
 
     static func csv(_ events: [HistoryEvent], into out: inout OutputBuffer) {
-        out.append(fields.joined(separator: ",") + "\r\n")
+        out.append(HistoryEvent.csvHeader + "\r\n")
         for e in events {
-            csvRow(e, into: &out.bytes)
+            e.appendCSVRow(to: &out.bytes)
             out.flushIfFull()
         }
     }
 
     /// One event as a CSV row, in the order of `fields`, ending in CRLF.
-    static func csvRow(_ e: HistoryEvent, into b: inout [UInt8]) {
-        func text(_ s: String?) {
-            if let s { appendCSVField(s, to: &b) }
-            b.append(UInt8(ascii: ","))
-        }
-        func number<T: BinaryInteger>(_ n: T?) {
-            if let n {
-                if n < 0 { b.append(UInt8(ascii: "-")) }
-                appendDecimal(UInt64(n.magnitude), to: &b)
-            }
-            b.append(UInt8(ascii: ","))
-        }
-        if e.hasUnusualIDOrAt {
-            text(e.id)
-            text(e.host)
-            text(e.at)
-        } else {
-            e.appendID(to: &b)
-            b.append(UInt8(ascii: ","))
-            text(e.host)
-            e.appendAt(to: &b)
-            b.append(UInt8(ascii: ","))
-        }
-        number(e.ts)
-        text(e.outcome)
-        text(e.kind)
-        number(e.prompt)
-        number(e.show)
-        text(e.early ? "true" : "false")
-        number(e.seconds)
-        number(e.untilTs)
-        text(e.reason)
-        text(e.routine)
-        number(e.level)
-        text(e.phase)
-        if let note = e.note { appendCSVField(note, to: &b) }
-        b.append(0x0D)
-        b.append(0x0A)
-    }
-
-    static func appendCSVField(_ text: String, to b: inout [UInt8]) {
-        // A CSV file gets printed too (cat, less): no field may carry a terminal escape. Line
-        // feeds stay, quoted, as RFC 4180 allows.
-        let s = TerminalText.safe(text, keepingNewlines: true)
-        let quote = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard quote else { return b.append(contentsOf: s.utf8) }
-        b.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            if c == UInt8(ascii: "\"") { b.append(c) }
-            b.append(c)
-        }
-        b.append(UInt8(ascii: "\""))
-    }
+    static func csvRow(_ e: HistoryEvent, into b: inout [UInt8]) { e.appendCSVRow(to: &b) }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
     static func csvField(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
-                                       || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return s }
-        var out = "\""
-        for c in s {
-            out += c == "\"" ? "\"\"" : String(c)
-        }
-        return out + "\""
+        var b: [UInt8] = []
+        HistoryEvent.appendCSVField(s, to: &b)
+        return String(decoding: b, as: UTF8.self)
     }
 
     // MARK: Text

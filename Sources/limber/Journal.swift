@@ -92,10 +92,7 @@ struct Journal: ParsableCommand {
             throw ExitCode(HistoryData.failure)
         }
         if json {
-            let event = HistoryEvent(v: entry.v, id: entry.id, host: entry.host, outcome: entry.outcome.rawValue,
-                                     ts: entry.ts, at: entry.at, level: entry.level, phase: entry.phase?.rawValue,
-                                     note: entry.note)
-            print(HistoryExport.eventJSON(event))
+            print(HistoryExport.eventJSON(entry.event))
         } else {
             print(Self.confirmation(entry))
         }
@@ -117,7 +114,7 @@ struct Journal: ParsableCommand {
     /// the daemon's appends: both write whole lines with one O_APPEND write(2) each.
     static func append(_ entry: HistoryEntry, directory: String) throws {
         let log = try HistoryLog(directory: directory, host: entry.host)
-        try log.append([JSON.encode(entry)], durable: true)
+        try log.append([entry.event.line()], durable: true)
     }
 
     static func confirmation(_ e: HistoryEntry) -> String {

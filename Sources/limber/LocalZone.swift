@@ -68,8 +68,3 @@ enum WallClock {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
-
-/// Seconds from milliseconds, rounding towards the past.
-func floorSeconds(_ ms: Int64) -> Int64 {
-    ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-}

@@ -1,5 +1,6 @@
 // libFuzzer harness: the history-line reader and the merge of history files. Any bytes give
 // events or bounded warnings; merged events are in time order with unique ids.
+import LimberCore
 import LimberFiles
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -7,7 +7,8 @@ import Testing
 
     @Test func everyTypeMatchesFoundationByteForByte() throws {
         let ours = try JSON.encode(Sink.example)
-        #expect(text(ours) == text(try foundationEncode(Sink.example)))
+        // The one difference: DEL is escaped (see stringsEscapeWhatATerminalWouldActOn).
+        #expect(text(ours) == text(try foundationEncode(Sink.example)).replacingOccurrences(of: "\u{7f}", with: "\\u007f"))
         #expect(try JSON.decode(Sink.self, from: ours) == Sink.example)
     }
 
@@ -24,16 +25,32 @@ import Testing
 
     @Test func stringsEscapeExactlyWhatFoundationEscapes() throws {
         var all = ""
-        for scalar in (0...0x7F).compactMap(Unicode.Scalar.init) { all.unicodeScalars.append(scalar) }
-        all += "\u{80}\u{e9}\u{2028}\u{2029}\u{FEFF}\u{FFFF}\u{10FFFF}\u{1F600}"
+        for scalar in (0...0x7E).compactMap(Unicode.Scalar.init) { all.unicodeScalars.append(scalar) }
+        all += "\u{A0}\u{e9}\u{2028}\u{2029}\u{2029}\u{202F}\u{2065}\u{206A}\u{FEFF}\u{FFFF}\u{10FFFF}\u{1F600}"
         #expect(try encoded(all) == text(try foundationEncode(all)))
 
         #expect(try encoded("\"\\/\u{8}\u{c}\n\r\t") == #""\"\\/\b\f\n\r\t""#)
         #expect(try encoded("\u{0}\u{1}\u{b}\u{e}\u{1a}\u{1f}") == #""\u0000\u0001\u000b\u000e\u001a\u001f""#)
-        #expect(try encoded("\u{7f} \u{e9} \u{1F600}") == "\"\u{7f} \u{e9} \u{1F600}\"")
+        #expect(try encoded("\u{7e} \u{e9} \u{1F600}") == "\"\u{7e} \u{e9} \u{1F600}\"")
         #expect(try encoded("a/b") == #""a/b""#)
         // Keys are escaped the same way.
         #expect(try encoded(["\"\n/": 1]) == #"{"\"\n/":1}"#)
+    }
+
+    @Test func stringsEscapeWhatATerminalWouldActOn() throws {
+        // DEL, every C1 control and the bidirectional overrides and isolates: JSON allows them
+        // raw, but `limber status --json | jq -r` would hand them to the terminal.
+        #expect(try encoded("a\u{7f}b") == #""a\u007fb""#)
+        #expect(try encoded("\u{80}\u{85}\u{9b}2J\u{9d}0;x\u{9c}\u{9f}") == #""\u0080\u0085\u009b2J\u009d0;x\u009c\u009f""#)
+        #expect(try encoded("\u{202a}\u{202e}evil\u{2066}\u{2069}") == #""\u202a\u202eevil\u2066\u2069""#)
+        // Their neighbours are written as they are.
+        #expect(try encoded("\u{7e}\u{a0}\u{e9}\u{2029}\u{202f}\u{2065}\u{206a}") == "\"\u{7e}\u{a0}\u{e9}\u{2029}\u{202f}\u{2065}\u{206a}\"")
+        // Keys too, and the text reads back the same.
+        #expect(try encoded(["k\u{7f}\u{9b}": "v"]) == #"{"k\u007f\u009b":"v"}"#)
+        let nasty = "x\u{7f}\u{80}\u{9f}\u{202e}\u{1b}]52;c;\u{7}y"
+        #expect(try JSON.decode(String.self, from: try JSON.encode(nasty)) == nasty)
+        #expect(try JSONDecoder().decode(String.self, from: Data(try JSON.encode(nasty))) == nasty)
+        #expect(JSON.quoted("a\u{85}\"") == #""a\u0085\"""#)
     }
 
     @Test func integersOfEveryWidthAtTheirLimits() throws {

@@ -1,6 +1,6 @@
 import Glibc
 import JSON
-import LimberCore
+@testable import LimberCore
 @testable import LimberFiles
 import Testing
 

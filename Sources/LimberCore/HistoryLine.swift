@@ -1,21 +1,179 @@
-import Glibc
+import JSON
 
-// Reading one line of a history file, without Codable.
+// The history line, defined once: `HistoryField` is its table of fields, `HistoryEvent` its
+// value. The daemon's writer and the journal (`HistoryEntry`, a typed view of a `HistoryEvent`),
+// the fast reader below and the `limber history --json`/`--csv` exports all go through these
+// two, so a field added here is written, read and exported without further edits
+// (`HistoryFieldTests` proves it for every field).
 //
-// `limber stats` loads every line ever written (five years of heavy use is about 100,000) and
-// must answer in well under 200 ms; generic Codable decoding of that many objects costs most
-// of the budget (measured: see Benchmarks/history_bench.py), so the known, flat schema gets a
-// direct byte scanner. It accepts any valid JSON object whose values are scalars, skips nested
-// values of keys it does not know (a newer limber may add some), and rejects everything else
-// with a reason that names the problem.
+// Reading is a byte scanner, not Codable: `limber stats` loads every line ever written (five
+// years of heavy use is about 100,000) and must answer in well under 200 ms; generic Codable
+// decoding of that many objects costs most of the budget (Benchmarks/history_bench.py). It
+// accepts any valid JSON object whose values are scalars, skips nested values of keys it does
+// not know (a newer limber may add some), and rejects everything else with a reason that names
+// the problem.
 
-/// One event read back from a history file: the fields of `HistoryEntry`, with the outcome
-/// and kind kept as text so that lines from a newer limber (new outcomes) still load.
+/// What a history field holds.
+public enum HistoryFieldType: Sendable {
+    case text
+    /// A signed whole number (64 bits).
+    case integer
+    /// A whole number 0 or above (64 bits).
+    case unsigned
+    /// True or false; absent means false, and the file leaves it out then.
+    case flag
+}
+
+/// Every field of a history line, in the order of `limber history --csv`'s columns.
+///
+/// To add one: a case here, then what the compiler asks for (its `name` and `type`, and its two
+/// arms in `HistoryEvent.subscript(_:)` beside a stored property). The writer, the reader, the
+/// JSON and CSV exports and `HistoryEntry`'s Codable form follow from this table.
+public enum HistoryField: Int, CaseIterable, Sendable {
+    case id, host, at, ts, outcome, kind, prompt, show, early, seconds, untilTs, reason, routine, level, phase, note
+    /// The schema version: in the file and in --json, not a CSV column.
+    case v
+
+    /// The key in the file and in --json, the column in --csv.
+    public var staticName: StaticString {
+        switch self {
+        case .v: "v"
+        case .id: "id"
+        case .host: "host"
+        case .at: "at"
+        case .ts: "ts"
+        case .outcome: "outcome"
+        case .kind: "kind"
+        case .prompt: "prompt"
+        case .show: "show"
+        case .early: "early"
+        case .seconds: "seconds"
+        case .untilTs: "until_ts"
+        case .reason: "reason"
+        case .routine: "routine"
+        case .level: "level"
+        case .phase: "phase"
+        case .note: "note"
+        }
+    }
+
+    public var name: String { staticName.description }
+
+    public var type: HistoryFieldType {
+        switch self {
+        case .v, .ts, .show, .seconds, .untilTs, .level: .integer
+        case .prompt: .unsigned
+        case .early: .flag
+        case .id, .host, .at, .outcome, .kind, .reason, .routine, .phase, .note: .text
+        }
+    }
+
+    /// Every line has it; a line without it is not read.
+    public var isRequired: Bool {
+        switch self {
+        case .v, .id, .host, .outcome, .ts: true
+        default: false
+        }
+    }
+
+    /// A column of `limber history --csv`: every field but the schema version.
+    public var inCSV: Bool { self != .v }
+
+    /// The CSV columns, in order.
+    public static let csvColumns: [HistoryField] = allCases.filter(\.inCSV)
+
+    /// Keys sorted by their UTF-8 bytes, as every JSON limber writes them: the order in the
+    /// file and in --json.
+    public static let jsonOrder: [HistoryField] = allCases.sorted {
+        $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+    }
+
+    /// `,"name":` for each field, by raw value.
+    static let jsonKeys: [[UInt8]] = allCases.map { Array(",\"\($0.name)\":".utf8) }
+
+    /// The field a key names, by length and first byte: 0 for none, 255 when several share
+    /// them (then every field is compared), else the field's raw value + 1.
+    private static let lookup: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 32 * 256)
+        for f in allCases {
+            let n = f.staticName.utf8CodeUnitCount
+            precondition(n > 0 && n < 32 && f.rawValue < 254, "history field names are short")
+            let slot = n << 8 | Int(f.staticName.utf8Start[0])
+            table[slot] = table[slot] == 0 ? UInt8(f.rawValue + 1) : 255
+        }
+        return table
+    }()
+
+    /// The field named by the UTF-8 bytes of a key; nil for a key this limber does not know.
+    @inline(__always)
+    static func named(_ k: UnsafeBufferPointer<UInt8>) -> HistoryField? {
+        guard k.count > 0, k.count < 32 else { return nil }
+        let hit = lookup[k.count << 8 | Int(k[0])]
+        if hit == 0 { return nil }
+        if hit != 255 {
+            let f = HistoryField(rawValue: Int(hit) - 1)!
+            return f.matches(k) ? f : nil
+        }
+        return allCases.first { $0.matches(k) }
+    }
+
+    @inline(__always)
+    private func matches(_ k: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = staticName
+        guard k.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for n in 0..<k.count where k[n] != p[n] { return false }
+        return true
+    }
+}
+
+/// One field's value.
+public enum HistoryValue: Sendable, Equatable {
+    case text(String)
+    case integer(Int64)
+    case unsigned(UInt64)
+    case flag(Bool)
+
+    public var text: String? { if case .text(let s) = self { s } else { nil } }
+
+    public var integer: Int64? {
+        switch self {
+        case .integer(let n): n
+        case .unsigned(let n) where n <= UInt64(Int64.max): Int64(n)
+        default: nil
+        }
+    }
+
+    public var unsigned: UInt64? {
+        switch self {
+        case .unsigned(let n): n
+        case .integer(let n) where n >= 0: UInt64(n)
+        default: nil
+        }
+    }
+
+    public var flag: Bool? { if case .flag(let b) = self { b } else { nil } }
+}
+
+/// One line of a history file, as written and as read back: the fields of `HistoryField`, with
+/// the outcome and kind kept as text so that lines from a newer limber (new outcomes) still load.
 public struct HistoryEvent: Sendable, Equatable {
     /// The schema version of the line.
     public var v: Int
     /// Milliseconds since 1970 UTC.
-    public var ts: Int64
+    public var ts: Int64 {
+        get { storedTs }
+        set {
+            // `at` is kept as an offset from `ts` when it can be: keep its text as it was.
+            if atOffsetSeconds != nil {
+                let text = at
+                storedTs = newValue
+                at = text
+            } else {
+                storedTs = newValue
+            }
+        }
+    }
     public var host: String
     /// `shown`, `done`, `natural-break`, `pain`, ...; see `Outcome` for what limber writes.
     public var outcome: String
@@ -23,15 +181,21 @@ public struct HistoryEvent: Sendable, Equatable {
     public var prompt: UInt64?
     public var show: Int?
     public var early: Bool
+    /// Snooze, pause, hold or natural-break length in seconds.
     public var seconds: Int64?
+    /// When a pause ends, milliseconds since 1970 UTC.
     public var untilTs: Int64?
     public var reason: String?
     /// The catalog id of the routine a `done` was for.
     public var routine: String?
+    /// Pain-journal entries: the level from 0 (none) to 10 (worst).
     public var level: Int?
+    /// Pain-journal entries: `before` or `after` the routine.
     public var phase: String?
+    /// Pain-journal entries: the user's own words.
     public var note: String?
 
+    private var storedTs: Int64
     // The id and the local time are stored compactly: they are on every line, and two heap
     // strings per event were a third of the time `limber stats` took over 100,000 events.
     // limber's ids are 32 lowercase hex digits; `at` is YYYY-MM-DDTHH:MM:SS+HH:MM for `ts`.
@@ -44,13 +208,60 @@ public struct HistoryEvent: Sendable, Equatable {
                 kind: String? = nil, prompt: UInt64? = nil, show: Int? = nil, early: Bool = false,
                 seconds: Int64? = nil, untilTs: Int64? = nil, reason: String? = nil, routine: String? = nil,
                 level: Int? = nil, phase: String? = nil, note: String? = nil) {
-        self.v = v; self.host = host; self.outcome = outcome; self.ts = ts
+        self.v = v; self.host = host; self.outcome = outcome; storedTs = ts
         self.kind = kind; self.prompt = prompt; self.show = show; self.early = early
         self.seconds = seconds; self.untilTs = untilTs; self.reason = reason; self.routine = routine
         self.level = level; self.phase = phase; self.note = note
         idBits = 0
         self.id = id
         self.at = at
+    }
+
+    /// A field's value; nil when the line does not have it (for `early`: when it is false).
+    /// Setting a value of the wrong type is setting nil (the reader checks types first).
+    public subscript(field: HistoryField) -> HistoryValue? {
+        get {
+            switch field {
+            case .v: .integer(Int64(v))
+            case .id: .text(id)
+            case .host: .text(host)
+            case .at: at.map(HistoryValue.text)
+            case .ts: .integer(ts)
+            case .outcome: .text(outcome)
+            case .kind: kind.map(HistoryValue.text)
+            case .prompt: prompt.map(HistoryValue.unsigned)
+            case .show: show.map { .integer(Int64($0)) }
+            case .early: early ? .flag(true) : nil
+            case .seconds: seconds.map(HistoryValue.integer)
+            case .untilTs: untilTs.map(HistoryValue.integer)
+            case .reason: reason.map(HistoryValue.text)
+            case .routine: routine.map(HistoryValue.text)
+            case .level: level.map { .integer(Int64($0)) }
+            case .phase: phase.map(HistoryValue.text)
+            case .note: note.map(HistoryValue.text)
+            }
+        }
+        set {
+            switch field {
+            case .v: v = newValue?.integer.map { Int(truncatingIfNeeded: $0) } ?? 0
+            case .id: id = newValue?.text ?? ""
+            case .host: host = newValue?.text ?? ""
+            case .at: at = newValue?.text
+            case .ts: ts = newValue?.integer ?? 0
+            case .outcome: outcome = newValue?.text ?? ""
+            case .kind: kind = newValue?.text
+            case .prompt: prompt = newValue?.unsigned
+            case .show: show = newValue?.integer.map { Int(truncatingIfNeeded: $0) }
+            case .early: early = newValue?.flag ?? false
+            case .seconds: seconds = newValue?.integer
+            case .untilTs: untilTs = newValue?.integer
+            case .reason: reason = newValue?.text
+            case .routine: routine = newValue?.text
+            case .level: level = newValue?.integer.map { Int(truncatingIfNeeded: $0) }
+            case .phase: phase = newValue?.text
+            case .note: note = newValue?.text
+            }
+        }
     }
 
     /// Unique across machines and copies of a file: the key that duplicates share.
@@ -73,16 +284,14 @@ public struct HistoryEvent: Sendable, Equatable {
         get {
             if let atText { return atText }
             guard let off = atOffsetSeconds else { return nil }
-            let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
-            return Self.iso8601(seconds: seconds, offset: Int(off))
+            return Self.iso8601(seconds: floorSeconds(ts), offset: Int(off))
         }
         set {
             atText = nil
             atOffsetSeconds = nil
             guard let newValue else { return }
             var utf8 = Array(newValue.utf8)
-            let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
-            if let off = utf8.withUnsafeMutableBufferPointer({ Self.offsetIfCanonical(UnsafeBufferPointer($0), seconds: seconds) }) {
+            if let off = utf8.withUnsafeMutableBufferPointer({ Self.offsetIfCanonical(UnsafeBufferPointer($0), seconds: floorSeconds(ts)) }) {
                 atOffsetSeconds = off
             } else {
                 atText = newValue
@@ -111,9 +320,8 @@ public struct HistoryEvent: Sendable, Equatable {
             return true
         }
         guard let off = atOffsetSeconds else { return false }
-        let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { buffer in
-            guard Self.iso8601(seconds: seconds, offset: Int(off), into: buffer) else { return false }
+            guard LocalTime.iso8601(seconds: floorSeconds(ts), offset: Int(off), into: buffer) else { return false }
             b.append(contentsOf: buffer)
             return true
         }
@@ -129,11 +337,131 @@ public struct HistoryEvent: Sendable, Equatable {
     }
 
     public static func == (a: HistoryEvent, b: HistoryEvent) -> Bool {
-        a.v == b.v && a.ts == b.ts && a.host == b.host && a.outcome == b.outcome && a.kind == b.kind
-            && a.prompt == b.prompt && a.show == b.show && a.early == b.early && a.seconds == b.seconds
-            && a.untilTs == b.untilTs && a.reason == b.reason && a.routine == b.routine && a.level == b.level && a.phase == b.phase
-            && a.note == b.note && a.id == b.id && a.at == b.at
+        HistoryField.allCases.allSatisfy { a[$0] == b[$0] }
     }
+
+    // MARK: Writing
+
+    /// The line for the history file (without its newline): the fields it has, keys sorted.
+    public func line() -> [UInt8] {
+        var b: [UInt8] = []
+        b.reserveCapacity(192)
+        appendJSON(to: &b, everyKey: false)
+        return b
+    }
+
+    /// Appends the event as one JSON object, keys sorted. `everyKey`: every field, null when
+    /// absent and `early` false (`limber history --json`); otherwise only the fields it has
+    /// (the history file).
+    public func appendJSON(to b: inout [UInt8], everyKey: Bool) {
+        b.append(UInt8(ascii: "{"))
+        var first = true
+        let plain = !hasUnusualIDOrAt
+        for field in HistoryField.jsonOrder {
+            if plain, field == .id || field == .at {
+                // On every line: written without building a String.
+                if field == .at, atOffsetSeconds == nil, !everyKey { continue }
+                Self.key(field, first: &first, to: &b)
+                if field == .id {
+                    b.append(UInt8(ascii: "\""))
+                    appendID(to: &b)
+                    b.append(UInt8(ascii: "\""))
+                } else if atOffsetSeconds != nil {
+                    b.append(UInt8(ascii: "\""))
+                    appendAt(to: &b)
+                    b.append(UInt8(ascii: "\""))
+                } else {
+                    Self.literal("null", to: &b)
+                }
+                continue
+            }
+            let value = self[field]
+            if value == nil, !everyKey { continue }
+            Self.key(field, first: &first, to: &b)
+            switch value {
+            case .text(let s)?: JSON.appendString(s, to: &b)
+            case .integer(let n)?: Self.appendDecimal(n, to: &b)
+            case .unsigned(let n)?: Self.appendDecimal(n, to: &b)
+            case .flag(let f)?: Self.literal(f ? "true" : "false", to: &b)
+            case nil: Self.literal(field.type == .flag ? "false" : "null", to: &b)
+            }
+        }
+        b.append(UInt8(ascii: "}"))
+    }
+
+    /// The CSV header line of `appendCSVRow`, without its line end.
+    public static var csvHeader: String { HistoryField.csvColumns.map(\.name).joined(separator: ",") }
+
+    /// Appends the event as one CSV row (RFC 4180) in the order of `HistoryField.csvColumns`,
+    /// ending in CRLF: absent fields empty, `early` true or false, text quoted when it holds a
+    /// comma, a quote or a line break, and nothing a terminal would act on (a CSV file gets
+    /// printed too).
+    public func appendCSVRow(to b: inout [UInt8]) {
+        let plain = !hasUnusualIDOrAt
+        for (n, field) in HistoryField.csvColumns.enumerated() {
+            if n > 0 { b.append(UInt8(ascii: ",")) }
+            if plain, field == .id {
+                appendID(to: &b)
+                continue
+            }
+            if plain, field == .at {
+                appendAt(to: &b)
+                continue
+            }
+            switch self[field] {
+            case .text(let s)?: Self.appendCSVField(s, to: &b)
+            case .integer(let n)?: Self.appendDecimal(n, to: &b)
+            case .unsigned(let n)?: Self.appendDecimal(n, to: &b)
+            case .flag(let f)?: Self.literal(f ? "true" : "false", to: &b)
+            case nil: if field.type == .flag { Self.literal("false", to: &b) }
+            }
+        }
+        b.append(0x0D)
+        b.append(0x0A)
+    }
+
+    /// Appends a CSV field: quoted when it holds a comma, a quote or a line break; anything a
+    /// terminal would act on replaced (line feeds stay, quoted, as RFC 4180 allows).
+    public static func appendCSVField(_ text: String, to b: inout [UInt8]) {
+        let s = TerminalText.safe(text, keepingNewlines: true)
+        let quote = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard quote else { return b.append(contentsOf: s.utf8) }
+        b.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            if c == UInt8(ascii: "\"") { b.append(c) }
+            b.append(c)
+        }
+        b.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `n` in decimal.
+    public static func appendDecimal<T: BinaryInteger>(_ n: T, to b: inout [UInt8]) {
+        if n < 0 { b.append(UInt8(ascii: "-")) }
+        var m = UInt64(n.magnitude)
+        var divisor: UInt64 = 1
+        while m / divisor >= 10 { divisor *= 10 }
+        repeat {
+            b.append(UInt8(ascii: "0") + UInt8(m / divisor))
+            m %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    @inline(__always)
+    private static func key(_ field: HistoryField, first: inout Bool, to b: inout [UInt8]) {
+        // One copy per key: exports write 1.7 million of them for 100,000 events.
+        HistoryField.jsonKeys[field.rawValue].withUnsafeBufferPointer {
+            b.append(contentsOf: first ? UnsafeBufferPointer(rebasing: $0.dropFirst()) : $0)
+        }
+        first = false
+    }
+
+    @inline(__always)
+    private static func literal(_ s: StaticString, to b: inout [UInt8]) {
+        b.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    // MARK: Compact id and time
 
     /// 32 lowercase hex digits as a number; nil for any other id.
     static func parseHexID(_ b: UnsafeBufferPointer<UInt8>) -> UInt128? {
@@ -188,71 +516,19 @@ public struct HistoryEvent: Sendable, Equatable {
         let year = number(0, 4), month = number(5, 2), day = number(8, 2)
         let hour = number(11, 2), minute = number(14, 2), second = number(17, 2)
         let offset = (number(20, 2) * 3600 + number(23, 2) * 60) * (b[19] == UInt8(ascii: "-") ? -1 : 1)
-        guard !bad, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60,
+        // The day must exist (no 02-30), which the day count would roll over.
+        guard !bad, (1...12).contains(month), day >= 1, day <= LocalDate.daysIn(month: month, year: year),
+              hour < 24, minute < 60, second < 60,
               offset != 0 || b[19] == UInt8(ascii: "+") else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = Int64((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1)
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        let days = LocalDate(year: year, month: month, day: day).daysSinceEpoch
         let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        // The day must exist (no 02-30), which days_from_civil would roll over.
-        guard local - Int64(offset) == seconds, day <= daysIn(month: month, year: year) else { return nil }
+        guard local - Int64(offset) == seconds else { return nil }
         return Int32(offset)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS+HH:MM` for a time and offset.
     static func iso8601(seconds: Int64, offset: Int) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { buffer in
-            guard iso8601(seconds: seconds, offset: offset, into: buffer) else { return "" }
-            return String(decoding: buffer, as: UTF8.self)
-        }
-    }
-
-    /// Writes the 25 bytes of `iso8601(seconds:offset:)`; false for a year outside 0...9999.
-    static func iso8601(seconds: Int64, offset: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        let total = seconds + Int64(offset)
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let sod = Int(total - days * 86_400)
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = Int(doy - (153 * mp + 2) / 5 + 1)
-        let m = Int(mp < 10 ? mp + 3 : mp - 9)
-        let y = Int(yoe + era * 400 + (m <= 2 ? 1 : 0))
-        guard (0...9999).contains(y), out.count >= 25 else { return false }
-        var k = 0
-        func put(_ n: Int, _ width: Int) {
-            var v = n
-            for j in stride(from: k + width - 1, through: k, by: -1) {
-                out[j] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            k += width
-        }
-        func sep(_ c: UInt8) {
-            out[k] = c
-            k += 1
-        }
-        put(y, 4); sep(UInt8(ascii: "-")); put(m, 2); sep(UInt8(ascii: "-")); put(d, 2); sep(UInt8(ascii: "T"))
-        put(sod / 3600, 2); sep(UInt8(ascii: ":")); put(sod / 60 % 60, 2); sep(UInt8(ascii: ":")); put(sod % 60, 2)
-        sep(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        let a = abs(offset)
-        put(a / 3600, 2); sep(UInt8(ascii: ":")); put(a / 60 % 60, 2)
-        return true
+        LocalTime(wall: .seconds(seconds), utcOffsetSeconds: offset).iso8601(utcOffsetSeconds: offset)
     }
 
     /// Sets the id from its bytes in a line without building a String for limber's own ids.
@@ -268,8 +544,7 @@ public struct HistoryEvent: Sendable, Equatable {
 
     /// Sets `at` from its bytes in a line (after `ts`), storing only the offset when it can.
     mutating func setAt(bytes: UnsafeBufferPointer<UInt8>) {
-        let seconds = ts >= 0 ? ts / 1000 : (ts - 999) / 1000
-        if let off = Self.offsetIfCanonical(bytes, seconds: seconds) {
+        if let off = Self.offsetIfCanonical(bytes, seconds: floorSeconds(ts)) {
             atOffsetSeconds = off
             atText = nil
         } else {
@@ -278,20 +553,33 @@ public struct HistoryEvent: Sendable, Equatable {
         }
     }
 
+    // MARK: Reading
+
     /// The newest schema version this limber reads.
     public static let supportedVersion = 1
 
     /// Parses one line (without its newline); the error says what is wrong with it.
     public static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Result<HistoryEvent, HistoryLineError> {
+        var one: [HistoryEvent] = []
+        if let problem = parse(line, appendingTo: &one) { return .failure(problem) }
+        return .success(one[0])
+    }
+
+    /// Parses one line (without its newline) and appends its event to `events`; the error
+    /// says what is wrong with a line that is not one. The history reader calls this for every
+    /// line: the event is built where it is stored, not copied out through a `Result` (an
+    /// event is about 270 bytes; returning 100,000 of them across modules cost 10 ms).
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>, appendingTo events: inout [HistoryEvent]) -> HistoryLineError? {
         var scanner = LineScanner(bytes: line)
         do {
-            return .success(try scanner.event())
+            events.append(try scanner.event())
+            return nil
         } catch {
             var problem = error
             // Ran out of bytes inside the object: the write of this line was cut short.
             problem.truncated = scanner.i >= line.count && problem.newerVersion == nil
                 && !(line.last == UInt8(ascii: "}"))
-            return .failure(problem)
+            return problem
         }
     }
 
@@ -317,11 +605,6 @@ public struct HistoryLineError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { reason }
 }
 
-private enum Key {
-    case v, id, host, outcome, ts, at, kind, prompt, show, early, seconds, untilTs, reason, routine, level, phase, note
-    case other
-}
-
 private enum Scalar {
     case string(String)
     case integer(Int64)
@@ -339,8 +622,8 @@ private struct LineScanner {
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func event() throws(HistoryLineError) -> HistoryEvent {
-        var v: Int?, id: RawText?, host: String?, outcome: String?, ts: Int64?
-        var at: RawText?
+        var seen: UInt64 = 0
+        var id: RawText?, at: RawText?
         var e = HistoryEvent(id: "", host: "", outcome: "", ts: 0)
         skipSpace()
         guard peek() == UInt8(ascii: "{") else { throw HistoryLineError("not a JSON object") }
@@ -352,54 +635,28 @@ private struct LineScanner {
             while true {
                 skipSpace()
                 guard peek() == UInt8(ascii: "\"") else { throw HistoryLineError("expected a key at byte \(i + 1)") }
-                let key = try readKey()
+                let field = try readKey()
                 skipSpace()
                 guard peek() == UInt8(ascii: ":") else { throw HistoryLineError("expected ':' at byte \(i + 1)") }
                 i += 1
                 skipSpace()
-                if key == .id || key == .at {
+                if field == .id || field == .at {
                     // On every line: kept as bytes, so that no String is built for them.
                     if peek() == UInt8(ascii: "\"") {
                         let text = try readRawText()
-                        if key == .id { id = text } else { at = text }
-                    } else if key == .at, peek() == UInt8(ascii: "n") {
+                        if field == .id { id = text } else { at = text }
+                    } else if field == .at, peek() == UInt8(ascii: "n") {
                         try literal("null")
                         at = nil
                     } else {
-                        throw HistoryLineError("'\(key == .id ? "id" : "at")' must be a string")
+                        throw HistoryLineError("'\(field!.name)' must be a string")
                     }
+                    seen |= 1 << UInt64(field!.rawValue)
+                } else if let field {
+                    e[field] = try Self.value(try readValue(nestedAllowed: false), for: field)
+                    seen |= 1 << UInt64(field.rawValue)
                 } else {
-                let value = try readValue(nestedAllowed: key == .other)
-                switch key {
-                case .v: v = Int(try integer(value, "v"))
-                case .id, .at: break
-                case .host: host = try string(value, "host")
-                case .outcome: outcome = try string(value, "outcome")
-                case .ts: ts = try integer(value, "ts")
-                case .kind: e.kind = try optionalString(value, "kind")
-                case .prompt:
-                    switch value {
-                    case .null: e.prompt = nil
-                    case .unsigned(let n): e.prompt = n
-                    case .integer(let n) where n >= 0: e.prompt = UInt64(n)
-                    default: throw HistoryLineError("'prompt' must be a whole number")
-                    }
-                case .show: e.show = try optionalInteger(value, "show").map { Int($0) }
-                case .early:
-                    switch value {
-                    case .bool(let b): e.early = b
-                    case .null: e.early = false
-                    default: throw HistoryLineError("'early' must be true or false")
-                    }
-                case .seconds: e.seconds = try optionalInteger(value, "seconds")
-                case .untilTs: e.untilTs = try optionalInteger(value, "until_ts")
-                case .reason: e.reason = try optionalString(value, "reason")
-                case .routine: e.routine = try optionalString(value, "routine")
-                case .level: e.level = try optionalInteger(value, "level").map { Int($0) }
-                case .phase: e.phase = try optionalString(value, "phase")
-                case .note: e.note = try optionalString(value, "note")
-                case .other: break
-                }
+                    _ = try readValue(nestedAllowed: true)
                 }
                 skipSpace()
                 guard let c = peek() else { throw HistoryLineError("the object is not closed") }
@@ -410,22 +667,37 @@ private struct LineScanner {
         }
         skipSpace()
         guard i == bytes.count else { throw HistoryLineError("unexpected text after the object at byte \(i + 1)") }
-        guard let v else { throw HistoryLineError("no schema version 'v'") }
-        guard v >= 1 else { throw HistoryLineError("schema version \(v) is not one limber writes") }
-        guard v <= HistoryEvent.supportedVersion else {
-            throw HistoryLineError("written by a newer limber (schema version \(v))", newerVersion: v)
+        func has(_ f: HistoryField) -> Bool { seen & 1 << UInt64(f.rawValue) != 0 }
+        guard has(.v) else { throw HistoryLineError("no schema version 'v'") }
+        guard e.v >= 1 else { throw HistoryLineError("schema version \(e.v) is not one limber writes") }
+        guard e.v <= HistoryEvent.supportedVersion else {
+            throw HistoryLineError("written by a newer limber (schema version \(e.v))", newerVersion: e.v)
         }
         guard let id, id.count > 0 else { throw HistoryLineError("no 'id'") }
-        guard let host else { throw HistoryLineError("no 'host'") }
-        guard let outcome, !outcome.isEmpty else { throw HistoryLineError("no 'outcome'") }
-        guard let ts else { throw HistoryLineError("no time stamp 'ts'") }
-        e.v = v
-        e.host = host
-        e.outcome = outcome
-        e.ts = ts
+        guard has(.host) else { throw HistoryLineError("no 'host'") }
+        guard !e.outcome.isEmpty else { throw HistoryLineError("no 'outcome'") }
+        guard has(.ts) else { throw HistoryLineError("no time stamp 'ts'") }
         withBytes(id) { e.setID(bytes: $0) }
         if let at { withBytes(at) { e.setAt(bytes: $0) } }
         return e
+    }
+
+    /// A scalar as the value of `field`, or why it cannot be.
+    @inline(__always)
+    static func value(_ value: Scalar, for field: HistoryField) throws(HistoryLineError) -> HistoryValue? {
+        switch (field.type, value) {
+        case (_, .null) where !field.isRequired: return nil
+        case (.text, .string(let s)): return .text(s)
+        case (.integer, .integer(let n)): return .integer(n)
+        case (.integer, .unsigned(let n)) where n <= UInt64(Int64.max): return .integer(Int64(n))
+        case (.integer, .fraction(let d)) where d.rounded() == d && abs(d) < 9e15: return .integer(Int64(d))
+        case (.unsigned, .unsigned(let n)): return .unsigned(n)
+        case (.unsigned, .integer(let n)) where n >= 0: return .unsigned(UInt64(n))
+        case (.flag, .bool(let b)): return .flag(b)
+        case (.text, _): throw HistoryLineError("'\(field.name)' must be a string")
+        case (.integer, _), (.unsigned, _): throw HistoryLineError("'\(field.name)' must be a whole number")
+        case (.flag, _): throw HistoryLineError("'\(field.name)' must be true or false")
+        }
     }
 
     // MARK: Values
@@ -464,30 +736,6 @@ private struct LineScanner {
         }
     }
 
-    func integer(_ value: Scalar, _ name: String) throws(HistoryLineError) -> Int64 {
-        switch value {
-        case .integer(let n): return n
-        case .unsigned(let n) where n <= UInt64(Int64.max): return Int64(n)
-        case .fraction(let d) where d.rounded() == d && abs(d) < 9e15: return Int64(d)
-        default: throw HistoryLineError("'\(name)' must be a whole number")
-        }
-    }
-
-    func optionalInteger(_ value: Scalar, _ name: String) throws(HistoryLineError) -> Int64? {
-        if case .null = value { return nil }
-        return try integer(value, name)
-    }
-
-    func string(_ value: Scalar, _ name: String) throws(HistoryLineError) -> String {
-        guard case .string(let s) = value else { throw HistoryLineError("'\(name)' must be a string") }
-        return s
-    }
-
-    func optionalString(_ value: Scalar, _ name: String) throws(HistoryLineError) -> String? {
-        if case .null = value { return nil }
-        return try string(value, name)
-    }
-
     // MARK: Bytes
 
     @inline(__always) func peek() -> UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -501,38 +749,20 @@ private struct LineScanner {
         }
     }
 
-    /// Reads a key and names it without building a String for the keys limber writes.
-    mutating func readKey() throws(HistoryLineError) -> Key {
+    /// Reads a key and names its field without building a String for the keys limber writes;
+    /// nil for a key this limber does not know.
+    mutating func readKey() throws(HistoryLineError) -> HistoryField? {
         let start = i + 1
         var j = start
         while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\") { j += 1 }
         if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
             i = j + 1
-            return Self.name(UnsafeBufferPointer(rebasing: bytes[start..<j]))
+            return HistoryField.named(UnsafeBufferPointer(rebasing: bytes[start..<j]))
         }
         // An escaped key: decode it, then name it.
         let s = try readString()
         var utf8 = Array(s.utf8)
-        return utf8.withUnsafeMutableBufferPointer { Self.name(UnsafeBufferPointer($0)) }
-    }
-
-    static func name(_ k: UnsafeBufferPointer<UInt8>) -> Key {
-        func eq(_ s: StaticString) -> Bool {
-            guard k.count == s.utf8CodeUnitCount else { return false }
-            let p = s.utf8Start
-            for n in 0..<k.count where k[n] != p[n] { return false }
-            return true
-        }
-        switch k.count {
-        case 1: return eq("v") ? .v : .other
-        case 2: return eq("id") ? .id : eq("ts") ? .ts : eq("at") ? .at : .other
-        case 4: return eq("host") ? .host : eq("kind") ? .kind : eq("show") ? .show : eq("note") ? .note : .other
-        case 5: return eq("early") ? .early : eq("level") ? .level : eq("phase") ? .phase : .other
-        case 6: return eq("prompt") ? .prompt : eq("reason") ? .reason : .other
-        case 7: return eq("outcome") ? .outcome : eq("seconds") ? .seconds : eq("routine") ? .routine : .other
-        case 8: return eq("until_ts") ? .untilTs : .other
-        default: return .other
-        }
+        return utf8.withUnsafeMutableBufferPointer { HistoryField.named(UnsafeBufferPointer($0)) }
     }
 
     mutating func readValue(nestedAllowed: Bool) throws(HistoryLineError) -> Scalar {
