@@ -140,6 +140,16 @@ gnome_banners = "on"
 dunst_paused = "on"
 inhibitor = "on"
 camera = "on"
+#
+# A natural pause: a reminder that comes due while you are typing or moving the mouse waits
+# for a pause in your input (natural_pause_length without input, 2s to 2m), for at most
+# natural_pause_max (30s to 15m), and is then shown anyway. The pause is watched only while a
+# reminder waits, through the display server (wayland_idle, x11_idle) or GNOME's idle
+# monitor (mutter_idle). Where none of them is there, reminders are shown at once, and
+# 'limber status' and 'limber doctor' say so. "off" shows reminders the moment they are due.
+natural_pause = "on"
+natural_pause_length = "10s"
+natural_pause_max = "3m"
 
 [daily_routine]
 # A longer routine (10 to 20 minutes) once a day, at a time you choose: a reminder you can

@@ -158,6 +158,8 @@ final class DisplayIdleWatcher: Watcher {
     private var away = false
     private var attempt = 0
     private var attemptTimer: SourceID?
+    /// A short-lived second connection (the natural pause's watch): says nothing in the log.
+    var quiet = false
 
     /// After the socket appears the server may not listen yet: a few tries, growing apart,
     /// then only the next change in the folder brings another.
@@ -257,7 +259,9 @@ final class DisplayIdleWatcher: Watcher {
         // -2: the server is there but cannot report idleness (GNOME's Mutter has no idle
         // protocol); only a new server could, and 'limber reload' asks again.
         let unsupported = r == -2
-        if wasLive {
+        if quiet {
+            logger.debug("\(source.rawValue) pause watch: \(why)")
+        } else if wasLive {
             logger.warning("\(source.rawValue): \(why); waiting for the \(serverName) to come back")
         } else if unsupported {
             logger.info("\(source.rawValue): \(why)")
@@ -277,7 +281,7 @@ final class DisplayIdleWatcher: Watcher {
             waiter = nil
             cancelAttempts()
             connected()
-            logger.info("\(source.rawValue): watching input through \(via ?? "?")")
+            if !quiet { logger.info("\(source.rawValue): watching input through \(via ?? "?")") }
             probed = true
             changed()
         case Int32(LIMBER_IDLE_IDLE.rawValue):
@@ -310,7 +314,7 @@ final class DisplayIdleWatcher: Watcher {
         via = nil
         problem = why
         releaseAll()
-        if waitForServer { waitForSocket() }
+        if waitForServer, !quiet { waitForSocket() }
         probed = true
         if changedState { changed() }
     }

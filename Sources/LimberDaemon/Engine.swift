@@ -262,6 +262,10 @@ public final class Engine {
                 append(r)
                 coachSaw(r, at: now)
                 runHook(for: r)
+            case .watchInputPause(let length):
+                watchInputPause(clock.realDelay(length))
+            case .unwatchInputPause:
+                presence?.unwatchPause()
             }
         }
     }
@@ -395,6 +399,27 @@ public final class Engine {
             "source": "\(source.rawValue)", "idle_for_ms": "\(idleFor.components.seconds * 1000 + idleFor.components.attoseconds / 1_000_000_000_000_000)",
         ])
         dispatch(away ? .awayBegan(source, idleFor: clock.schedulerDuration(idleFor)) : .awayEnded(source))
+    }
+
+    /// The set of live presence sources changed: tells the scheduler whether a reminder can
+    /// wait for a pause in input on this desktop.
+    public func presenceChanged() {
+        guard !stopped else { return }
+        let available = presence?.pauseSource != nil
+        if scheduler.state.inputPauseSource != available { dispatch(.inputPauseSource(available)) }
+    }
+
+    /// Arms the short watch for a natural pause. What it reports is dispatched from the loop,
+    /// never from inside the dispatch that armed it.
+    func watchInputPause(_ length: Duration) {
+        guard let presence else { return }
+        presence.onInputPause = { [unowned self] problem in
+            if let problem { self.logger.notice("\(problem); the reminder is shown now") }
+            _ = self.loop.after(.zero) { [unowned self] in
+                if !self.stopped, self.scheduler.state.pauseWait != nil { self.dispatch(.inputPaused) }
+            }
+        }
+        presence.watchPause(length)
     }
 
     /// A source holds reminders (do not disturb) or lets go.
