@@ -281,7 +281,11 @@ final class DisplayIdleWatcher: Watcher {
             waiter = nil
             cancelAttempts()
             connected()
-            if !quiet { logger.info("\(source.rawValue): watching input through \(via ?? "?")") }
+            if quiet {
+                logger.debug("\(source.rawValue): pause watch of \(threshold) through \(via ?? "?")")
+            } else {
+                logger.info("\(source.rawValue): watching input through \(via ?? "?")")
+            }
             probed = true
             changed()
         case Int32(LIMBER_IDLE_IDLE.rawValue):

@@ -409,15 +409,13 @@ public final class Engine {
         if scheduler.state.inputPauseSource != available { dispatch(.inputPauseSource(available)) }
     }
 
-    /// Arms the short watch for a natural pause. What it reports is dispatched from the loop,
-    /// never from inside the dispatch that armed it.
+    /// Arms the short watch for a natural pause. The monitor reports from the loop, never
+    /// from inside the dispatch that armed it.
     func watchInputPause(_ length: Duration) {
         guard let presence else { return }
         presence.onInputPause = { [unowned self] problem in
             if let problem { self.logger.notice("\(problem); the reminder is shown now") }
-            _ = self.loop.after(.zero) { [unowned self] in
-                if !self.stopped, self.scheduler.state.pauseWait != nil { self.dispatch(.inputPaused) }
-            }
+            if !self.stopped, self.scheduler.state.pauseWait != nil { self.dispatch(.inputPaused) }
         }
         presence.watchPause(length)
     }
@@ -636,6 +634,8 @@ public final class Engine {
         report.heldBy = hold?.by.map(\.rawValue) ?? []
         report.heldSince = hold?.since.components.seconds
         report.heldWaiting = hold?.waiting?.rawValue
+        report.naturalPause = settings.schedule.hold.naturalPause.rawValue
+        report.pauseSource = presence?.pauseSource
         return report
     }
 }

@@ -108,10 +108,18 @@ public final class PresenceMonitor {
     public func watchPause(_ length: Duration) {
         unwatchPause()
         pauseArmed = true
+        logger.debug("watching for a pause in input of \(length)")
+        // Called from inside the source's own dispatch (the C library's callback): the watch
+        // is taken down, and the engine told, from the loop, once that call has returned.
         let fired: (String?) -> Void = { [unowned self] problem in
             guard self.pauseArmed else { return }
-            self.unwatchPause()
-            self.onInputPause?(problem)
+            self.pauseArmed = false
+            self.logger.debug("pause in input\(problem.map { " not watched: \($0)" } ?? "")")
+            _ = self.wayland.loop.after(.zero) { [unowned self] in
+                guard !self.pauseArmed else { return }  // armed again meanwhile
+                self.unwatchPause()
+                self.onInputPause?(problem)
+            }
         }
         if wayland.live || x11.live {
             let w = DisplayIdleWatcher(kind: wayland.live ? .wayland : .x11, loop: wayland.loop, logger: logger,
