@@ -11,6 +11,7 @@ reminder missed after 1 s, and "[idle] grace = 1m" is 1 s. The idle sources are 
 an Xvfb without input does not make the user away.
 """
 
+import json
 import subprocess
 import time
 
@@ -246,6 +247,67 @@ class WithSessionManager(HoldCase):
         self.start_daemon()
         self.held_by(["inhibitor"], "the inhibitor read at start")
 
+
+
+class WithPowerManagement(HoldCase):
+    """An idle inhibitor taken through org.freedesktop.PowerManagement.Inhibit, as KDE Plasma's
+    PowerDevil offers it (a fake following its published interface: PowerDevil cannot run
+    here). Followed by its HasInhibitChanged signal only: nothing is polled."""
+
+    fake = True
+
+    def setUp(self):
+        super().setUp()
+        self.pm_log = self.tenv.path("power-management.log")
+        self.record = self.tenv.path("power-management.jsonl")
+        self.pm = harness.spawn(
+            "power-management",
+            [harness.SYSTEM_PYTHON, harness.FAKES / "power_management.py", "--record", self.record],
+            stdout=subprocess.PIPE, stderr=open(self.pm_log, "wb"),
+            env=dict(self.tenv.env, **self.bus.env))
+        self.addCleanup(lambda: harness.stop(self.pm))
+        line = harness._read_line(self.pm, 15, "fake power management")
+        self.assertEqual(line, "ready", harness.tail(self.pm_log))
+        self.daemon.extra_env["XDG_CURRENT_DESKTOP"] = "KDE"
+        self.cookie = None
+
+    def call(self, method, *args):
+        rc, out, err = harness.dbus_send(self.bus.address, "org.freedesktop.PowerManagement.Inhibit",
+                                         "/org/freedesktop/PowerManagement/Inhibit",
+                                         f"org.freedesktop.PowerManagement.Inhibit.{method}", *args)
+        self.assertEqual(rc, 0, err)
+        return out
+
+    def inhibit(self):
+        out = self.call("Inhibit", "string:org.kde.okular", "string:presenting")
+        self.cookie = int(out.split()[-1])
+
+    def uninhibit(self):
+        self.call("UnInhibit", f"uint32:{self.cookie}")
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def asked(self):
+        return [json.loads(line)["method"] for line in self.record.read_text().splitlines()
+                if json.loads(line)["method"] == "HasInhibit"]
+
+    def test_inhibitor_holds_and_its_release_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(self.inhibit, self.uninhibit, self.shown, "inhibitor")
+        self.assertEqual(len(self.asked()), 1, "asked once at start, then followed by its signal")
+
+    def test_an_inhibitor_taken_before_limberd_starts_holds(self):
+        self.inhibit()
+        self.start_daemon()
+        self.held_by(["inhibitor"], "the inhibitor read at start")
+
+    def test_the_service_leaving_the_bus_lets_go(self):
+        self.start_daemon()
+        self.inhibit()
+        self.held_by(["inhibitor"], "the inhibitor to hold")
+        harness.stop(self.pm)
+        self.held_by([], "the hold to end with the service gone")
 
 
 class WithCamera(HoldCase):
