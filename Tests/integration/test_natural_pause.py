@@ -16,6 +16,7 @@ The away sources are ignored (an absence would end the wait without a showing: t
 tests cover that), so only the pause is measured.
 """
 
+import json
 import shutil
 import subprocess
 import threading
@@ -207,6 +208,43 @@ class WaylandNaturalPause(WaylandCase):
 
     def test_shown_anyway_at_the_maximum(self):
         self.check_shown_anyway_at_the_maximum()
+
+
+class MutterNaturalPause(NaturalPauseCase):
+    """GNOME: a second idle watch on Mutter's idle monitor (the fake following its published
+    interface, as gnome-shell cannot serve it here), added only while a reminder waits."""
+
+    source = "mutter_idle"
+
+    def setUp(self):
+        from test_idle import FakeService
+        super().setUp()
+        self.daemon.extra_env["XDG_CURRENT_DESKTOP"] = "GNOME"
+        self.idle = FakeService(self.tenv, "session-idle", "session_idle.py", ["--mutter"],
+                                dict(self.tenv.env, **self.bus.env), self.bus.address,
+                                ("org.limber.TestIdle", "/org/limber/TestIdle")).start()
+        self.addCleanup(self.idle.stop)
+        self.addCleanup(self.daemon.stop)
+
+    def idle_watches(self):
+        out = self.idle.control("Watches")
+        return json.loads(out[out.index("{"):out.rindex("}") + 1])["idle"]
+
+    def test_a_second_watch_only_while_waiting(self):
+        self.start_daemon()
+        self.wait_status(lambda s: any(src["name"] == "mutter_idle" and src["live"]
+                                       for src in s["presence"]["sources"]), message="mutter_idle live")
+        self.assertEqual(len(self.idle_watches()), 1, "only the away watch before anything is due")
+        self.wait_status(lambda s: s["presence"].get("held_by") == ["natural_pause"], timeout=25,
+                         message="the posture check to come due and wait for a pause")
+        watches = wait_until(lambda: (w := self.idle_watches()) and len(w) == 2 and w, timeout=5,
+                             message="the pause watch added")
+        self.assertIn(int(PAUSE * 1000), [int(v) for v in watches.values()], watches)
+        self.assertEqual(self.notifications.notify_calls(), [])
+        self.idle.control("BecomeIdle")
+        self.notifications.wait_for_notify(timeout=5)
+        wait_until(lambda: len(self.idle_watches()) == 1, timeout=5, message="the pause watch removed")
+        self.assertEqual(len(self.pause_lines()), 1)
 
 
 class NoPauseSource(NaturalPauseCase):
