@@ -12,8 +12,11 @@ an Xvfb without input does not make the user away.
 """
 
 import json
+import os
+import shutil
 import subprocess
 import time
+import unittest
 
 import harness
 from harness import DaemonTestCase, Dunst, Xvfb, wait_until
@@ -370,6 +373,53 @@ class WithCamera(HoldCase):
             self.assertEqual(self.status()["presence"]["held_by"], [])
 
 
+
+class WithLoopbackCamera(HoldCase):
+    """A camera opened through a real V4L2 device node: a v4l2loopback device made for the
+    test (root, and a kernel with the module), unloaded after. Skipped where the module cannot
+    be loaded: the test-only folder of WithCamera covers the same inotify events there."""
+
+    fake = True
+    LABEL = "limber-test"
+
+    def setUp(self):
+        super().setUp()
+        self.node = self.loopback_node()
+
+    def loopback_node(self):
+        if os.geteuid() != 0:
+            self.skipTest("loading v4l2loopback needs root")
+        if shutil.which("modprobe") is None:
+            self.skipTest("modprobe is missing (Debian: kmod)")
+        if os.path.exists("/sys/module/v4l2loopback"):
+            # Loaded by someone else: its devices may be in use; do not touch them.
+            self.skipTest("v4l2loopback is already loaded on this machine; the test loads its own")
+        r = subprocess.run(["modprobe", "v4l2loopback", "devices=1", f"card_label={self.LABEL}"],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            self.skipTest("the kernel cannot load v4l2loopback here (Debian: v4l2loopback-dkms and the "
+                          f"kernel's headers): {(r.stderr or r.stdout).strip()}")
+        self.addCleanup(subprocess.run, ["modprobe", "-r", "v4l2loopback"], capture_output=True, timeout=30)
+        for name in sorted(os.listdir("/sys/class/video4linux")):
+            with open(f"/sys/class/video4linux/{name}/name") as f:
+                if f.read().strip() == self.LABEL:
+                    node = f"/dev/{name}"
+                    wait_until(lambda: os.path.exists(node), timeout=10, message=f"{node} to appear")
+                    return node
+        self.fail("v4l2loopback loaded but made no device labelled " + self.LABEL)
+
+    def test_the_device_opened_holds_and_closed_shows_after_grace(self):
+        handles = []
+        self.addCleanup(lambda: [h.close() for h in handles])
+
+        def close():
+            while handles:
+                handles.pop().close()
+        self.start_daemon()
+        self.wait_status(lambda s: s.get("presence") is not None, message="limberd up")
+        self.hold_then_release(lambda: handles.append(open(self.node, "rb", buffering=0)), close,
+                               lambda: len(self.notifications.notify_calls()), "camera")
+
+
 if __name__ == "__main__":
-    import unittest
     unittest.main()
