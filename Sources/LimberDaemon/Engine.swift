@@ -438,7 +438,7 @@ public final class Engine {
         let s = scheduler.status(at: now)
         var line: String
         switch s.mode {
-        case .active where s.due == nil && !s.presence.isAway:
+        case .active where s.due == nil && !s.presence.isAway && s.hold == nil:
             let parts = s.next.map { n -> String in
                 let at = now.wall + clock.realDelay(n.remaining)
                 return "\(n.kind.displayName) at \(LocalTime(wall: at, utcOffsetSeconds: now.utcOffsetSeconds).clockText)"

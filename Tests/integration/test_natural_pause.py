@@ -126,6 +126,8 @@ class NaturalPauseCase(DaemonTestCase):
     def check_shown_when_input_stops(self):
         typist, waiting = self.start_waiting()
         self.assertRegex(self.cli_ok("status"), r"Held since \d\d:\d\d \(waiting for a pause in typing\)")
+        wait_until(lambda: any("(waiting for a pause in typing); the posture check waits" in v
+                               for v in self.notify.values("STATUS")), timeout=5, message="systemd's STATUS= line")
         # Longer than the pause, with input all along: still not shown.
         wait_until(lambda: time.monotonic() > waiting + PAUSE * 1.5, timeout=20, interval=0.2, message="1.5 pauses")
         self.assertEqual(self.notifications.notify_calls(), [], "nothing shown while the user types")
