@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
         .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "CProcessMemory"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "LimberStats", "JSON"]),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberCore", "LimberFiles", "LimberStats", "JSON"]),
     ]
 )

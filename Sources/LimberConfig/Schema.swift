@@ -137,6 +137,9 @@ enum Schema {
             .choice("dunst_paused", \.schedule.hold.dunstPaused, hints: holdHints),
             .choice("inhibitor", \.schedule.hold.inhibitor, hints: holdHints),
             .choice("camera", \.schedule.hold.camera, hints: holdHints),
+            .choice("natural_pause", \.schedule.hold.naturalPause, hints: holdHints),
+            .duration("natural_pause_length", \.schedule.hold.naturalPauseLength, in: .seconds(2) ... .seconds(2 * 60)),
+            .duration("natural_pause_max", \.schedule.hold.naturalPauseMax, in: .seconds(30) ... .seconds(15 * 60)),
         ]),
     ] + CoachSchema.settings + [
         HooksSchema.section,

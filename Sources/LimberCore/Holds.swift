@@ -20,6 +20,10 @@ public enum HoldSource: String, Sendable, CaseIterable, Codable, Comparable {
     case inhibitor
     /// A camera is in use.
     case camera
+    /// The user is typing or moving the mouse: a reminder that comes due waits for a short
+    /// pause in input (NaturalPause.swift). Not a hold of its own: it names that wait in
+    /// status and in the history's held lines.
+    case naturalPause = "natural_pause"
 
     /// How messages name it.
     public var displayName: String {
@@ -29,6 +33,7 @@ public enum HoldSource: String, Sendable, CaseIterable, Codable, Comparable {
         case .dunstPaused: "dunst paused"
         case .inhibitor: "idle inhibitor"
         case .camera: "camera in use"
+        case .naturalPause: "waiting for a pause in typing"
         }
     }
 
@@ -50,6 +55,12 @@ public struct HoldSettings: Sendable, Equatable {
     public var dunstPaused: HoldPolicy = .on
     public var inhibitor: HoldPolicy = .on
     public var camera: HoldPolicy = .on
+    /// Whether a reminder that comes due while the user types waits for a pause in input.
+    public var naturalPause: HoldPolicy = .on
+    /// So long without input is a pause.
+    public var naturalPauseLength: Duration = .seconds(10)
+    /// The longest a reminder waits for a pause before it is shown anyway.
+    public var naturalPauseMax: Duration = .seconds(3 * 60)
     /// A hold longer than this (a working block: 90 minutes by default) shows the waiting
     /// reminder quietly.
     public var quietAfter: Duration = .seconds(90 * 60)
@@ -63,6 +74,7 @@ public struct HoldSettings: Sendable, Equatable {
         case .dunstPaused: dunstPaused
         case .inhibitor: inhibitor
         case .camera: camera
+        case .naturalPause: naturalPause
         }
     }
 }
@@ -88,7 +100,8 @@ public struct HoldState: Sendable, Equatable {
 extension Scheduler {
     /// A source starts holding reminders.
     mutating func beginHold(_ source: HoldSource, at now: Moment) -> [Effect] {
-        guard settings.hold.policy(for: source) == .on else { return [] }
+        // The natural pause is a wait of its own (NaturalPause.swift), never reported as a hold.
+        guard source != .naturalPause, settings.hold.policy(for: source) == .on else { return [] }
         if var hold = state.hold {
             hold.sources.insert(source)
             hold.seen.insert(source)
@@ -198,6 +211,9 @@ extension Scheduler {
 extension Scheduler {
     /// What `limber status` says about a hold; nil when nothing holds.
     var holdStatus: ScheduleStatus.Hold? {
+        if let wait = state.pauseWait {
+            return .init(by: [.naturalPause], since: wait.sinceWall, waiting: wait.kind)
+        }
         guard let hold = state.hold else { return nil }
         var waiting = hold.waiting ?? state.prompt?.kind
         if waiting == nil, state.pause == nil, state.away == nil {

@@ -24,6 +24,11 @@ public enum Effect: Sendable, Equatable {
     case withdraw(promptID: UInt64)
     /// Append to history.
     case record(HistoryRecord)
+    /// A reminder waits for a pause in input: tell the scheduler (`inputPaused`) once there
+    /// has been none for this long (NaturalPause.swift).
+    case watchInputPause(Duration)
+    /// The wait is over: stop watching for a pause.
+    case unwatchInputPause
 }
 
 /// Why the scheduler refused a request.
@@ -104,6 +109,10 @@ public enum Event: Sendable, Equatable {
     case holdBegan(HoldSource)
     /// A source stops holding reminders.
     case holdEnded(HoldSource)
+    /// No input came for the length `watchInputPause` asked for.
+    case inputPaused
+    /// Whether a source that can tell a pause in input is there now.
+    case inputPauseSource(Bool)
 }
 
 /// The result of handling an event.
@@ -248,6 +257,10 @@ public struct Scheduler: Sendable, Equatable {
             t.effects += beginHold(source, at: now)
         case .holdEnded(let source):
             t.effects += endHold(source, at: now)
+        case .inputPaused:
+            t.effects += inputPaused(at: now)
+        case .inputPauseSource(let available):
+            t.effects += inputPauseSourceChanged(available, at: now)
         case .notificationServerVanished:
             if var p = state.prompt {
                 p.displayed = false
@@ -347,10 +360,10 @@ public struct Scheduler: Sendable, Equatable {
     /// is re-shown and none is recorded as missed; after a return, the grace period passes
     /// first.
     mutating func evaluate(at now: Moment) -> [Effect] {
-        guard !state.guiding else { return [] }
-        var effects: [Effect] = []
+        var effects = settlePauseWait(at: now)
+        guard !state.guiding else { return effects }
         guard state.away == nil else { return effects }
-        if state.hold != nil { return evaluateHeld(at: now) }
+        if state.hold != nil { return effects + evaluateHeld(at: now) }
         if var p = state.prompt, p.held {
             guard now.monotonic >= p.nextActionAt else { return effects }
             p.held = false
@@ -388,15 +401,15 @@ public struct Scheduler: Sendable, Equatable {
         guard isRunning(at: now) else { return effects }
         if let grace = state.graceUntil, now.monotonic < grace { return effects }
         state.graceUntil = nil
-        if state.routine.isDue {
-            effects += showNew(.routine, at: now)
-        } else if state.posture.isDue {
-            effects += showNew(.posture, at: now)
-        }
-        return effects
+        let due: ReminderKind? = state.routine.isDue ? .routine : state.posture.isDue ? .posture : nil
+        guard let kind = due else { return effects }
+        if let waiting = waitForPause(kind, at: now) { return effects + waiting }
+        return effects + showNew(kind, at: now)
     }
 
     mutating func showNew(_ kind: ReminderKind, at now: Moment) -> [Effect] {
+        // What waited for a pause in input is shown now (or `limber now` came first).
+        let waited = endPauseWait(promptID: state.nextPromptID + 1, at: now)
         state.nextPromptID += 1
         let p = PromptState(id: state.nextPromptID, kind: kind, shows: 1, firstShownWall: now.wall,
                             nextActionAt: now.monotonic + settings.reshowDelay,
@@ -407,7 +420,7 @@ public struct Scheduler: Sendable, Equatable {
         fresh.recordedShow = 0
         state.prompt = fresh
         // Recorded `shown` or `unshown` when the server answers (or does not).
-        return [.show(prompt(fresh, isRepeat: false))]
+        return waited + [.show(prompt(fresh, isRepeat: false))]
     }
 
     // MARK: The notification server
@@ -753,7 +766,10 @@ public struct Scheduler: Sendable, Equatable {
                 }
                 candidates.append(max(.seconds(1), wait))
             }
-            if s.isRunning(at: now), !s.state.guiding, s.state.hold == nil {
+            if let deadline = s.pauseWaitDeadline(at: now) {
+                // Waiting for a pause in input: the input source wakes it sooner, else this.
+                candidates.append(deadline)
+            } else if s.isRunning(at: now), !s.state.guiding, s.state.hold == nil {
                 // Nothing new is shown before a grace period ends.
                 let notBefore = s.state.graceUntil.map { max(.zero, $0 - now.monotonic) } ?? .zero
                 for kind in ReminderKind.allCases where s.state.prompt?.kind != kind {

@@ -83,6 +83,10 @@ public struct SchedulerState: Sendable, Equatable {
     public var hold: HoldState?
     /// The daily routine offered and not yet answered (Scheduler+Daily).
     public var daily: DailyState?
+    /// A reminder waiting for a pause in input (NaturalPause.swift). Not saved.
+    public var pauseWait: PauseWaitState?
+    /// A source can tell a pause in input on this desktop. Not saved: the engine says so again.
+    public var inputPauseSource = false
 
     init(posture: ReminderTimer, routine: ReminderTimer, rng: SplitMix64, anchorMonotonic: Duration,
          anchorWall: Duration, anchorUTCOffset: Int, today: DayCounts) {

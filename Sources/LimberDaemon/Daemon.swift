@@ -160,6 +160,7 @@ public enum Daemon {
             engine.awayReported(source, away: away, idleFor: idleFor)
         }
         presence.onProbed = { [unowned engine] live in engine.presenceProbed(live: live) }
+        presence.onChange = { [unowned engine] in engine.presenceChanged() }
         let holds = HoldWatcher(loop: loop, logger: logger, graphical: PresenceMonitor.isGraphical(environment))
         holds.onHold = { [unowned engine] source, on in engine.holdReported(source, on: on) }
         let banners = GSettingsHold(logger: logger)

@@ -160,6 +160,8 @@ final class DisplayIdleWatcher: Watcher {
     private var away = false
     private var attempt = 0
     private var attemptTimer: SourceID?
+    /// A short-lived second connection (the natural pause's watch): says nothing in the log.
+    var quiet = false
 
     /// After the socket appears the server may not listen yet: a few tries, growing apart,
     /// then only the next change in the folder brings another.
@@ -272,7 +274,9 @@ final class DisplayIdleWatcher: Watcher {
         // -2: the server is there but cannot report idleness (GNOME's Mutter has no idle
         // protocol); only a new server could, and 'limber reload' asks again.
         let unsupported = r == -2
-        if wasLive {
+        if quiet {
+            logger.debug("\(source.rawValue) pause watch: \(why)")
+        } else if wasLive {
             logger.warning("\(source.rawValue): \(why); waiting for the \(serverName) to come back")
         } else if unsupported {
             logger.info("\(source.rawValue): \(why)")
@@ -294,7 +298,11 @@ final class DisplayIdleWatcher: Watcher {
             waiter = nil
             cancelAttempts()
             connected()
-            logger.info("\(source.rawValue): watching input through \(via ?? "?")")
+            if quiet {
+                logger.debug("\(source.rawValue): pause watch of \(threshold) through \(via ?? "?")")
+            } else {
+                logger.info("\(source.rawValue): watching input through \(via ?? "?")")
+            }
             probed = true
             changed()
         case Int32(LIMBER_IDLE_IDLE.rawValue):
@@ -327,7 +335,7 @@ final class DisplayIdleWatcher: Watcher {
         via = nil
         problem = why
         releaseAll()
-        if waitForServer { waitForSocket() }
+        if waitForServer, !quiet { waitForSocket() }
         probed = true
         if changedState { changed() }
     }

@@ -262,6 +262,10 @@ public final class Engine {
                 append(r)
                 coachSaw(r, at: now)
                 runHook(for: r)
+            case .watchInputPause(let length):
+                watchInputPause(clock.realDelay(length))
+            case .unwatchInputPause:
+                presence?.unwatchPause()
             }
         }
     }
@@ -397,6 +401,25 @@ public final class Engine {
         dispatch(away ? .awayBegan(source, idleFor: clock.schedulerDuration(idleFor)) : .awayEnded(source))
     }
 
+    /// The set of live presence sources changed: tells the scheduler whether a reminder can
+    /// wait for a pause in input on this desktop.
+    public func presenceChanged() {
+        guard !stopped else { return }
+        let available = presence?.pauseSource != nil
+        if scheduler.state.inputPauseSource != available { dispatch(.inputPauseSource(available)) }
+    }
+
+    /// Arms the short watch for a natural pause. The monitor reports from the loop, never
+    /// from inside the dispatch that armed it.
+    func watchInputPause(_ length: Duration) {
+        guard let presence else { return }
+        presence.onInputPause = { [unowned self] problem in
+            if let problem { self.logger.notice("\(problem); the reminder is shown now") }
+            if !self.stopped, self.scheduler.state.pauseWait != nil { self.dispatch(.inputPaused) }
+        }
+        presence.watchPause(length)
+    }
+
     /// A source holds reminders (do not disturb) or lets go.
     public func holdReported(_ source: HoldSource, on: Bool) {
         guard !stopped else { return }
@@ -415,7 +438,7 @@ public final class Engine {
         let s = scheduler.status(at: now)
         var line: String
         switch s.mode {
-        case .active where s.due == nil && !s.presence.isAway:
+        case .active where s.due == nil && !s.presence.isAway && s.hold == nil:
             let parts = s.next.map { n -> String in
                 let at = now.wall + clock.realDelay(n.remaining)
                 return "\(n.kind.displayName) at \(LocalTime(wall: at, utcOffsetSeconds: now.utcOffsetSeconds).clockText)"
@@ -611,6 +634,8 @@ public final class Engine {
         report.heldBy = hold?.by.map(\.rawValue) ?? []
         report.heldSince = hold?.since.components.seconds
         report.heldWaiting = hold?.waiting?.rawValue
+        report.naturalPause = settings.schedule.hold.naturalPause.rawValue
+        report.pauseSource = presence?.pauseSource
         return report
     }
 }

@@ -8,7 +8,12 @@ import Logging
 // server that leaves the bus lets go of its holds; one that appears is read again.
 // Idle inhibitors (a presentation, a video, a call) from GNOME's org.gnome.SessionManager:
 // IsInhibited(idle) asked at start and after each InhibitorAdded / InhibitorRemoved signal
-// (GNOME's org.freedesktop.ScreenSaver.Inhibit lands there too).
+// (GNOME's org.freedesktop.ScreenSaver.Inhibit lands there too). Elsewhere (KDE Plasma's
+// PowerDevil, and others following the freedesktop power-management interface) from
+// org.freedesktop.PowerManagement.Inhibit: HasInhibit() asked at start and when the service
+// appears, then its HasInhibitChanged(b) signal (KDE routes org.freedesktop.ScreenSaver.Inhibit
+// there too). org.freedesktop.ScreenSaver itself signals no change of its inhibitors, so it
+// is not asked: that would mean polling.
 // (GNOME's show-banners comes through GSettings: GSettingsHold.)
 
 /// Watches the notification server's do-not-disturb state and reports holds on and off.
@@ -28,12 +33,17 @@ final class HoldWatcher: Watcher {
     static let sessionManagerPath = "/org/gnome/SessionManager"
     /// GsmInhibitorFlag: idle.
     static let inhibitIdle: UInt32 = 8
+    static let powerManagement = "org.freedesktop.PowerManagement.Inhibit"
+    static let powerManagementPath = "/org/freedesktop/PowerManagement/Inhibit"
 
     /// A source holds (true) or lets go (false).
     var onHold: (HoldSource, Bool) -> Void = { _, _ in }
     /// Sources the server answers for now.
     private(set) var live: Set<HoldSource> = []
     private var holding: Set<HoldSource> = []
+    /// The inhibitor hold, by where it comes from: GNOME's session manager, the freedesktop
+    /// power-management service. Either one holds; each answers for itself.
+    private var inhibitedBy: [String: Bool] = [:]
     let graphical: Bool
 
     init(loop: EventLoop, logger: Logger, graphical: Bool) {
@@ -88,26 +98,61 @@ final class HoldWatcher: Watcher {
             _ = m.readString()
             let old = m.readString() ?? "", new = m.readString() ?? ""
             if !old.isEmpty {
-                self.live.remove(.inhibitor)
-                self.set(.inhibitor, false)
+                self.inhibited(Self.sessionManager, nil)
                 self.changed()
             }
             if !new.isEmpty { self.probeInhibitors() }
         }
+        b.match(BusConnection.signalRule(sender: Self.powerManagement, path: Self.powerManagementPath,
+                                         interface: Self.powerManagement, member: "HasInhibitChanged")) { [unowned self] m in
+            if let on = m.readBool() {
+                self.inhibited(Self.powerManagement, on)
+                self.changed()
+            }
+        }
+        b.match(BusConnection.signalRule(sender: "org.freedesktop.DBus", path: "/org/freedesktop/DBus",
+                                         interface: "org.freedesktop.DBus", member: "NameOwnerChanged",
+                                         arg0: Self.powerManagement)) { [unowned self] m in
+            _ = m.readString()
+            let old = m.readString() ?? "", new = m.readString() ?? ""
+            if !old.isEmpty {
+                self.inhibited(Self.powerManagement, nil)
+                self.changed()
+            }
+            if !new.isEmpty { self.probePowerManagement() }
+        }
         probeAll()
         probeInhibitors()
+        probePowerManagement()
+    }
+
+    /// Whether the power-management service has an inhibitor now.
+    private func probePowerManagement() {
+        bus?.call(Self.powerManagement, Self.powerManagementPath, Self.powerManagement, "HasInhibit") { [unowned self] result in
+            if case .success(let m) = result, let on = m.readBool() {
+                self.inhibited(Self.powerManagement, on)
+            } else {
+                self.inhibited(Self.powerManagement, nil)
+            }
+            self.changed()
+        }
+    }
+
+    /// One inhibitor service answered (nil: it is not there): the hold is on while any says so.
+    private func inhibited(_ service: String, _ on: Bool?) {
+        inhibitedBy[service] = on
+        if inhibitedBy.isEmpty { live.remove(.inhibitor) } else { live.insert(.inhibitor) }
+        set(.inhibitor, inhibitedBy.values.contains(true))
     }
 
     /// Whether anything inhibits idle now.
     private func probeInhibitors() {
         bus?.call(Self.sessionManager, Self.sessionManagerPath, Self.sessionManager, "IsInhibited",
                   [.uint32(Self.inhibitIdle)]) { [unowned self] result in
-            if case .success(let m) = result, let inhibited = m.readBool() {
-                self.live.insert(.inhibitor)
-                self.set(.inhibitor, inhibited)
+            if case .success(let m) = result, let on = m.readBool() {
+                self.inhibited(Self.sessionManager, on)
             } else {
-                self.live.remove(.inhibitor)
-                self.set(.inhibitor, false)
+                self.inhibited(Self.sessionManager, nil)
             }
             self.changed()
         }
@@ -154,9 +199,11 @@ final class HoldWatcher: Watcher {
 
     override func releaseAll() {
         for source in holding.sorted() { set(source, false) }
+        inhibitedBy = [:]
     }
 
     override func lost(_ why: String) {
         live = []
+        inhibitedBy = [:]
     }
 }

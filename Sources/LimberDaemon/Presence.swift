@@ -45,6 +45,12 @@ public final class PresenceMonitor {
     let session: SessionWatcher
     let wayland: DisplayIdleWatcher
     let x11: DisplayIdleWatcher
+    let environment: [String: String]
+    /// The short watch for a natural pause, while a reminder waits for one.
+    private var pauseWatch: DisplayIdleWatcher?
+    private var pauseArmed = false
+    /// No input came for the length asked in `watchPause` (or the watch failed: nothing waits blindly).
+    public var onInputPause: ((_ problem: String?) -> Void)?
     private var announced = false
     private var watchers: [Watcher] { [logind, session, wayland, x11] }
 
@@ -52,6 +58,7 @@ public final class PresenceMonitor {
     /// Wayland compositor, the X server).
     public init(loop: EventLoop, logger: Logger, environment: [String: String], idleThreshold: Duration) {
         self.logger = logger
+        self.environment = environment
         let id = environment["XDG_SESSION_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? "auto"
         logind = LogindWatcher(loop: loop, logger: logger, sessionID: id)
         session = SessionWatcher(loop: loop, logger: logger, mutterIdleAfter: idleThreshold,
@@ -80,7 +87,67 @@ public final class PresenceMonitor {
     }
 
     public func stop() {
+        unwatchPause()
         for watcher in watchers { watcher.stop() }
+    }
+
+    // MARK: A natural pause
+
+    /// What can tell a short pause in input now: the display server's idle protocol (a second
+    /// connection with the short threshold, made only while a reminder waits), or Mutter's
+    /// idle monitor (a second idle watch). logind's IdleHint and the screen saver cannot: their
+    /// threshold is the desktop's own, minutes long. Nil when none is live.
+    public var pauseSource: String? {
+        if wayland.live { return "wayland_idle" }
+        if x11.live { return "x11_idle" }
+        if session.mutterLive { return "mutter_idle" }
+        return nil
+    }
+
+    /// Arms the short watch: `onInputPause` once there has been no input for `length` (real time).
+    public func watchPause(_ length: Duration) {
+        unwatchPause()
+        pauseArmed = true
+        logger.debug("watching for a pause in input of \(length)")
+        // Called from inside the source's own dispatch (the C library's callback): the watch
+        // is taken down, and the engine told, from the loop, once that call has returned.
+        let fired: (String?) -> Void = { [unowned self] problem in
+            guard self.pauseArmed else { return }
+            self.pauseArmed = false
+            self.logger.debug("pause in input\(problem.map { " not watched: \($0)" } ?? "")")
+            _ = self.wayland.loop.after(.zero) { [unowned self] in
+                guard !self.pauseArmed else { return }  // armed again meanwhile
+                self.unwatchPause()
+                self.onInputPause?(problem)
+            }
+        }
+        if wayland.live || x11.live {
+            let w = DisplayIdleWatcher(kind: wayland.live ? .wayland : .x11, loop: wayland.loop, logger: logger,
+                                       environment: environment, threshold: length)
+            w.quiet = true
+            w.report = { _, away, _ in if away { fired(nil) } }
+            w.changed = { [unowned w] in
+                if w.probed, !w.live { fired("the \(w.source.rawValue) pause watch failed: \(w.problem ?? "?")") }
+            }
+            pauseWatch = w
+            w.start()
+        } else if session.mutterLive {
+            session.watchPause(length) { problem in fired(problem) }
+        } else {
+            fired("no source can tell a pause in input")
+        }
+    }
+
+    /// Disarms the short watch (the wait is over).
+    public func unwatchPause() {
+        pauseArmed = false
+        if let w = pauseWatch {
+            pauseWatch = nil
+            w.report = { _, _, _ in }
+            w.changed = {}
+            w.stop()
+        }
+        session.unwatchPause()
     }
 
     /// Every source, in the config's order, with where its reports come from.
@@ -433,6 +500,9 @@ final class SessionWatcher: Watcher {
     private(set) var screenSaverProblem: String?
     private var idleWatch: UInt32?
     private var activeWatch: UInt32?
+    /// The short idle watch for a natural pause, and what to call when it fires.
+    private var pauseWatchID: UInt32?
+    private var pauseFired: ((String?) -> Void)?
     private var mutterAway = false
     private var screenSaverActive = false
     private var pending = 0
@@ -530,7 +600,44 @@ final class SessionWatcher: Watcher {
         changed()
     }
 
+    /// A second idle watch with the short length of a natural pause.
+    func watchPause(_ length: Duration, fired: @escaping (String?) -> Void) {
+        unwatchPause()
+        pauseFired = fired
+        let ms = UInt64(max(1, length.components.seconds * 1000 + length.components.attoseconds / 1_000_000_000_000_000))
+        bus?.call(Self.mutter, Self.mutterPath, Self.mutter, "AddIdleWatch", [.uint64(ms)]) { [unowned self] result in
+            guard let fired = self.pauseFired else {
+                // Disarmed before the answer came: take the watch back.
+                if case .success(let m) = result, let id = m.readUInt32() {
+                    self.bus?.call(Self.mutter, Self.mutterPath, Self.mutter, "RemoveWatch", [.uint32(id)]) { _ in }
+                }
+                return
+            }
+            if case .success(let m) = result, let id = m.readUInt32() {
+                self.pauseWatchID = id
+            } else {
+                self.pauseFired = nil
+                fired("Mutter's idle monitor refused the pause watch")
+            }
+        }
+    }
+
+    func unwatchPause() {
+        pauseFired = nil
+        guard let id = pauseWatchID else { return }
+        pauseWatchID = nil
+        bus?.call(Self.mutter, Self.mutterPath, Self.mutter, "RemoveWatch", [.uint32(id)]) { _ in }
+    }
+
     private func watchFired(_ id: UInt32) {
+        if let pause = pauseWatchID, id == pause {
+            pauseWatchID = nil
+            let fired = pauseFired
+            pauseFired = nil
+            bus?.call(Self.mutter, Self.mutterPath, Self.mutter, "RemoveWatch", [.uint32(id)]) { _ in }
+            fired?(nil)
+            return
+        }
         if id == idleWatch, !mutterAway {
             mutterAway = true
             report(.mutterIdle, true, threshold)

@@ -183,6 +183,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
         @Nullable public var heldSince: Int64?
         /// The reminder kind (`posture`, `routine`) waiting for the hold to end; null when none.
         @Nullable public var heldWaiting: String?
+        /// `on` or `off`, from [hold] natural_pause: a reminder due while the user types waits
+        /// for a pause in input.
+        public var naturalPause = "off"
+        /// The source that tells such a pause (`wayland_idle`, `x11_idle`, `mutter_idle`); null
+        /// when none can, and reminders are then shown at once.
+        @Nullable public var pauseSource: String?
 
         public init(state: String, awaySince: Int64?, lastActive: Int64, awayBy: [String], sources: [Source]) {
             self.state = state; self.awaySince = awaySince; self.lastActive = lastActive
@@ -197,6 +203,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
             case heldBy = "held_by"
             case heldSince = "held_since"
             case heldWaiting = "held_waiting"
+            case naturalPause = "natural_pause"
+            case pauseSource = "pause_source"
         }
 
         public init(from decoder: Decoder) throws {
@@ -210,6 +218,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
             heldBy = try c.decodeIfPresent([String].self, forKey: .heldBy) ?? []
             _heldSince = try c.decode(Nullable<Int64>.self, forKey: .heldSince)
             _heldWaiting = try c.decode(Nullable<String>.self, forKey: .heldWaiting)
+            // Absent from a limberd older than the natural pause.
+            naturalPause = try c.decodeIfPresent(String.self, forKey: .naturalPause) ?? "off"
+            _pauseSource = try c.decode(Nullable<String>.self, forKey: .pauseSource)
         }
     }
 

@@ -77,7 +77,7 @@ public enum StatsReport {
         if s.totals.held > 0 {
             let n = s.totals.held
             lines += wrap("Held: \(n) reminder\(n == 1 ? "" : "s") waited \(formatDuration(.seconds(s.totals.heldSeconds))) in all "
-                          + "for do not disturb, a call or a presentation (never counted missed).",
+                          + "for do not disturb, a call, a presentation or a pause in typing (never counted missed).",
                           width: w, visibleExtra: 0)
         }
         lines.append("")

@@ -70,6 +70,7 @@ struct DoctorProbe {
         if let s = status.report {
             out.append(DoctorCheck("daemon", .ok, "limberd \(s.version) (pid \(s.pid)) answers; \(s.state)"))
             out.append(DoctorRules.idle(s.presence, desktop: environment["XDG_CURRENT_DESKTOP"] ?? ""))
+            if let pause = DoctorRules.naturalPause(s.presence) { out.append(pause) }
             let proc = try? ConfigFiles.read("/proc/\(s.pid)/status").get()
             let underUnit = unitProps?["MainPID"] == String(s.pid)
             out.append(DoctorRules.sandbox(status.ownSandbox, procStatus: proc.map { String(decoding: $0, as: UTF8.self) },

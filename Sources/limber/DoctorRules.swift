@@ -166,6 +166,21 @@ enum DoctorRules {
                            + (missing.isEmpty ? "" : "; not found: " + missingText))
     }
 
+    /// Whether reminders can wait for a pause in typing; a warning where nothing can tell one.
+    static func naturalPause(_ presence: StatusReport.Presence?) -> DoctorCheck? {
+        guard let p = presence else { return nil }
+        guard p.naturalPause == "on" else {
+            return DoctorCheck("natural-pause", .ok, "off: reminders are shown the moment they are due")
+        }
+        guard let source = p.pauseSource else {
+            return DoctorCheck("natural-pause", .warn,
+                               "no source can tell a pause in input: reminders are shown at once, even mid-sentence",
+                               fix: "run limberd in a Wayland session with ext-idle-notify-v1 (wayland_idle), an X11 "
+                                    + "session (x11_idle) or GNOME (mutter_idle); or set natural_pause = \"off\" in [hold]")
+        }
+        return DoctorCheck("natural-pause", .ok, "a reminder due while you type waits for a pause, watched through \(source)")
+    }
+
     /// `gsettings get org.gnome.desktop.break-reminders selected-breaks`, nil when the schema
     /// is not installed (not GNOME 48 or later).
     static func gnomeBreaks(_ value: String?) -> DoctorCheck {

@@ -229,6 +229,12 @@ enum HistoryExport {
         case Outcome.snoozed.rawValue: return "\(what) snoozed" + (length(e.seconds).map { " for \($0)" } ?? "")
         case Outcome.skipped.rawValue: return "\(what) skipped"
         case Outcome.missed.rawValue: return "\(what) missed"
+        case Outcome.held.rawValue where e.reason == HoldSource.naturalPause.rawValue:
+            return "\(what) waited for a pause in typing" + (length(e.seconds).map { " (\($0))" } ?? "")
+        case Outcome.held.rawValue:
+            // "posture check held 12 min (do not disturb, camera in use)".
+            let by = e.reason.map { $0.split(separator: ",").map { HoldSource(rawValue: String($0))?.displayName ?? String($0) } }
+            return "\(what) held" + (length(e.seconds).map { " \($0)" } ?? "") + (by.map { " (" + $0.joined(separator: ", ") + ")" } ?? "")
         case Outcome.withdrawn.rawValue: return "\(what) withdrawn" + (e.reason.map { " (\($0))" } ?? "")
         case Outcome.paused.rawValue:
             return "reminders paused" + (length(e.seconds).map { " for \($0)" } ?? until.map { " until \($0)" } ?? "")

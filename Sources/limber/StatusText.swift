@@ -120,8 +120,19 @@ enum StatusText {
         }
         if let p = s.presence {
             lines.append(sourcesLine(p.sources))
+            if let line = naturalPauseLine(p) { lines.append(line) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether a reminder due while the user types waits for a pause in input, and through what.
+    /// Nothing when it is off (as the user asked, and as a limberd older than it reports).
+    static func naturalPauseLine(_ p: StatusReport.Presence) -> String? {
+        guard p.naturalPause == "on" else { return nil }
+        guard let source = p.pauseSource else {
+            return "Natural pause: no source can tell a pause in input here; reminders are shown the moment they are due."
+        }
+        return "Natural pause: a reminder due while you type waits for a pause (watched through \(source))."
     }
 
     /// "Time away: watching lock, logind_idle (logind session 2), sleep (clocks); not found:

@@ -79,6 +79,9 @@ import Testing
             dunst_paused = "on"
             inhibitor = "on"
             camera = "on"
+            natural_pause = "on"
+            natural_pause_length = "10s"
+            natural_pause_max = "3m"
 
             [daily_routine]
             enabled = false

@@ -11,8 +11,12 @@ reminder missed after 1 s, and "[idle] grace = 1m" is 1 s. The idle sources are 
 an Xvfb without input does not make the user away.
 """
 
+import json
+import os
+import shutil
 import subprocess
 import time
+import unittest
 
 import harness
 from harness import DaemonTestCase, Dunst, Xvfb, wait_until
@@ -248,6 +252,67 @@ class WithSessionManager(HoldCase):
 
 
 
+class WithPowerManagement(HoldCase):
+    """An idle inhibitor taken through org.freedesktop.PowerManagement.Inhibit, as KDE Plasma's
+    PowerDevil offers it (a fake following its published interface: PowerDevil cannot run
+    here). Followed by its HasInhibitChanged signal only: nothing is polled."""
+
+    fake = True
+
+    def setUp(self):
+        super().setUp()
+        self.pm_log = self.tenv.path("power-management.log")
+        self.record = self.tenv.path("power-management.jsonl")
+        self.pm = harness.spawn(
+            "power-management",
+            [harness.SYSTEM_PYTHON, harness.FAKES / "power_management.py", "--record", self.record],
+            stdout=subprocess.PIPE, stderr=open(self.pm_log, "wb"),
+            env=dict(self.tenv.env, **self.bus.env))
+        self.addCleanup(lambda: harness.stop(self.pm))
+        line = harness._read_line(self.pm, 15, "fake power management")
+        self.assertEqual(line, "ready", harness.tail(self.pm_log))
+        self.daemon.extra_env["XDG_CURRENT_DESKTOP"] = "KDE"
+        self.cookie = None
+
+    def call(self, method, *args):
+        rc, out, err = harness.dbus_send(self.bus.address, "org.freedesktop.PowerManagement.Inhibit",
+                                         "/org/freedesktop/PowerManagement/Inhibit",
+                                         f"org.freedesktop.PowerManagement.Inhibit.{method}", *args)
+        self.assertEqual(rc, 0, err)
+        return out
+
+    def inhibit(self):
+        out = self.call("Inhibit", "string:org.kde.okular", "string:presenting")
+        self.cookie = int(out.split()[-1])
+
+    def uninhibit(self):
+        self.call("UnInhibit", f"uint32:{self.cookie}")
+
+    def shown(self):
+        return len(self.notifications.notify_calls())
+
+    def asked(self):
+        return [json.loads(line)["method"] for line in self.record.read_text().splitlines()
+                if json.loads(line)["method"] == "HasInhibit"]
+
+    def test_inhibitor_holds_and_its_release_shows_after_grace(self):
+        self.start_daemon()
+        self.hold_then_release(self.inhibit, self.uninhibit, self.shown, "inhibitor")
+        self.assertEqual(len(self.asked()), 1, "asked once at start, then followed by its signal")
+
+    def test_an_inhibitor_taken_before_limberd_starts_holds(self):
+        self.inhibit()
+        self.start_daemon()
+        self.held_by(["inhibitor"], "the inhibitor read at start")
+
+    def test_the_service_leaving_the_bus_lets_go(self):
+        self.start_daemon()
+        self.inhibit()
+        self.held_by(["inhibitor"], "the inhibitor to hold")
+        harness.stop(self.pm)
+        self.held_by([], "the hold to end with the service gone")
+
+
 class WithCamera(HoldCase):
     """A camera in use. Without a v4l2loopback device here, a test build reads
     LIMBER_TEST_CAMERA_DIR: a folder of plain files named video0... that the test opens and
@@ -308,6 +373,53 @@ class WithCamera(HoldCase):
             self.assertEqual(self.status()["presence"]["held_by"], [])
 
 
+
+class WithLoopbackCamera(HoldCase):
+    """A camera opened through a real V4L2 device node: a v4l2loopback device made for the
+    test (root, and a kernel with the module), unloaded after. Skipped where the module cannot
+    be loaded: the test-only folder of WithCamera covers the same inotify events there."""
+
+    fake = True
+    LABEL = "limber-test"
+
+    def setUp(self):
+        super().setUp()
+        self.node = self.loopback_node()
+
+    def loopback_node(self):
+        if os.geteuid() != 0:
+            self.skipTest("loading v4l2loopback needs root")
+        if shutil.which("modprobe") is None:
+            self.skipTest("modprobe is missing (Debian: kmod)")
+        if os.path.exists("/sys/module/v4l2loopback"):
+            # Loaded by someone else: its devices may be in use; do not touch them.
+            self.skipTest("v4l2loopback is already loaded on this machine; the test loads its own")
+        r = subprocess.run(["modprobe", "v4l2loopback", "devices=1", f"card_label={self.LABEL}"],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            self.skipTest("the kernel cannot load v4l2loopback here (Debian: v4l2loopback-dkms and the "
+                          f"kernel's headers): {(r.stderr or r.stdout).strip()}")
+        self.addCleanup(subprocess.run, ["modprobe", "-r", "v4l2loopback"], capture_output=True, timeout=30)
+        for name in sorted(os.listdir("/sys/class/video4linux")):
+            with open(f"/sys/class/video4linux/{name}/name") as f:
+                if f.read().strip() == self.LABEL:
+                    node = f"/dev/{name}"
+                    wait_until(lambda: os.path.exists(node), timeout=10, message=f"{node} to appear")
+                    return node
+        self.fail("v4l2loopback loaded but made no device labelled " + self.LABEL)
+
+    def test_the_device_opened_holds_and_closed_shows_after_grace(self):
+        handles = []
+        self.addCleanup(lambda: [h.close() for h in handles])
+
+        def close():
+            while handles:
+                handles.pop().close()
+        self.start_daemon()
+        self.wait_status(lambda s: s.get("presence") is not None, message="limberd up")
+        self.hold_then_release(lambda: handles.append(open(self.node, "rb", buffering=0)), close,
+                               lambda: len(self.notifications.notify_calls()), "camera")
+
+
 if __name__ == "__main__":
-    import unittest
     unittest.main()
