@@ -283,11 +283,13 @@ class WaylandIdle(WaylandCase):
         s = self.start_present()
         via = self.sources(s)["wayland_idle"]["via"]
         self.assertRegex(via, r"^(ext-idle-notify-v1|org_kde_kwin_idle) on (/\S+/)?wayland-\d+$")
-        offered = self.sway.globals()
-        if offered is not None:
-            expected = "ext-idle-notify-v1" if "ext_idle_notifier_v1" in offered else "org_kde_kwin_idle"
-            self.assertTrue(via.startswith(expected), f"{via}; the compositor offers {sorted(offered)}")
         self.assertRegex(self.cli_ok("status"), r"Time away: watching .*wayland_idle")
+        offered = self.sway.globals()
+        if offered is None:
+            self.skipTest("wayland-info is not installed (Debian: wayland-utils): which protocol the "
+                          "compositor offers is not checked")
+        expected = "ext-idle-notify-v1" if "ext_idle_notifier_v1" in offered else "org_kde_kwin_idle"
+        self.assertTrue(via.startswith(expected), f"{via}; the compositor offers {sorted(offered)}")
 
     def test_xwaylands_display_is_not_a_second_source(self):
         if shutil.which("Xvfb") is None:
