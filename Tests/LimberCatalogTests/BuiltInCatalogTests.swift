@@ -1,6 +1,7 @@
 import LimberCatalog
 import LimberConfig
 import Testing
+import LimberTestSupport
 
 /// The built-in content: valid, complete, sane, and the embedded copy equal to the file.
 @Suite struct BuiltInCatalogTests {

@@ -3,6 +3,7 @@ import Glibc
 @testable import LimberDaemon
 import LimberProtocol
 import Testing
+import LimberTestSupport
 
 /// Generous: these waits end as soon as the outcome is there; the bound only stops a broken build hanging.
 private let patience = Duration.seconds(20)

@@ -2,6 +2,7 @@
 import LimberProtocol
 import Logging
 import Testing
+import LimberTestSupport
 
 /// The debug-only request that moves the scaled clock on, which the integration tests use
 /// instead of sleeping.
