@@ -68,7 +68,7 @@ let package = Package(
 
         // What the test targets share (temporary folders, file helpers, a seeded generator):
         // a plain target under Tests/, in no product.
-        .target(name: "LimberTestSupport", path: "Tests/LimberTestSupport"),
+        .target(name: "LimberTestSupport", dependencies: ["LimberCore"], path: "Tests/LimberTestSupport"),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "LimberTestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),

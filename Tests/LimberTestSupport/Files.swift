@@ -1,6 +1,7 @@
 // What the Swift test targets share: temporary folders, whole-file reads and writes, the
-// repository's files, an error to throw, a seeded generator. Glibc only, so every test
-// target can depend on it; it is in no product.
+// repository's files, an error to throw, a seeded generator. Glibc and the pure LimberCore
+// only, so every test target can depend on it; it is in no product.
+import LimberCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,17 +127,5 @@ public func repositoryFile(_ relative: String) -> String {
     packageRoot + "/" + relative
 }
 
-/// SplitMix64: the same numbers for the same seed, for generated test inputs.
-public struct SeededRandom: RandomNumberGenerator {
-    public var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The same numbers for the same seed, for generated test inputs: LimberCore's SplitMix64.
+public typealias SeededRandom = SplitMix64
