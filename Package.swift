@@ -52,10 +52,12 @@ let package = Package(
 
         // Landlock's system calls (no library: the kernel ABI, declared in the header).
         .systemLibrary(name: "CLandlock"),
+        // Hands the program's start-up code back to the kernel once limberd waits (MADV_PAGEOUT).
+        .target(name: "CProcessMemory"),
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle",
+                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle", "CProcessMemory",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
@@ -77,7 +79,7 @@ let package = Package(
         .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
         .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "LimberTestSupport"],
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "CProcessMemory", "LimberTestSupport"],
                     swiftSettings: testing),
         .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "LimberStats", "JSON", "LimberTestSupport"]),
     ]

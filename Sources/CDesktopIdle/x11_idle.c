@@ -11,25 +11,60 @@
  *     destroyed then.
  * The X server evaluates both itself; this process only wakes for their events.
  *
- * Set-up after xcb_connect is asynchronous: QueryExtension(SYNC), Initialize, then
+ * Set-up is asynchronous from the start. xcb_connect's handshake blocks (xcb has no
+ * asynchronous connect), and an X server that accepts and never answers would hold it
+ * forever: it runs on a short-lived thread of its own, which signals an eventfd when done;
+ * until then that eventfd is the descriptor to watch. Then QueryExtension(SYNC), Initialize,
  * ListSystemCounters and QueryCounter(IDLETIME), each reply taken in dispatch with
- * xcb_poll_for_reply, so a slow server never stalls the caller's loop. (xcb_connect's own
- * handshake blocks: xcb has no asynchronous connect; a local server answers it at once.)
+ * xcb_poll_for_reply, so a slow server never stalls the caller's loop.
  */
 #include "desktop_idle.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <xcb/sync.h>
 #include <xcb/xcb.h>
 #include <xcb/xcbext.h> /* xcb_poll_for_reply: a reply taken without blocking */
 
-enum stage { STAGE_EXTENSION, STAGE_INITIALIZE, STAGE_COUNTERS, STAGE_QUERY, STAGE_LIVE };
+enum stage { STAGE_CONNECTING, STAGE_EXTENSION, STAGE_INITIALIZE, STAGE_COUNTERS, STAGE_QUERY, STAGE_LIVE };
+
+/* One xcb_connect on its own thread. Owned by the thread and the handle together: whoever
+ * lets go last frees it, so a handle disconnected mid-connect does not wait for the thread. */
+struct connect_job {
+    atomic_int refs;
+    int wake_fd; /* eventfd, readable once `c` is set */
+    char *display;
+    xcb_connection_t *c;
+};
+
+static void release_job(struct connect_job *job) {
+    if (atomic_fetch_sub(&job->refs, 1) != 1) return;
+    if (job->c) xcb_disconnect(job->c);
+    close(job->wake_fd);
+    free(job->display);
+    free(job);
+}
+
+static void *connect_thread(void *arg) {
+    struct connect_job *job = arg;
+    job->c = xcb_connect(job->display, NULL);
+    uint64_t one = 1;
+    ssize_t n;
+    do n = write(job->wake_fd, &one, sizeof one); while (n < 0 && errno == EINTR);
+    release_job(job);
+    return NULL;
+}
 
 struct limber_x11_idle {
+    struct connect_job *job; /* while STAGE_CONNECTING */
     xcb_connection_t *c;
     enum stage stage;
     unsigned int cookie;
@@ -140,22 +175,65 @@ struct limber_x11_idle *limber_x11_idle_connect(const char *display, uint32_t ti
     x->timeout_ms = timeout_ms ? timeout_ms : 1;
     x->callback = callback;
     x->user = user;
-    x->c = xcb_connect(display, NULL);
-    int e = xcb_connection_has_error(x->c);
-    if (e) {
-        set_error(err, errlen, "cannot connect to the X display %s: %s", display ? display : "(default)",
-                  connection_error(e));
-        xcb_disconnect(x->c);
+    struct connect_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        set_error(err, errlen, "out of memory");
         free(x);
         return NULL;
     }
-    x->stage = STAGE_EXTENSION;
-    x->cookie = xcb_query_extension(x->c, (uint16_t)strlen("SYNC"), "SYNC").sequence;
-    xcb_flush(x->c);
+    atomic_init(&job->refs, 2);
+    job->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    job->display = display ? strdup(display) : NULL;
+    pthread_attr_t attr;
+    int started = job->wake_fd >= 0 && (!display || job->display) && pthread_attr_init(&attr) == 0;
+    if (started) {
+        pthread_t thread;
+        /* xcb_connect needs little stack; the default 8 MiB would only be reserved address space. */
+        pthread_attr_setstacksize(&attr, 256 * 1024);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        started = pthread_create(&thread, &attr, connect_thread, job) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
+        set_error(err, errlen, "cannot start connecting to the X display %s: %s", display ? display : "(default)",
+                  strerror(errno ? errno : EAGAIN));
+        if (job->wake_fd >= 0) close(job->wake_fd);
+        free(job->display);
+        free(job);
+        free(x);
+        return NULL;
+    }
+    x->job = job;
+    x->stage = STAGE_CONNECTING;
     return x;
 }
 
-int limber_x11_idle_fd(const struct limber_x11_idle *x) { return xcb_get_file_descriptor(x->c); }
+int limber_x11_idle_fd(const struct limber_x11_idle *x) {
+    return x->stage == STAGE_CONNECTING ? x->job->wake_fd : xcb_get_file_descriptor(x->c);
+}
+
+/* The connecting thread is done: take its connection and start the set-up. 1 when connected
+ * (the descriptor to watch has changed), 0 not yet, -1 with err. */
+static int finish_connecting(struct limber_x11_idle *x, char *err, size_t errlen) {
+    uint64_t count;
+    if (read(x->job->wake_fd, &count, sizeof count) != (ssize_t)sizeof count) return 0;
+    struct connect_job *job = x->job;
+    x->job = NULL;
+    x->c = job->c;
+    job->c = NULL;
+    int e = xcb_connection_has_error(x->c);
+    if (e) {
+        set_error(err, errlen, "cannot connect to the X display %s: %s", job->display ? job->display : "(default)",
+                  connection_error(e));
+        release_job(job);
+        return -1;
+    }
+    release_job(job);
+    x->stage = STAGE_EXTENSION;
+    x->cookie = xcb_query_extension(x->c, (uint16_t)strlen("SYNC"), "SYNC").sequence;
+    xcb_flush(x->c);
+    return 1;
+}
 
 /* The next set-up reply if it has come: 1 with *reply set, 0 not yet, -1 on an X error. */
 static int take_reply(struct limber_x11_idle *x, void **reply, char *err, size_t errlen, const char *what) {
@@ -221,14 +299,16 @@ static int advance(struct limber_x11_idle *x, char *err, size_t errlen) {
             if (now >= (int64_t)x->timeout_ms) went_idle(x, now);
             break;
         }
+        case STAGE_CONNECTING:
         case STAGE_LIVE:
-            break;
+            return 0;
         }
     }
     return 0;
 }
 
 int limber_x11_idle_dispatch(struct limber_x11_idle *x, char *err, size_t errlen) {
+    if (x->stage == STAGE_CONNECTING) return finish_connecting(x, err, errlen);
     int r = advance(x, err, errlen);
     if (r < 0) return r;
     xcb_generic_event_t *ev;
@@ -265,6 +345,7 @@ int limber_x11_idle_set_timeout(struct limber_x11_idle *x, uint32_t timeout_ms, 
     if (timeout_ms == 0) timeout_ms = 1;
     x->timeout_ms = timeout_ms;
     if (x->stage != STAGE_LIVE) return 0;  /* used when the set-up ends */
+    /* (not before: x->c does not exist while connecting) */
     xcb_sync_change_alarm_value_list_t v = { .value = to_int64(timeout_ms) };
     xcb_sync_change_alarm_aux(x->c, x->idle_alarm, XCB_SYNC_CA_VALUE, &v);
     xcb_flush(x->c);
@@ -278,7 +359,9 @@ int limber_x11_idle_set_timeout(struct limber_x11_idle *x, uint32_t timeout_ms, 
 
 void limber_x11_idle_disconnect(struct limber_x11_idle *x) {
     if (!x) return;
-    /* The server frees a client's alarms when it disconnects. */
-    xcb_disconnect(x->c);
+    /* The server frees a client's alarms when it disconnects. A connect still under way is
+       left to its thread, which frees it when xcb_connect returns. */
+    if (x->job) release_job(x->job);
+    if (x->c) xcb_disconnect(x->c);
     free(x);
 }

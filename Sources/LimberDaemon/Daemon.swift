@@ -2,6 +2,7 @@ import LimberCore
 import LimberFiles
 import LimberProtocol
 import Logging
+import CProcessMemory
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -200,6 +201,7 @@ public enum Daemon {
         banners.start(environment: environment)
         camera.start()
         systemd.ready()
+        handBackStartupPages(after: .seconds(5), loop: loop)
         logger.info("limberd \(LimberVersion.current) ready", metadata: [
             "socket": "\(socketPath)", "state": "\(paths.stateDirectory)",
             "config": "\(settings.configPath ?? "built-in defaults")", "sandbox": "\(sandbox.state)",
@@ -234,3 +236,14 @@ public enum Daemon {
     }
 }
 
+/// Start-up runs code that waiting never runs again (the config and catalog parsers, the
+/// first D-Bus replies, the sandbox). Once those are done, the program's read-only pages are
+/// handed back to the kernel (MADV_PAGEOUT): idle limberd then keeps resident only what it
+/// touches again, and a reminder or a request reads its code back from the executable.
+/// One timer, once; the kernel skips pages another process maps too.
+private func handBackStartupPages(after delay: Duration, loop: EventLoop) {
+    loop.after(delay) {
+        // Before Linux 5.4 (no MADV_PAGEOUT) this fails with EINVAL and the pages simply stay.
+        _ = limber_page_out_program_text()
+    }
+}

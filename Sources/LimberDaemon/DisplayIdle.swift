@@ -153,6 +153,8 @@ final class DisplayIdleWatcher: Watcher {
     private(set) var problem: String?
     private(set) var via: String?
     private var handle: OpaquePointer?
+    /// X11 only: the connect runs on its own thread and has not finished.
+    private var connecting = false
     private var fdWatch: SourceID?
     private var waiter: SocketWaiter?
     private var away = false
@@ -238,6 +240,11 @@ final class DisplayIdleWatcher: Watcher {
         }
         handle = h
         cancelAttempts()
+        connecting = kind == .x11
+        watchServer(h)
+    }
+
+    private func watchServer(_ h: OpaquePointer) {
         let fd = kind == .wayland ? limber_wl_idle_fd(h) : limber_x11_idle_fd(h)
         fdWatch = loop.watch(fd: fd, events: .readable) { [unowned self] _ in
             self.dispatch()
@@ -249,8 +256,16 @@ final class DisplayIdleWatcher: Watcher {
         guard let h = handle else { return false }
         var err = [CChar](repeating: 0, count: 256)
         let r = kind == .wayland ? limber_wl_idle_dispatch(h, &err, err.count) : limber_x11_idle_dispatch(h, &err, err.count)
+        if r == 1 {
+            // X11's connect, made on its own thread, is done: from now on the server's socket.
+            connecting = false
+            watchServer(h)
+            return false
+        }
         guard r < 0 else { return true }
         fdWatch = nil  // returning false removes it
+        let couldNotConnect = connecting
+        connecting = false
         let why = Self.text(err)
         let wasLive = live
         disconnect()
@@ -263,6 +278,8 @@ final class DisplayIdleWatcher: Watcher {
             logger.info("\(source.rawValue): \(why)")
         }
         failed(why, waitForServer: !unsupported)
+        // The connect ran on its own thread: the next attempt, as if it had failed at once.
+        if couldNotConnect, let display { scheduleRetry(display) }
         return false
     }
 
@@ -338,7 +355,13 @@ final class DisplayIdleWatcher: Watcher {
 
     private func connectOrRetry(_ display: String) {
         connect(display)
-        guard handle == nil, attempt < Self.connectDelays.count else { return }
+        guard handle == nil else { return }
+        scheduleRetry(display)
+    }
+
+    /// The socket may be there before its server accepts: a few more attempts, further apart.
+    private func scheduleRetry(_ display: String) {
+        guard attemptTimer == nil, attempt < Self.connectDelays.count else { return }
         let delay = Self.connectDelays[attempt]
         attempt += 1
         attemptTimer = loop.after(delay) { [unowned self] in

@@ -19,6 +19,7 @@ threshold, so a user back with one key press is still there when it ends).
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 import unittest
@@ -226,6 +227,46 @@ class X11Idle(X11Case):
         self.input()
         self.wait_live(True)
         self.wait_away(timeout=10)
+
+
+class X11ServerThatNeverAnswers(DisplayIdleCase):
+    """An X server that takes the connection and never answers the handshake (hung, or
+    stopped with SIGSTOP): xcb_connect would wait for ever, so it runs off the loop."""
+    source = "x11_idle"
+
+    def setUp(self):
+        super().setUp()
+        # Linux libxcb tries the abstract socket @/tmp/.X11-unix/X<n> first: a listener there
+        # that never accepts is such a server, and needs no file. The kernel completes connect()
+        # from its backlog.
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for number in range(731, 800):
+            try:
+                self.listener.bind(f"\0/tmp/.X11-unix/X{number}")
+                break
+            except OSError:
+                continue
+        else:
+            self.skipTest("no free X display number in 731-799 for the silent server")
+        self.listener.listen(4)
+        self.addCleanup(self.listener.close)
+        self.daemon.extra_env["DISPLAY"] = f":{number}"
+        self.addCleanup(self.daemon.stop)
+
+    def test_the_loop_does_not_wait_for_the_handshake(self):
+        self.start_daemon()  # READY=1 came: the start did not wait for the server
+        started = time.monotonic()
+        s = self.status()
+        self.assertLess(time.monotonic() - started, 2, "a status answer while the handshake hangs")
+        self.assertFalse(self.sources(s)["x11_idle"]["live"])
+        self.cli_ok("now", "posture")  # the loop runs: a reminder is shown
+        self.notifications.wait_for_notify()
+        # The server goes away mid-handshake: the connect fails and says so.
+        self.listener.close()
+        s = self.wait_status(lambda s: (self.sources(s)["x11_idle"]["problem"] or "").startswith("cannot connect"),
+                             timeout=10, message="the failed connect reported")
+        self.assertFalse(self.sources(s)["x11_idle"]["live"])
+        self.assertEqual(s["presence"]["state"], "present")
 
 
 class X11Threshold(X11Case):

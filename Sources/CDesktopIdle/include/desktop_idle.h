@@ -53,12 +53,17 @@ void limber_wl_idle_disconnect(struct limber_wl_idle *idle);
 /* X11: the SYNC extension's IDLETIME counter with alarms. */
 struct limber_x11_idle;
 
-/* Connects to `display` (as in $DISPLAY) and starts the SYNC set-up; NULL with `err` filled
- * when the server cannot be reached. */
+/* Starts connecting to `display` (as in $DISPLAY) on a thread of its own, without waiting;
+ * NULL with `err` filled only when that cannot start. A server that cannot be reached is
+ * reported by dispatch. */
 struct limber_x11_idle *limber_x11_idle_connect(const char *display, uint32_t timeout_ms,
                                                 limber_idle_callback callback, void *user,
                                                 char *err, size_t errlen);
+/* The descriptor to watch for reading: an eventfd while connecting, then the X connection. */
 int limber_x11_idle_fd(const struct limber_x11_idle *idle);
+/* Reads what came. 0; 1 when the connection is made and the descriptor to watch has changed
+ * (ask limber_x11_idle_fd again); -1 (cannot connect, lost, an X error) or -2 (no SYNC
+ * IDLETIME) with `err` filled. */
 int limber_x11_idle_dispatch(struct limber_x11_idle *idle, char *err, size_t errlen);
 int limber_x11_idle_set_timeout(struct limber_x11_idle *idle, uint32_t timeout_ms, char *err, size_t errlen);
 void limber_x11_idle_disconnect(struct limber_x11_idle *idle);
