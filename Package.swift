@@ -74,15 +74,19 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "limber-toml-decode", dependencies: ["TOML", "JSON"]),
 
-        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        // What the test targets share (temporary folders, file helpers, a seeded generator):
+        // a plain target under Tests/, in no product.
+        .target(name: "LimberTestSupport", dependencies: ["LimberCore"], path: "Tests/LimberTestSupport"),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "LimberTestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberCoreTests", dependencies: ["LimberCore", "JSON"]),
-        .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig"]),
-        .testTarget(name: "LimberCatalogTests", dependencies: ["LimberCatalog", "LimberConfig", "JSON"]),
+        .testTarget(name: "LimberConfigTests", dependencies: ["LimberConfig", "LimberTestSupport"]),
+        .testTarget(name: "LimberCatalogTests", dependencies: ["LimberCatalog", "LimberConfig", "JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
-        .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON"]),
+        .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "CProcessMemory"], swiftSettings: testing),
-        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberCore", "LimberFiles", "LimberStats", "JSON"]),
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "CProcessMemory", "LimberTestSupport"],
+                    swiftSettings: testing),
+        .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberCore", "LimberFiles", "LimberStats", "JSON", "LimberTestSupport"]),
     ]
 )

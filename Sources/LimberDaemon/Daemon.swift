@@ -227,7 +227,10 @@ public enum Daemon {
         #if LIMBER_TESTING
         if let text = environment["LIMBER_TEST_SCALE"], let scale = Int64(text), scale > 1 {
             logger.warning("testing aid: scheduler time runs \(scale)× faster (LIMBER_TEST_SCALE)")
-            return ScaledClock(scale: scale)
+            // A restarted limberd keeps the time earlier ones were advanced by, as the
+            // harness passes it on: scheduler time must not run backwards across a restart.
+            let skipped = environment["LIMBER_TEST_SKIPPED"].flatMap { Int64($0) } ?? 0
+            return ScaledClock(scale: scale, skipped: .seconds(skipped))
         }
         #endif
         return SystemClock()

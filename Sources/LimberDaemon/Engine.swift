@@ -479,6 +479,9 @@ public final class Engine {
 
     /// Answers one control-socket request line.
     public func handle(requestLine line: [UInt8]) -> [UInt8] {
+        #if LIMBER_TESTING
+        if let answer = handleTestingRequest(line) { return answer.encoded() }
+        #endif
         switch Request.decode(line) {
         case .failure(let e):
             return Response.failure(e.code, e.message).encoded()

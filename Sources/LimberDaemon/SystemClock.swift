@@ -52,17 +52,32 @@ public struct SystemClock: DaemonClock {
 #if LIMBER_TESTING
 /// The end-to-end tests' aid (debug builds only): monotonic and boot time run `scale` times
 /// faster, so a 30-minute interval passes in 30 s at scale 60. Wall time is real.
-public struct ScaledClock: DaemonClock {
+///
+/// A test may also move scheduler time on at once (`{"cmd":"debug-advance","seconds":N}`),
+/// rather than sleep: a sleep on a loaded machine slips by a minute of schedule a second.
+/// A class, so the engine and everything else holding the clock see the same skip.
+public final class ScaledClock: DaemonClock {
     public let scale: Int64
     let base = SystemClock()
+    /// Scheduler time added by `advance`, on both monotonic and boot time (so it is never
+    /// taken for a suspend).
+    public private(set) var skipped: Duration
 
-    public init(scale: Int64) { self.scale = max(1, scale) }
+    public init(scale: Int64, skipped: Duration = .zero) {
+        self.scale = max(1, scale)
+        self.skipped = max(.zero, skipped)
+    }
 
     public func now() -> Moment {
         var m = base.now()
-        m.monotonic *= scale
-        m.boottime *= scale
+        m.monotonic = m.monotonic * scale + skipped
+        m.boottime = m.boottime * scale + skipped
         return m
+    }
+
+    /// Moves scheduler time forward; it never goes back.
+    public func advance(by d: Duration) {
+        if d > .zero { skipped += d }
     }
 
     public func realDelay(_ schedulerDelay: Duration) -> Duration { schedulerDelay / scale }

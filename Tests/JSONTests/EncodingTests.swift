@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import LimberTestSupport
 
 @Suite struct Encoding {
     func encoded<T: Encodable>(_ value: T) throws -> String { text(try JSON.encode(value)) }
@@ -79,7 +80,7 @@ import Testing
         #expect(try encoded(floats) == text(try foundationEncode(floats)))
         #expect(try encoded([Float(0.1), 3.4028235e38]) == "[0.1,3.4028235e+38]")
 
-        var rng = SeededRandom(state: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<2000 {
             let d = Double(bitPattern: rng.next())
             guard d.isFinite else { continue }

@@ -41,18 +41,6 @@ func outcome<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], with decode: (T.Typ
     }
 }
 
-/// SplitMix64: seeded, so the fuzz test is the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Every scalar type, optionals, arrays, dictionaries and nesting.
 struct Sink: Codable, Equatable {
     var b: Bool

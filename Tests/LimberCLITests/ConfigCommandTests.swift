@@ -3,25 +3,19 @@ import LimberConfig
 import LimberProtocol
 import Testing
 @testable import limber
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A fresh folder used as XDG_CONFIG_HOME, removed afterwards.
 final class Scratch {
-    let root: String
+    let folder = try! TemporaryFolder(prefix: "limber-config-test")
+    var root: String { folder.path }
     let paths: LimberPaths
 
     init() {
-        var template = Array("/tmp/limber-config-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        precondition(made != nil, "mkdtemp failed")
-        root = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        paths = LimberPaths(environment: ["HOME": root, "XDG_CONFIG_HOME": root + "/xdg"])
-    }
-
-    deinit {
-        _ = system("rm -rf '\(root)'")
+        paths = LimberPaths(environment: ["HOME": folder.path, "XDG_CONFIG_HOME": folder.path + "/xdg"])
     }
 
     var configFile: String { paths.configFile }
@@ -39,18 +33,7 @@ final class Scratch {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func entries(_ folder: String) -> [String] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
-    }
+    func entries(_ folder: String) -> [String] { listFolder(folder) }
 }
 
 @Suite struct ConfigCommandTests {

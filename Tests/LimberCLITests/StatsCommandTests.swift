@@ -5,6 +5,7 @@ import LimberCore
 import LimberStats
 import Testing
 @testable import limber
+import LimberTestSupport
 
 /// Runs `body` with TZ set to `zone` (the C library's zone for this process), then restores it.
 /// Only the suite below changes TZ, and it runs its tests one at a time.
@@ -254,10 +255,9 @@ func event(_ outcome: String, at seconds: Int64, n: Int) -> HistoryEvent {
 
 @Suite struct JournalTests {
     @Test func anEntryGoesToThisHostsFileAndReadsBack() throws {
-        var template = Array("/tmp/limber-journal-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        let folder = try #require(made.map { String(cString: $0) })
-        defer { _ = system("rm -rf '\(folder)'") }
+        let scratch = try TemporaryFolder(prefix: "limber-journal-test")
+        defer { withExtendedLifetime(scratch) {} }
+        let folder = scratch.path
         let entry = Journal.entry(level: 7, phase: .before, note: "  stiff neck \n", ts: 1_795_000_000_000, host: "desk")
         try Journal.append(entry, directory: folder)
         try Journal.append(Journal.entry(level: 2, phase: nil, note: "   ", ts: 1_795_000_060_000, host: "desk"),

@@ -1,6 +1,7 @@
 import LimberCatalog
 import LimberConfig
 import Testing
+import LimberTestSupport
 
 /// The built-in content: valid, complete, sane, and embedded from the top-level file.
 @Suite struct BuiltInCatalogTests {

@@ -1,30 +1,10 @@
 import LimberCatalog
 import LimberConfig
 import Testing
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The repository's root, from this file's path.
-func repositoryFile(_ relative: String) -> String {
-    var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/LimberCatalogTests/Support.swift
-    return parts.joined(separator: "/") + "/" + relative
-}
-
-/// The whole file at `path`, or nil when it cannot be read.
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { return n == 0 ? data : nil }
-        data.append(contentsOf: chunk[0..<n])
-    }
-}
 
 /// The built-in catalog; the test fails when it does not load.
 func builtIn(sourceLocation: SourceLocation = #_sourceLocation) -> Catalog {

@@ -1,6 +1,7 @@
 import LimberCore
 import Testing
 @testable import LimberConfig
+import LimberTestSupport
 
 @Suite struct DefaultFileTests {
     @Test func theDocumentedFileLoadsToExactlyTheBuiltInDefaults() throws {

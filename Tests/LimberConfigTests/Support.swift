@@ -1,6 +1,7 @@
 import LimberCore
 import Testing
 @testable import LimberConfig
+import LimberTestSupport
 
 /// Loads `text`; the test fails on any diagnostic.
 func loaded(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> LimberConfiguration? {
@@ -45,27 +46,6 @@ func span(_ text: String) -> DaySpan {
     return DaySpan(start: parts[0][0] * 3600 + parts[0][1] * 60, end: parts[1][0] * 3600 + parts[1][1] * 60)
 }
 
-/// The repository's root, from this file's path.
-func repositoryFile(_ relative: String) -> String {
-    var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/LimberConfigTests/Support.swift
-    return parts.joined(separator: "/") + "/" + relative
-}
-
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The whole file at `path`, or nil when it cannot be read.
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { return n == 0 ? data : nil }
-        data.append(contentsOf: chunk[0..<n])
-    }
-}

@@ -9,6 +9,7 @@ import LimberCore
 import LimberProtocol
 import Logging
 import Testing
+import LimberTestSupport
 
 /// The engine's coach: reminder content from the catalog, the guided routine, the safety
 /// notice and the optional features, against a recording presenter and a hand-moved clock.

@@ -6,6 +6,7 @@ import LimberCore
 @testable import LimberDaemon
 import LimberProtocol
 import Testing
+import LimberTestSupport
 
 /// The daily routine as a reminder: in status, answered from the CLI and its buttons,
 /// recorded in the history and the day's counts.

@@ -3,6 +3,7 @@ import LimberCore
 @testable import LimberDaemon
 import Logging
 import Testing
+import LimberTestSupport
 
 // The display servers' idle sources without a server: where their sockets are, when they
 // are asked for at all, and the inotify wait for a socket to appear. The sources against

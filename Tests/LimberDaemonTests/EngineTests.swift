@@ -6,6 +6,7 @@ import LimberCore
 import LimberProtocol
 import Logging
 import Testing
+import LimberTestSupport
 
 /// Records what the engine asks of the notification service; the server's answers wait until
 /// `answer()` delivers them, as the loop would after the notifier's thread heard back.

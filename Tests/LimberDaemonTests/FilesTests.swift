@@ -2,6 +2,7 @@ import Glibc
 @testable import LimberFiles
 @testable import LimberDaemon
 import Testing
+import LimberTestSupport
 
 @Suite struct StateStoreTests {
     @Test func writeThenReadReplacesContentAndLeavesNoTemporaryFiles() throws {
@@ -50,11 +51,12 @@ import Testing
         }
     }
 
-    @Test func folderOfAnotherUserIsRefused() throws {
+    @Test(.enabled(if: getuid() == 0, "needs root to give a folder to another user"))
+    func folderOfAnotherUserIsRefused() throws {
         try withTemporaryFolder { folder in
             let directory = folder + "/theirs"
             #expect(mkdir(directory, 0o700) == 0)
-            guard chown(directory, 12345, 12345) == 0 else { return }  // needs root; skip otherwise
+            try #require(chown(directory, 12345, 12345) == 0, "chown: errno \(errno)")
             let error = #expect(throws: PathError.self) { try StateStore(directory: directory) }
             #expect(error?.message.contains(directory) == true)
             #expect(error?.message.contains("uid 12345") == true)
@@ -166,71 +168,4 @@ import Testing
         #expect(!host.isEmpty)
         #expect(host.utf8.allSatisfy { $0 < 128 && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: " ") })
     }
-}
-
-// MARK: - Helpers shared by the LimberDaemon tests
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Runs `body` with a fresh folder under /tmp (short, so socket paths fit) and removes it after.
-func withTemporaryFolder(_ body: (String) throws -> Void) throws {
-    var template = Array("/tmp/limber-test-XXXXXX".utf8CString)
-    guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(errnoText(errno))") }
-    let path = String(cString: made)
-    defer { removeTree(path) }
-    try body(path)
-}
-
-func removeTree(_ path: String) {
-    var st = stat()
-    guard lstat(path, &st) == 0 else { return }
-    if st.st_mode & S_IFMT == S_IFDIR {
-        for name in listFolder(path) { removeTree(path + "/" + name) }
-        rmdir(path)
-    } else {
-        unlink(path)
-    }
-}
-
-/// Names in a folder, sorted, without "." and "..".
-func listFolder(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name != ".", name != ".." { names.append(name) }
-    }
-    return names.sorted()
-}
-
-/// Permission bits of a path (not following a final symlink), or nil when it does not exist.
-func fileMode(_ path: String) -> mode_t? {
-    var st = stat()
-    guard lstat(path, &st) == 0 else { return nil }
-    return st.st_mode & 0o7777
-}
-
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    return try? readAll(fd).get()
-}
-
-/// The file as text, for expectations that print readably when they fail.
-func readText(_ path: String) -> String? {
-    readFile(path).map { String(decoding: $0, as: UTF8.self) }
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard fd >= 0 else { return }
-    _ = writeAll(fd, bytes)
-    close(fd)
 }

@@ -2,6 +2,7 @@ import Glibc
 @testable import LimberFiles
 @testable import LimberDaemon
 import Testing
+import LimberTestSupport
 
 @Suite struct InstanceLockTests {
     @Test func secondAcquireFailsWithThePidAndSucceedsAfterRelease() throws {

@@ -1,5 +1,6 @@
 @testable import LimberDaemon
 import Testing
+import LimberTestSupport
 
 @Suite struct LandlockPlanTests {
     typealias A = LandlockAccess

@@ -3,6 +3,7 @@ import Testing
 
 @testable import LimberDaemon
 
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,7 @@ final class CapturePipe {
 
     init() throws {
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw Failure("pipe: errno \(errno)") }
+        guard pipe(&fds) == 0 else { throw TestFailure("pipe: errno \(errno)") }
         readEnd = fds[0]
         writeEnd = fds[1]
     }

@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,10 +28,10 @@ final class Child {
     init(_ argv: [String]) throws {
         var input: [Int32] = [-1, -1]
         var output: [Int32] = [-1, -1]
-        guard pipe(&input) == 0 else { throw Failure("pipe: errno \(errno)") }
+        guard pipe(&input) == 0 else { throw TestFailure("pipe: errno \(errno)") }
         guard pipe(&output) == 0 else {
             close(input[0]); close(input[1])
-            throw Failure("pipe: errno \(errno)")
+            throw TestFailure("pipe: errno \(errno)")
         }
         // No other child may inherit these ends, or EOF would never arrive. (pipe2 is not
         // visible from Swift's Glibc module.)
@@ -62,7 +63,7 @@ final class Child {
         close(output[1])
         guard rc == 0 else {
             close(input[1]); close(output[0])
-            throw Failure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
+            throw TestFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
         }
         self.pid = pid
         stdinFD = input[1]
@@ -142,11 +143,11 @@ enum TestSessionBus {
     static let toolsPresent = access("/usr/bin/dbus-daemon", X_OK) == 0 && access("/usr/bin/python3", X_OK) == 0
 
     /// The bus's directory (holding fake.py), or why the bus could not start.
-    static let directory: Result<String, Failure> = start()
+    static let directory: Result<String, TestFailure> = start()
 
-    private static func start() -> Result<String, Failure> {
+    private static func start() -> Result<String, TestFailure> {
         var template = Array("/tmp/limber-test-bus-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { return .failure(Failure("mkdtemp: errno \(errno)")) }
+        guard let made = mkdtemp(&template) else { return .failure(TestFailure("mkdtemp: errno \(errno)")) }
         let dir = String(cString: made)
         do {
             try writeFile(dir + "/bus.conf", busConfig(socket: dir + "/bus"))
@@ -158,26 +159,26 @@ enum TestSessionBus {
                 kill $daemon; wait $daemon; rm -rf "$1"
                 """, "sh", dir])
             guard let address = keeper.readLine(), address.hasPrefix("unix:") else {
-                return .failure(Failure("dbus-daemon printed no address"))
+                return .failure(TestFailure("dbus-daemon printed no address"))
             }
             setenv("DBUS_SESSION_BUS_ADDRESS", address, 1)
             signal(SIGPIPE, SIG_IGN)  // a write to a fake that just exited must not kill us
             _ = Unmanaged.passRetained(keeper)  // never closed: EOF comes when this process ends
             return .success(dir)
-        } catch let failure as Failure {
+        } catch let failure as TestFailure {
             return .failure(failure)
         } catch {
-            return .failure(Failure("\(error)"))
+            return .failure(TestFailure("\(error)"))
         }
     }
 
     private static func writeFile(_ path: String, _ text: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure("cannot write \(path): errno \(errno)") }
+        guard fd >= 0 else { throw TestFailure("cannot write \(path): errno \(errno)") }
         defer { close(fd) }
         let bytes = Array(text.utf8)
         guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw Failure("short write to \(path)")
+            throw TestFailure("short write to \(path)")
         }
     }
 
@@ -351,7 +352,7 @@ final class FakeNotificationServer {
         let dir = try TestSessionBus.directory.get()
         child = try Child(["/usr/bin/python3", dir + "/fake.py", "\(firstID)"])
         guard try next()?.call == "ready" else {
-            throw Failure("the fake notification server did not start")
+            throw TestFailure("the fake notification server did not start")
         }
         Self.letLibnotifySeeTheOwnerChange()
     }

@@ -6,6 +6,7 @@ import LimberCore
 import LimberProtocol
 import Logging
 import Testing
+import LimberTestSupport
 
 /// A clock whose scheduler time runs `scale` times faster than real time, like ScaledClock.
 final class ScaledManualClock: DaemonClock {

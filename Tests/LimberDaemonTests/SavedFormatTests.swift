@@ -5,6 +5,7 @@ import LimberCore
 @testable import LimberDaemon
 import LimberProtocol
 import Testing
+import LimberTestSupport
 
 /// state.json and the history lines are the bytes Foundation's JSONEncoder wrote before
 /// limberd had its own JSON, and either reads what the other wrote.

@@ -1,6 +1,7 @@
 import LimberProtocol
 import Testing
 @testable import LimberDaemon
+import LimberTestSupport
 
 @Suite(.serialized) struct StatusReportTests {
     @Test func aSnoozeIsReportedWithItsEndInRealTime() throws {

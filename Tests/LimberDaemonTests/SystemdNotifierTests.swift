@@ -2,6 +2,7 @@ import Testing
 
 @testable import LimberDaemon
 
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,16 +15,16 @@ final class FakeNotifySocket {
 
     init() throws {
         var template = Array("/tmp/limber-notify-XXXXXX".utf8CString)
-        guard let dir = mkdtemp(&template) else { throw Failure("mkdtemp: errno \(errno)") }
+        guard let dir = mkdtemp(&template) else { throw TestFailure("mkdtemp: errno \(errno)") }
         directory = String(cString: dir)
         path = directory + "/notify.sock"
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: errno \(errno)") }
+        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw Failure("socket path too long: \(path)")
+            throw TestFailure("socket path too long: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
@@ -33,7 +34,7 @@ final class FakeNotifySocket {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        guard rc == 0 else { throw Failure("bind \(path): errno \(errno)") }
+        guard rc == 0 else { throw TestFailure("bind \(path): errno \(errno)") }
     }
 
     deinit {
@@ -53,11 +54,6 @@ final class FakeNotifySocket {
         }
         return messages
     }
-}
-
-struct Failure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension ProcessWideState {

@@ -1,12 +1,13 @@
 import Glibc
 @testable import LimberFiles
 import Testing
+import LimberTestSupport
 
 // What limber reads must be a regular file of a sane size: a FIFO would block the open for
 // ever, /dev/zero never ends. Each is refused at once, with a sentence naming the path.
 @Suite struct SpecialFileTests {
     @Test func aRegularFileIsReadUpToTheLimit() throws {
-        try withFolder { folder in
+        try withTemporaryFolder { folder in
             writeFile(folder + "/f", "hello")
             #expect(RegularFile.contents(folder + "/f", followLinks: false, limit: 5) == .success(Array("hello".utf8)))
             #expect(RegularFile.contents(folder + "/f", followLinks: false, limit: 4) == .failure(.tooLarge(size: 5, limit: 4)))
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func aFIFOIsRefusedWithoutWaiting() throws {
-        try withFolder { folder in
+        try withTemporaryFolder { folder in
             #expect(mkfifo(folder + "/fifo", 0o600) == 0)
             let result = RegularFile.contents(folder + "/fifo", followLinks: true, limit: 1 << 20)
             #expect(result == .failure(.notRegular("a FIFO (named pipe)")))
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func aLinkToADeviceIsRefused() throws {
-        try withFolder { folder in
+        try withTemporaryFolder { folder in
             #expect(symlink("/dev/zero", folder + "/zero") == 0)
             #expect(RegularFile.contents(folder + "/zero", followLinks: true, limit: 1 << 20)
                     == .failure(.notRegular("a device")))
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func aFIFOInTheHistoryFolderIsNamedNotWaitedOn() throws {
-        try withFolder { folder in
+        try withTemporaryFolder { folder in
             writeFile(folder + "/history-a.jsonl", "")
             #expect(mkfifo(folder + "/history-b.jsonl", 0o600) == 0)
             let error = #expect(throws: PathError.self) { try HistoryStore.load(directory: folder) }
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func theRuntimeFolderMustBeOwnAndPrivate() throws {
-        try withFolder { folder in
+        try withTemporaryFolder { folder in
             let run = folder + "/run"
             #expect(mkdir(run, 0o700) == 0)
             #expect(RuntimeFolder.distrust(folder: run, followLink: true) == nil)

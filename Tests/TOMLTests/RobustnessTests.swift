@@ -1,6 +1,7 @@
 import Testing
 @testable import TOML
 
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -96,7 +97,7 @@ let builtInSeeds: [String] = [
         let iterations = getenv("LIMBER_FUZZ_ITERATIONS").flatMap { Int(String(cString: $0)) } ?? 3000
         let interesting: [UInt8] = Array("[]{}\"'=.,#\\\n\r\t u0_e+-:TZ1x".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xE2, 0xFF]
         let seed = getenv("LIMBER_FUZZ_SEED").flatMap { UInt64(String(cString: $0)) } ?? 0x5EED
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<iterations {
             var input = seeds[Int(random.next() % UInt64(seeds.count))]
             for _ in 0..<(1 + Int(random.next() % 4)) {

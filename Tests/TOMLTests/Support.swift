@@ -1,6 +1,7 @@
 import Testing
 @testable import TOML
 
+import LimberTestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -44,35 +45,10 @@ func pos(_ line: Int, _ column: Int) -> TOMLPosition {
 
 // MARK: Reading the toml-test corpus (../shared/toml-test beside the package)
 
-/// The package root, from this file's path (Tests/TOMLTests/Support.swift).
-let packageRoot: String = {
-    var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
 
 let corpusRoot = packageRoot + "/../shared/toml-test"
 
-func isDirectory(_ path: String) -> Bool {
-    guard let dir = opendir(path) else { return false }
-    closedir(dir)
-    return true
-}
-
 let corpusAvailable = isDirectory(corpusRoot + "/valid") && isDirectory(corpusRoot + "/invalid")
-
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { return n == 0 ? data : nil }
-        data.append(contentsOf: chunk[0..<n])
-    }
-}
 
 /// Paths of the files under `root` whose names end with `suffix`, sorted.
 func files(under root: String, suffix: String) -> [String] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TOML
+import LimberTestSupport
 
 // Scalars: every string form and escape, every integer base, floats, booleans, date-times.
 
@@ -123,7 +124,7 @@ import Testing
 
     /// The fast path (15 digits, exponent within ±22) must agree with the standard library.
     @Test func fastPathMatchesStandardLibrary() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<3000 {
             let digits = Int(generator.next() % 17) + 1
             var text = ""
@@ -240,22 +241,5 @@ func describe(_ value: TOMLValue) -> String {
     case .localDate(let v): v.description
     case .localTime(let v): v.description
     default: "not a date-time: \(value)"
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the fuzz and float tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

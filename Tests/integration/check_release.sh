@@ -1,8 +1,8 @@
 #!/bin/sh
 # Checks the release binaries that 'make run' and 'make install' ship:
 #  1. they were built by this build (they run and print their version);
-#  2. the debug-only testing aids (LIMBER_TEST_SCALE, LIMBER_TEST_SAFETY_NOTICE,
-#     LIMBER_TEST_SANDBOX_PROBE) are not in
+#  2. the debug-only testing aids (LIMBER_TEST_SCALE, LIMBER_TEST_SKIPPED, the debug-advance
+#     request, LIMBER_TEST_SAFETY_NOTICE, LIMBER_TEST_SANDBOX_PROBE) are not in
 #     them at all, while the debug limberd has them (so a renamed aid fails here instead of
 #     passing unnoticed).
 # Usage: check_release.sh DEBUG_DIR RELEASE_DIR. Exit status 0 means both hold.
@@ -19,7 +19,7 @@ for bin in limberd limber; do
     fi
 done
 
-for aid in LIMBER_TEST_SCALE LIMBER_TEST_SAFETY_NOTICE LIMBER_TEST_SANDBOX_PROBE; do
+for aid in LIMBER_TEST_SCALE LIMBER_TEST_SKIPPED debug-advance LIMBER_TEST_SAFETY_NOTICE LIMBER_TEST_SANDBOX_PROBE; do
     if ! grep -q "$aid" "$debug/limberd"; then
         echo "check_release: $aid is not in the debug limberd; has the testing aid been renamed?" >&2
         status=1

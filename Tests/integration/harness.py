@@ -572,6 +572,8 @@ class Limberd:
         self.starts = 0
         self.stdout_path = self.stderr_path = None
         self.returncode = None
+        # Scheduler seconds advance() moved the scaled clock on; a restart starts from there.
+        self.skipped = 0
 
     def child_env(self):
         env = dict(self.tenv.env)
@@ -583,6 +585,8 @@ class Limberd:
             env["WATCHDOG_USEC"] = str(self.watchdog_usec)
         if self.test_scale is not None:
             env["LIMBER_TEST_SCALE"] = str(self.test_scale)
+            if self.skipped:
+                env["LIMBER_TEST_SKIPPED"] = str(self.skipped)
         # The first start's safety notice (once per state folder) would be one more
         # notification for every test to count; test_guided.py turns it back on to test it.
         env["LIMBER_TEST_SAFETY_NOTICE"] = "off"
@@ -636,6 +640,18 @@ class Limberd:
                 return c.request({"v": 1, "cmd": "status"}).get("ok") is True
         except (OSError, ValueError, AssertionError):
             return False
+
+    def advance(self, seconds):
+        """Moves limberd's scaled clock `seconds` of scheduler time on at once, as if the user had
+        sat at the desk that long, and returns the status after it (debug builds with
+        test_scale only: the `debug-advance` request). Tests use it instead of sleeping: a
+        sleep slips on a loaded machine, and at 60x each second of slip is a minute."""
+        with ControlClient(self.tenv.socket_path) as c:
+            answer = c.request({"v": 1, "cmd": "debug-advance", "seconds": int(seconds)})
+        if answer.get("ok") is not True:
+            raise AssertionError(f"debug-advance {seconds} refused: {answer}")
+        self.skipped += int(seconds)
+        return answer.get("status")
 
     def wait_exit(self, timeout=10):
         """Waits for limberd to exit by itself; returns its exit code."""
@@ -1058,6 +1074,10 @@ class DaemonTestCase(unittest.TestCase):
 
     def cli(self, *args, timeout=15):
         return self.tenv.cli(*args, timeout=timeout)
+
+    def advance(self, seconds):
+        """Scheduler time moved on at once (see Limberd.advance); needs test_scale."""
+        return self.daemon.advance(seconds)
 
     def cli_ok(self, *args):
         rc, out, err = self.cli(*args)

@@ -97,7 +97,7 @@ class DisplayIdleCase(DaemonTestCase):
         s = self.wait_away(timeout=10)  # the 2 s threshold without input
         self.assertEqual(s["presence"]["away_by"], [self.source])
         # Past the moment it would have been shown again, at an empty chair.
-        wait_until(lambda: time.monotonic() > call["mono"] + 6, timeout=10, interval=0.2, message="6 s")
+        self.advance(360)
         self.assertEqual([c for c in self.notifications.notify_calls() if c["args"]["replaces_id"] == nid], [],
                          "nothing shown again at an empty chair")
         self.assertNotIn("missed", self.tenv.outcomes())
@@ -125,6 +125,8 @@ class DisplayIdleCase(DaemonTestCase):
         # Started at 10 scaled minutes (10 s): not away after 4 s; reloaded at 2 (2 s): away.
         self.write_config('threshold = "10m"')
         self.start_present()
+        # Proves nothing happens: the threshold is the display server's, in real time; 4 s is
+        # short of its 10 s.
         time.sleep(4)
         self.assertEqual(self.status()["presence"]["state"], "present", "10 scaled minutes have not passed")
         self.input()
@@ -139,7 +141,7 @@ class DisplayIdleCase(DaemonTestCase):
         self.wait_away(timeout=10)
         self.write_config('threshold = "3m"')
         self.cli_ok("reload")
-        time.sleep(0.5)
+        time.sleep(0.5)  # proves nothing happens: a new watch would say "not idle" by now
         self.assertEqual(self.status()["presence"]["state"], "away")
         self.input()
         self.wait_away(False, timeout=5)
@@ -154,7 +156,7 @@ class DisplayIdleCase(DaemonTestCase):
     def check_a_long_absence_is_a_natural_break_naming_the_source(self):
         self.start_present()
         self.wait_away(timeout=10)
-        time.sleep(4.5)  # 2 min before it was noticed, then 4.5: a 6-minute absence
+        self.advance(270)  # 2 min before it was noticed, then 4.5: a 6-minute absence
         self.input()
         self.wait_history("natural-break", timeout=10)
         b = self.breaks()
@@ -199,7 +201,7 @@ class X11Idle(X11Case):
         # Idle since Xvfb started: the counter is read at connection, not left to the alarm,
         # which would wait for the next idle spell. (The absence is dated back to limberd's
         # start at most: it cannot know the user was not there before.)
-        time.sleep(3)
+        time.sleep(3)  # the X server's own idle counter, in real time, passes the 2 s threshold
         self.daemon.extra_env["LIMBER_LOG_LEVEL"] = "debug"
         self.start_daemon()
         s = self.wait_away(timeout=5)
@@ -217,7 +219,7 @@ class X11Idle(X11Case):
         self.assertIn("lost the X server", self.sources(s)["x11_idle"]["problem"])
         self.assertEqual(s["presence"]["state"], "present", "not left away for ever")
         cpu = cpu_seconds(self.daemon.pid)
-        time.sleep(2)
+        time.sleep(2)  # proves nothing happens: the CPU time limberd uses in 2 s without its server
         self.assertLess(cpu_seconds(self.daemon.pid) - cpu, 0.2, "limberd spins without its X server")
         # The same display again: the socket appears, and limberd connects by itself.
         number = int(display.lstrip(":"))
@@ -322,11 +324,13 @@ class WaylandIdle(WaylandCase):
         s = self.start_present()
         via = self.sources(s)["wayland_idle"]["via"]
         self.assertRegex(via, r"^(ext-idle-notify-v1|org_kde_kwin_idle) on (/\S+/)?wayland-\d+$")
-        offered = self.sway.globals()
-        if offered is not None:
-            expected = "ext-idle-notify-v1" if "ext_idle_notifier_v1" in offered else "org_kde_kwin_idle"
-            self.assertTrue(via.startswith(expected), f"{via}; the compositor offers {sorted(offered)}")
         self.assertRegex(self.cli_ok("status"), r"Time away: watching .*wayland_idle")
+        offered = self.sway.globals()
+        if offered is None:
+            self.skipTest("wayland-info is not installed (Debian: wayland-utils): which protocol the "
+                          "compositor offers is not checked")
+        expected = "ext-idle-notify-v1" if "ext_idle_notifier_v1" in offered else "org_kde_kwin_idle"
+        self.assertTrue(via.startswith(expected), f"{via}; the compositor offers {sorted(offered)}")
 
     def test_xwaylands_display_is_not_a_second_source(self):
         if shutil.which("Xvfb") is None:
@@ -348,7 +352,7 @@ class WaylandIdle(WaylandCase):
         self.assertIn("lost the compositor", self.sources(s)["wayland_idle"]["problem"])
         self.assertEqual(s["presence"]["state"], "present", "not left away for ever")
         cpu = cpu_seconds(self.daemon.pid)
-        time.sleep(2)
+        time.sleep(2)  # proves nothing happens: the CPU time limberd uses in 2 s without its server
         self.assertLess(cpu_seconds(self.daemon.pid) - cpu, 0.2, "limberd spins without its compositor")
         self.sway.start()
         self.wait_live(True)

@@ -78,6 +78,6 @@ class WithDunst(DaemonTestCase):
     def test_reshow_replaces_in_place(self):
         self.show_posture()
         self.cli_ok("now", "posture")  # already due: shown again, in place
-        time.sleep(1)
+        time.sleep(1)  # proves nothing happens: no second popup and nothing closed
         self.assertEqual((self.dunst.count_displayed(), self.dunst.count("history")), (1, 0),
                          "(displayed, closed): a re-show replaces the notification in place")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import harness
 import history_gen
-from harness import DaemonTestCase, TempEnv
+from harness import DaemonTestCase, TempEnv, wait_until
 
 harness.require_binaries()
 harness.require_commands("dbus-daemon", "dbus-send")
@@ -193,25 +193,27 @@ class SlotExhaustion(DaemonTestCase):
                         s.settimeout(5)
                         s.connect(path)
                         s.sendall(b'{"v":1,')
+                        connected.append(1)
                         while not stop.wait(1):
                             s.sendall(b" ")
                 except OSError:
                     stop.wait(0.05)
 
+        connected = []  # slowloris connections made
         workers = [threading.Thread(target=poller) for _ in range(32)]
         workers += [threading.Thread(target=slowloris) for _ in range(40)]
         for w in workers:
             w.start()
         self.addCleanup(lambda: [w.join(timeout=10) for w in workers])
         self.addCleanup(stop.set)
-        time.sleep(3)  # every slot taken
+        wait_until(lambda: len(connected) >= 40, timeout=10, message="every slowloris client connected")
         slowest = 0
         for _ in range(8):
             started = time.monotonic()
             rc, out, err = self.cli("status", timeout=20)
             slowest = max(slowest, time.monotonic() - started)
             self.assertEqual(rc, 0, output(out, err))
-            time.sleep(0.5)
+            time.sleep(0.5)  # spreads the requests over the squatters' cycles: a pace, not a wait
         stop.set()
         self.assertLess(slowest, 4, "each 'limber status' got through at once, not after a timeout")
         print(f"\n  slowest 'limber status' among 72 squatting clients: {slowest:.2f} s", file=sys.stderr)

@@ -134,9 +134,9 @@ class Follow(DaemonTestCase):
         for f in followers:
             f.next()
         # Let the start settle, then count limberd's context switches while nothing happens.
-        time.sleep(0.5)
+        time.sleep(0.5)  # the start's last writes
         before = context_switches(self.daemon.pid)
-        time.sleep(3)
+        time.sleep(3)  # proves nothing happens: the window the wake-ups are counted in
         after = context_switches(self.daemon.pid)
         self.assertLessEqual(after - before, 1, "limberd woke up with only idle followers connected")
         self.cli_ok("now", "posture")

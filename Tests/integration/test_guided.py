@@ -106,7 +106,7 @@ class GuidedRoutine(GuidedTestCase):
 
         # A step of repetitions waits: nothing new for a while.
         seq = self.notifications.last_seq()
-        time.sleep(1.5)
+        time.sleep(1.5)  # proves nothing happens (a timed step would have moved on by now)
         self.assertEqual(self.notifies(seq), [], "a repetition step must wait for Next")
         g = self.guide()
         self.assertEqual((g["routine"], g["step"], g["steps"], g["waits_for_next"]),
@@ -136,7 +136,7 @@ class GuidedRoutine(GuidedTestCase):
         first = self.wait_notify(self.step(1, 3))
         self.assertEqual(first["args"]["summary"], "Thoracic rotation · 10 each side · hold 2 s")
         nid = first["id"]
-        time.sleep(0.5)
+        time.sleep(0.5)  # proves nothing happens: no step of its own
         self.assertEqual(self.notifies(first["seq"]), [], "repetitions wait for Next")
         # A server that keeps resident notifications: ActionInvoked alone.
         self.notifications.invoke_only(nid, "next")
@@ -188,7 +188,7 @@ class GuidedRoutine(GuidedTestCase):
             if g["waits_for_next"]:
                 self.cli("next")
             else:
-                time.sleep(0.2)
+                time.sleep(0.2)  # the poll's pace while a timed step runs
         self.assertIsNone(self.guide(), "the routine did not finish")
         s = self.wait_status(lambda s: s.get("due") is None, message="the reminder answered")
         self.assertEqual((s["today"]["due"], s["today"]["done"]), (1, 1), s["today"])
@@ -300,7 +300,7 @@ class OptionalFeatures(GuidedTestCase):
         # place (the show may reach the server after the restart returned).
         seq = self.notifications.last_seq()
         self.daemon.restart()
-        time.sleep(1)
+        time.sleep(1)  # proves nothing happens: no second daily offer
         again = [c for c in self.notifies(seq) if c["args"]["summary"].startswith("Daily")]
         self.assertTrue(all(c["args"]["replaces_id"] == back["id"] for c in again), again)
         offered = [e for e in self.tenv.history() if e.get("reason") == "daily" and e["outcome"] == "shown"]
@@ -312,7 +312,7 @@ class SafetyNotice(GuidedTestCase):
         self.daemon.extra_env["LIMBER_TEST_SAFETY_NOTICE"] = "on"
         self.start_quiet()
         wait_until(lambda: "bladder or bowel" in self.daemon.stderr(), timeout=5, message="the log line")
-        time.sleep(0.5)
+        time.sleep(0.5)  # proves nothing happens: nothing shown before it is needed
         self.assertEqual(self.notifications.notify_calls(), [],
                          "no notification at start-up: limberd connects to the server when it first needs it")
         self.cli_ok("now", "posture")

@@ -143,7 +143,7 @@ class Durability(DaemonTestCase):
             workers = [threading.Thread(target=self.burst, args=(stop, acked, errors)) for _ in range(self.threads)]
             for w in workers:
                 w.start()
-            time.sleep(random.uniform(0.8, 2.0))
+            time.sleep(random.uniform(0.8, 2.0))  # a random moment to kill at: the point of the test
             self.daemon.kill9()  # in the middle of the burst
             stop.set()
             for w in workers:

@@ -68,7 +68,7 @@ class HungServer(DaemonTestCase):
             latency, answer = timed_request(path, {"v": 1, "cmd": "status"})
             self.assertTrue(answer.get("ok"), answer)
             latencies.append(latency)
-            time.sleep(0.02)
+            time.sleep(0.02)  # the poll's pace: status timed all through the hang
         end = time.monotonic()
 
         slow = [round(x, 3) for x in latencies if x >= STATUS_BOUND]
@@ -138,7 +138,7 @@ class ServerHangsOnAClose(DaemonTestCase):
             latency, answer = timed_request(path, {"v": 1, "cmd": "status"})
             self.assertTrue(answer.get("ok"), answer)
             latencies.append(latency)
-            time.sleep(0.02)
+            time.sleep(0.02)  # the poll's pace: status timed all through the hang
         end = time.monotonic()
         self.assertGreater(end - start, DBUS_TIMEOUT - 2, "the close did hang")
 
