@@ -133,8 +133,11 @@ public final class Engine {
     /// Why the last dispatch could not write its history, if it could not: a request is then
     /// not acknowledged as done, because the answer is not on disk.
     var historyFailure: String?
-    /// Content rotation, the guided routine and the optional features (Engine+Coach.swift).
-    var coach: CoachRuntime
+    /// Content rotation, the guided routine and the optional features: a state machine
+    /// beside the scheduler (LimberCatalog/Coach.swift), driven from Engine+Coach.swift.
+    var coach: Coach
+    /// The coach's timers and shows in flight, as the loop and the presenter know them.
+    var coachCarrier = CoachCarrier()
     /// Show the red flags once, before the first notification (tests of other things turn it off).
     let showsSafetyNotice: Bool
 
@@ -155,10 +158,12 @@ public final class Engine {
         self.loadSettings = loadSettings
         self.showsSafetyNotice = showsSafetyNotice
         var seeds = SystemRandomNumberGenerator()
-        coach = CoachRuntime(state: CoachState(seed: seeds.next()))
+        var coachState = CoachState(seed: seeds.next())
         let now = clock.now()
-        if let saved = Self.readSavedState(store: store, logger: logger) {
-            if let c = saved.coach { coach.state = c }
+        let saved = Self.readSavedState(store: store, logger: logger)
+        if let c = saved?.coach { coachState = c }
+        coach = Coach(config: Self.coachConfig(settings, showsSafetyNotice: showsSafetyNotice), state: coachState)
+        if let saved {
             let credit = saved.bootID == bootID && !saved.clean
             let (restored, effects) = Scheduler.restore(saved.scheduler, settings: settings.schedule,
                                                         creditDowntime: credit, at: now)
@@ -267,7 +272,7 @@ public final class Engine {
     }
 
     func show(_ p: Prompt) {
-        showSafetyNoticeOnce()
+        // The coach chooses what it shows (and puts the safety notice first, once).
         let content = PromptContent.notification(for: p, showing: chosenContent(for: p),
                                                  snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)
@@ -309,7 +314,6 @@ public final class Engine {
         guard !stopped else { return }
         coachServerChanged(present: present)
         if present {
-            coach.safetyNoticeHeldBack = false
             dispatch(.notificationServerAppeared)
         } else {
             // Its ids mean nothing to the next server.
