@@ -205,6 +205,11 @@ public struct Coach: Sendable, Equatable {
         }
         public var code: Code
         public var message: String
+
+        public init(code: Code, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     public struct Transition: Sendable, Equatable {
