@@ -55,7 +55,7 @@ let package = Package(
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle",
+                dependencies: ["LimberCore", "LimberCatalog", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
         .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON"], swiftSettings: testing),
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles", "JSON"], swiftSettings: testing),
         .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberFiles", "LimberStats", "JSON"]),
     ]
 )

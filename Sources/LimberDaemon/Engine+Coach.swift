@@ -1,5 +1,4 @@
 import LimberCatalog
-import LimberConfig
 import LimberCore
 import LimberProtocol
 import Logging
@@ -41,8 +40,7 @@ enum CoachTag {
 extension Engine {
     /// The coach's settings from the daemon's.
     static func coachConfig(_ s: DaemonSettings, showsSafetyNotice: Bool) -> CoachConfig {
-        let catalog = s.catalog.isEmpty ? BuiltInCatalog.catalog : BuiltInCatalog.catalog.merged(with: s.catalog)
-        return CoachConfig(coach: s.coach, catalog: catalog, workHours: s.schedule.workHours,
+        CoachConfig(coach: s.coach, catalog: s.catalog, workHours: s.schedule.workHours,
                            snoozeLimit: s.schedule.snoozeLimit, snoozeDefault: s.schedule.snoozeDefault,
                            sound: s.sound, showsSafetyNotice: showsSafetyNotice)
     }
@@ -146,11 +144,7 @@ extension Engine {
     /// it is not the coach's to handle.
     func coachAction(tag: UInt64, action: String) -> Bool {
         let slot = CoachTag.slot(tag)
-        guard slot != nil || CoachTag.isCoach(tag) || action == "start" else { return false }
-        if slot == nil, CoachTag.isCoach(tag) {
-            presenter.close(tag: tag)
-            return true
-        }
+        guard slot != nil || action == "start" else { return CoachTag.isCoach(tag) }  // no such slot: ignored
         coachHandle(.action(slot: slot, tag: tag, action: action))
         return true
     }

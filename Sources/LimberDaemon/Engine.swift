@@ -37,7 +37,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var configPath: String?
     /// Equipment, places, and the optional daily routine, sit/stand reminder and step-up.
     public var coach: CoachSettings
-    /// The user's own catalog entries, merged over the built-in catalog.
+    /// The catalog the coach uses: the built-in one with the user's entries merged over it
+    /// (`LimberConfiguration.effectiveCatalog()`, which limberd's main calls).
     public var catalog: Catalog
     /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
     public var configDigest: String?

@@ -12,7 +12,7 @@ enum ConfigLoader {
         let path: String
         switch source {
         case .defaults:
-            return .success(DaemonSettings(configPath: nil))
+            return .success(DaemonSettings(configPath: nil, catalog: BuiltInCatalog.catalog))
         case .standard:
             path = paths.configFile
         case .file(let explicit):
@@ -24,7 +24,7 @@ enum ConfigLoader {
             bytes = b
         case .failure(.missing) where source == .standard:
             // No file at the XDG path: the built-in defaults (a deleted file on reload too).
-            return .success(DaemonSettings(configPath: nil))
+            return .success(DaemonSettings(configPath: nil, catalog: BuiltInCatalog.catalog))
         case .failure(.missing):
             return .failure(ConfigFailure(summary: "cannot read \(path): No such file or directory", diagnostics: []))
         case .failure(.other(let message)):
@@ -51,7 +51,7 @@ enum ConfigLoader {
         }
         let urgency: NotificationContent.Urgency = configuration.notifications.urgency == .low ? .low : .normal
         var settings = DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
-                              coach: configuration.coach, catalog: configuration.catalog)
+                              coach: configuration.coach, catalog: configuration.effectiveCatalog())
         settings.hooks = configuration.hooks
         return settings
     }
