@@ -1,4 +1,5 @@
 import LimberCore
+import Synchronization
 
 // The coach beside the scheduler: which routine or cue a reminder shows, the guided
 // walkthrough, the first start's safety notice, and the optional daily routine, sit/stand
@@ -95,11 +96,50 @@ public struct ScheduleView: Sendable, Equatable {
     }
 }
 
+/// Where the built-in catalog comes from: LimberConfig parses config/catalog.toml on first
+/// use, and only where the configuration is read. Every provider compares equal: there is one
+/// built-in catalog.
+public struct CatalogProvider: Sendable, Equatable {
+    public let make: @Sendable () -> Catalog
+
+    public init(_ make: @escaping @Sendable () -> Catalog) { self.make = make }
+
+    /// No built-in catalog: the user's entries only.
+    public static let none = CatalogProvider { Catalog() }
+
+    public static func == (_: CatalogProvider, _: CatalogProvider) -> Bool { true }
+}
+
+/// A catalog built on first use. An idle limberd never needs one (no reminder, routine or
+/// daily offer yet), and parsing the built-in catalog at start-up would cost it resident
+/// memory it otherwise does not touch.
+public final class CatalogSource: Sendable, Equatable {
+    private let make: @Sendable () -> Catalog
+    private let built = Mutex<Catalog?>(nil)
+
+    public init(_ make: @escaping @Sendable () -> Catalog) { self.make = make }
+
+    /// A catalog already built.
+    public convenience init(_ catalog: Catalog) { self.init { catalog } }
+
+    public var catalog: Catalog {
+        built.withLock { c in
+            if let c { return c }
+            let made = make()
+            c = made
+            return made
+        }
+    }
+
+    public static func == (a: CatalogSource, b: CatalogSource) -> Bool { a === b }
+}
+
 /// The coach's settings.
 public struct CoachConfig: Sendable, Equatable {
     public var coach: CoachSettings
-    /// The built-in catalog merged with the user's entries.
-    public var catalog: Catalog
+    /// The built-in catalog merged with the user's entries, built on first use.
+    public var catalogSource: CatalogSource
+    public var catalog: Catalog { catalogSource.catalog }
     public var workHours: WorkHours
     public var snoozeLimit: Int
     public var snoozeDefault: Duration
@@ -108,11 +148,11 @@ public struct CoachConfig: Sendable, Equatable {
     /// Show the red flags once, before the first notification.
     public var showsSafetyNotice: Bool
 
-    public init(coach: CoachSettings = CoachSettings(), catalog: Catalog, workHours: WorkHours = .always,
+    public init(coach: CoachSettings = CoachSettings(), catalog: CatalogSource, workHours: WorkHours = .always,
                 snoozeLimit: Int = 3, snoozeDefault: Duration = .seconds(300), sound: Bool = true,
                 showsSafetyNotice: Bool = true) {
         self.coach = coach
-        self.catalog = catalog
+        self.catalogSource = catalog
         self.workHours = workHours
         self.snoozeLimit = snoozeLimit
         self.snoozeDefault = snoozeDefault

@@ -40,7 +40,11 @@ enum CoachTag {
 extension Engine {
     /// The coach's settings from the daemon's.
     static func coachConfig(_ s: DaemonSettings, showsSafetyNotice: Bool) -> CoachConfig {
-        CoachConfig(coach: s.coach, catalog: s.catalog, workHours: s.schedule.workHours,
+        // Merged on first use: an idle limberd never parses the built-in catalog.
+        let catalog = CatalogSource { [builtIn = s.builtInCatalog, own = s.catalog] in
+            own.isEmpty ? builtIn.make() : builtIn.make().merged(with: own)
+        }
+        return CoachConfig(coach: s.coach, catalog: catalog, workHours: s.schedule.workHours,
                            snoozeLimit: s.schedule.snoozeLimit, snoozeDefault: s.schedule.snoozeDefault,
                            sound: s.sound, showsSafetyNotice: showsSafetyNotice)
     }

@@ -37,9 +37,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var configPath: String?
     /// Equipment, places, and the optional daily routine, sit/stand reminder and step-up.
     public var coach: CoachSettings
-    /// The catalog the coach uses: the built-in one with the user's entries merged over it
-    /// (`LimberConfiguration.effectiveCatalog()`, which limberd's main calls).
+    /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// The built-in catalog (limberd's main passes LimberConfig's, parsed on first use).
+    public var builtInCatalog: CatalogProvider = .none
     /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
     public var configDigest: String?
     /// Sounds at the end of a guided routine's timed steps and of the routine.

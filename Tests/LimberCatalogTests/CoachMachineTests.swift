@@ -19,7 +19,7 @@ import Testing
 
     static func coach(_ settings: CoachSettings = CoachSettings(), safety: Bool = false,
                       workHours: WorkHours = .always) -> Coach {
-        Coach(config: CoachConfig(coach: settings, catalog: catalog, workHours: workHours, snoozeLimit: 3,
+        Coach(config: CoachConfig(coach: settings, catalog: CatalogSource(catalog), workHours: workHours, snoozeLimit: 3,
                                   snoozeDefault: .seconds(600), sound: true, showsSafetyNotice: safety),
               state: CoachState(seed: 42))
     }

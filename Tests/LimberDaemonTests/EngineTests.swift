@@ -97,11 +97,10 @@ struct EngineFixture {
                showsSafetyNotice: safetyNotice, loadSettings: { load().map(Self.withBuiltIns) })
     }
 
-    /// Settings as limberd's main hands them over: the test's catalog entries merged over the
-    /// built-in catalog (`LimberConfiguration.effectiveCatalog()`).
+    /// Settings as limberd's main hands them over: with the built-in catalog.
     static func withBuiltIns(_ settings: DaemonSettings) -> DaemonSettings {
         var s = settings
-        s.catalog = s.catalog.isEmpty ? BuiltInCatalog.catalog : BuiltInCatalog.catalog.merged(with: s.catalog)
+        s.builtInCatalog = CatalogProvider { BuiltInCatalog.catalog }
         return s
     }
 
