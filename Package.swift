@@ -63,7 +63,7 @@ let package = Package(
 
         // The engine and its adapters.
         .target(name: "LimberDaemon",
-                dependencies: ["LimberCore", "LimberCatalog", "LimberConfig", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle", "CProcessMemory",
+                dependencies: ["LimberCore", "LimberCatalog", "LimberProtocol", "LimberFiles", "JSON", "CNotify", "CSystemd", "CLandlock", "CDesktopIdle", "CProcessMemory",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: testing),
 
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "LimberStatsTests", dependencies: ["LimberStats", "LimberCore"]),
         .testTarget(name: "LimberFilesTests", dependencies: ["LimberFiles", "LimberCore", "JSON", "LimberTestSupport"]),
         .testTarget(name: "LimberProtocolTests", dependencies: ["LimberProtocol", "JSON"]),
-        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberFiles", "JSON", "CProcessMemory", "LimberTestSupport"],
+        .testTarget(name: "LimberDaemonTests", dependencies: ["LimberDaemon", "LimberConfig", "LimberFiles", "JSON", "CProcessMemory", "LimberTestSupport"],
                     swiftSettings: testing),
         .testTarget(name: "LimberCLITests", dependencies: ["limber", "LimberCore", "LimberFiles", "LimberStats", "JSON", "LimberTestSupport"]),
     ]

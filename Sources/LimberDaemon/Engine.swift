@@ -39,6 +39,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var coach: CoachSettings
     /// The user's own catalog entries, merged over the built-in catalog.
     public var catalog: Catalog
+    /// The built-in catalog (limberd's main passes LimberConfig's, parsed on first use).
+    public var builtInCatalog: CatalogProvider = .none
     /// `ConfigDigest` of the file's bytes as read; nil for the built-in defaults.
     public var configDigest: String?
     /// Sounds at the end of a guided routine's timed steps and of the routine.
@@ -133,8 +135,11 @@ public final class Engine {
     /// Why the last dispatch could not write its history, if it could not: a request is then
     /// not acknowledged as done, because the answer is not on disk.
     var historyFailure: String?
-    /// Content rotation, the guided routine and the optional features (Engine+Coach.swift).
-    var coach: CoachRuntime
+    /// Content rotation, the guided routine and the optional features: a state machine
+    /// beside the scheduler (LimberCatalog/Coach.swift), driven from Engine+Coach.swift.
+    var coach: Coach
+    /// The coach's timers and shows in flight, as the loop and the presenter know them.
+    var coachCarrier = CoachCarrier()
     /// Show the red flags once, before the first notification (tests of other things turn it off).
     let showsSafetyNotice: Bool
 
@@ -155,10 +160,12 @@ public final class Engine {
         self.loadSettings = loadSettings
         self.showsSafetyNotice = showsSafetyNotice
         var seeds = SystemRandomNumberGenerator()
-        coach = CoachRuntime(state: CoachState(seed: seeds.next()))
+        var coachState = CoachState(seed: seeds.next())
         let now = clock.now()
-        if let saved = Self.readSavedState(store: store, logger: logger) {
-            if let c = saved.coach { coach.state = c }
+        let saved = Self.readSavedState(store: store, logger: logger)
+        if let c = saved?.coach { coachState = c }
+        coach = Coach(config: Self.coachConfig(settings, showsSafetyNotice: showsSafetyNotice), state: coachState)
+        if let saved {
             let credit = saved.bootID == bootID && !saved.clean
             let (restored, effects) = Scheduler.restore(saved.scheduler, settings: settings.schedule,
                                                         creditDowntime: credit, at: now)
@@ -271,7 +278,7 @@ public final class Engine {
     }
 
     func show(_ p: Prompt) {
-        showSafetyNoticeOnce()
+        // The coach chooses what it shows (and puts the safety notice first, once).
         let content = PromptContent.notification(for: p, showing: chosenContent(for: p),
                                                  snoozeDefault: settings.schedule.snoozeDefault,
                                                  expiry: settings.expiry, urgency: settings.urgency)
@@ -313,7 +320,6 @@ public final class Engine {
         guard !stopped else { return }
         coachServerChanged(present: present)
         if present {
-            coach.safetyNoticeHeldBack = false
             dispatch(.notificationServerAppeared)
         } else {
             // Its ids mean nothing to the next server.

@@ -5,11 +5,22 @@ import LimberCore
 /// notifications. Pure functions of their inputs.
 public enum PromptContent {
     /// What a reminder shows, chosen by the coach from the catalog.
-    public enum Chosen: Sendable, Equatable {
-        case cue(Cue)
-        case routine(ResolvedRoutine)
-        /// Nothing in the catalog fits (no cue, or no routine for the equipment and places).
-        case plain
+    public typealias Chosen = ReminderContent
+
+    /// A coach notification. `next`: what comes next in the schedule (said when a routine is done).
+    public static func coach(_ notice: CoachNotice, next: @autoclosure () -> String,
+                             urgency: NotificationContent.Urgency,
+                             expiry: NotificationContent.Expiry) -> NotificationContent {
+        switch notice {
+        case .safety: safetyNotice
+        case .guideStep(let w, let index, let sound): guideStep(w, index: index, sound: sound)
+        case .guideDone(let w, let sound): guideDone(w, next: next(), sound: sound)
+        case .guideStoppedByRestart: guideStoppedByRestart
+        case .dailyOffer(let r, let snooze): dailyOffer(r, urgency: urgency, snooze: snooze)
+        case .standing(let block): standingBlock(block, urgency: urgency, expiry: expiry)
+        case .standingDone(let block): standingDone(block)
+        case .stepUp(let plan): stepUp(stepUpText(plan))
+        }
     }
 
     /// Said when no routine fits the configured equipment and places.
@@ -169,6 +180,14 @@ public enum PromptContent {
         NotificationContent(
             summary: "Standing block done", body: "\(formatSeconds(block)) standing: sit down again whenever you like.",
             urgency: .low, expiry: .after(.seconds(60)), category: "x-limber.sit-stand", transient: true)
+    }
+
+    /// Why and how to make the routines harder, after `plan`'s regular weeks.
+    public static func stepUpText(_ plan: StepUpPlan) -> String {
+        "You have finished routines on at least \(plan.daysPerWeek) days a week for \(plan.weeks) weeks. "
+            + "Once they feel easy, make them a little harder: add a set, do rows with a resistance band, or hold "
+            + "light dumbbells for the Y and T raises (add what you have to [routine] equipment in your config so "
+            + "limber offers it)."
     }
 
     /// The suggestion to make the routines harder.

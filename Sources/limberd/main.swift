@@ -1,3 +1,4 @@
+import LimberCatalog
 import LimberConfig
 import LimberDaemon
 import LimberFiles
@@ -12,7 +13,7 @@ enum ConfigLoader {
         let path: String
         switch source {
         case .defaults:
-            return .success(DaemonSettings(configPath: nil))
+            return .success(DaemonSettings.builtIn(DaemonSettings(configPath: nil)))
         case .standard:
             path = paths.configFile
         case .file(let explicit):
@@ -24,7 +25,7 @@ enum ConfigLoader {
             bytes = b
         case .failure(.missing) where source == .standard:
             // No file at the XDG path: the built-in defaults (a deleted file on reload too).
-            return .success(DaemonSettings(configPath: nil))
+            return .success(DaemonSettings.builtIn(DaemonSettings(configPath: nil)))
         case .failure(.missing):
             return .failure(ConfigFailure(summary: "cannot read \(path): No such file or directory", diagnostics: []))
         case .failure(.other(let message)):
@@ -53,7 +54,16 @@ enum ConfigLoader {
         var settings = DaemonSettings(schedule: configuration.schedule, expiry: expiry, urgency: urgency, configPath: path,
                               coach: configuration.coach, catalog: configuration.catalog)
         settings.hooks = configuration.hooks
-        return settings
+        return DaemonSettings.builtIn(settings)
+    }
+}
+
+extension DaemonSettings {
+    /// `s` with the built-in catalog, parsed when the coach first needs it.
+    static func builtIn(_ s: DaemonSettings) -> DaemonSettings {
+        var s = s
+        s.builtInCatalog = CatalogProvider { BuiltInCatalog.catalog }
+        return s
     }
 }
 

@@ -342,7 +342,7 @@ import LimberTestSupport
             e.start()
             f.loop.run(for: .milliseconds(50))
             #expect(f.presenter.shows.isEmpty)
-            #expect(e.coach.dailyTimer == nil && e.coach.sitStandTimer == nil, "no timers for what is off")
+            #expect(e.coachCarrier.timers.isEmpty, "no timers for what is off")
         }
     }
 

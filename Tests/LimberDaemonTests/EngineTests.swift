@@ -1,6 +1,8 @@
 import Glibc
 @testable import LimberFiles
 import JSON
+import LimberCatalog
+import LimberConfig
 import LimberCore
 @testable import LimberDaemon
 import LimberProtocol
@@ -91,9 +93,16 @@ struct EngineFixture {
 
     func engine(bootID: String = "boot-1", settings: DaemonSettings = DaemonSettings(), safetyNotice: Bool = false,
                 load: @escaping () -> Result<DaemonSettings, ConfigFailure> = { .success(DaemonSettings()) }) -> Engine {
-        Engine(settings: settings, loop: loop, clock: clock, presenter: presenter, systemd: SystemdNotifier(),
-               store: store, history: history, logger: Logger(label: "test"), bootID: bootID,
-               showsSafetyNotice: safetyNotice, loadSettings: load)
+        Engine(settings: Self.withBuiltIns(settings), loop: loop, clock: clock, presenter: presenter,
+               systemd: SystemdNotifier(), store: store, history: history, logger: Logger(label: "test"), bootID: bootID,
+               showsSafetyNotice: safetyNotice, loadSettings: { load().map(Self.withBuiltIns) })
+    }
+
+    /// Settings as limberd's main hands them over: with the built-in catalog.
+    static func withBuiltIns(_ settings: DaemonSettings) -> DaemonSettings {
+        var s = settings
+        s.builtInCatalog = CatalogProvider { BuiltInCatalog.catalog }
+        return s
     }
 
     func request(_ engine: Engine, _ r: Request) -> Response {
@@ -266,7 +275,7 @@ struct EngineFixture {
             let refused = f.request(e, .reload)
             #expect(refused.error?.code == .configInvalid)
             #expect(refused.error?.details?.count == 2)
-            #expect(e.settings == DaemonSettings())
+            #expect(e.settings == EngineFixture.withBuiltIns(DaemonSettings()))
             var schedule = ScheduleSettings()
             schedule.snoozeDefault = .seconds(600)
             outcome = .success(DaemonSettings(schedule: schedule, configPath: "/x/config.toml"))

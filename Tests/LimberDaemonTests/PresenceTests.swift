@@ -70,7 +70,7 @@ final class ScaledManualClock: DaemonClock {
             e.onReload = { reloaded = $0 }
             e.start()
             e.reload()
-            #expect(reloaded == changed)
+            #expect(reloaded == EngineFixture.withBuiltIns(changed))
             #expect(e.report(at: f.clock.now()).presence?.sources.first { $0.name == "lock" }?.policy == "ignore")
             e.awayReported(.lock, away: true, idleFor: .zero)
             #expect(e.report(at: f.clock.now()).presence?.state == "present")
