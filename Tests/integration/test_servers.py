@@ -548,20 +548,9 @@ function disable() { global.context.unsafe_mode = false; }
 """
 
 
-class WithGnome(ServerTests, DaemonTestCase):
-    """GNOME Shell 43 headless: at most 3 buttons, the click is the default action; the
-    notification daemon is gjs, started by D-Bus on the first Notify. Answered through
-    org.gnome.Shell.Eval (unsafe mode, turned on by a test extension)."""
-
-    server_label = "gnome"
-    server_name = "gnome-shell"
-    max_buttons = 3
-    test_scale = 60
-
-    def setUp(self):
-        # The session bus needs a service folder for the notification daemon (and only it).
-        self._setup_world()
-        ServerTests.setUp(self)
+class GnomeShellWorld:
+    """GNOME Shell 43 headless on the test's private buses, GSettings on the keyfile backend
+    (shared by the shell, gsettings and limberd), Eval through a test extension."""
 
     def _setup_world(self):
         for tool in ("gnome-shell", "gjs", "gdbus"):
@@ -636,18 +625,6 @@ class WithGnome(ServerTests, DaemonTestCase):
         m = re.match(r"^\(true, '(.*)'\)$", out, re.S)
         return m.group(1) if rc == 0 and m else None
 
-    def answer(self, call, key):
-        """A click (the default action) or a button, through the shell's own objects."""
-        title = json.dumps(call["args"]["summary"])
-        label = json.dumps(dict(zip(call["action_keys"], call["args"]["actions"][1::2])).get(key, ""))
-        act = "n.activate()" if key == "default" else \
-            f"n.actions.find(a => a.label === {label}).callback()"
-        js = ("(() => { const n = imports.ui.main.messageTray.getSources().flatMap(s => s.notifications)"
-              f".find(n => n.title === {title}); if (!n) return 'none'; {act}; return 'ok'; }})()")
-        result = wait_until(lambda: (lambda r: r if r and "ok" in r else None)(self.eval(js)),
-                            timeout=10, message=f"GNOME to show {call['args']['summary']!r}")
-        self.assertIn("ok", result)
-
     def screenshot_to(self, path):
         # The shell's own notes (unsafe mode, a privileged user) would hold limber's banner back.
         # The overview (shown at start) hides banners.
@@ -662,6 +639,104 @@ class WithGnome(ServerTests, DaemonTestCase):
             return False, err
         harness.shutil.copyfile(tmp, path)
         return True, ""
+
+
+
+class WithGnome(GnomeShellWorld, ServerTests, DaemonTestCase):
+    """GNOME Shell 43 headless: at most 3 buttons, the click is the default action; the
+    notification daemon is gjs, started by D-Bus on the first Notify. Answered through
+    org.gnome.Shell.Eval (unsafe mode, turned on by a test extension)."""
+
+    server_label = "gnome"
+    server_name = "gnome-shell"
+    max_buttons = 3
+    test_scale = 60
+
+    def setUp(self):
+        # The session bus needs a service folder for the notification daemon (and only it).
+        self._setup_world()
+        ServerTests.setUp(self)
+
+    def answer(self, call, key):
+        """A click (the default action) or a button, through the shell's own objects."""
+        title = json.dumps(call["args"]["summary"])
+        label = json.dumps(dict(zip(call["action_keys"], call["args"]["actions"][1::2])).get(key, ""))
+        act = "n.activate()" if key == "default" else \
+            f"n.actions.find(a => a.label === {label}).callback()"
+        js = ("(() => { const n = imports.ui.main.messageTray.getSources().flatMap(s => s.notifications)"
+              f".find(n => n.title === {title}); if (!n) return 'none'; {act}; return 'ok'; }})()")
+        result = wait_until(lambda: (lambda r: r if r and "ok" in r else None)(self.eval(js)),
+                            timeout=10, message=f"GNOME to show {call['args']['summary']!r}")
+        self.assertIn("ok", result)
+
+
+class GnomeDoNotDisturb(GnomeShellWorld, DaemonTestCase):
+    """GNOME's do not disturb on the real shell: show-banners switched with `gsettings`, as
+    the shell's own switch does. limberd holds the reminder while it is off (the shell would
+    only file it in the message list) and shows it when it is on again."""
+
+    fake = False
+    test_scale = 60
+
+    def setUp(self):
+        harness.require_commands("gsettings")
+        self._setup_world()
+        super().setUp()
+        self.monitor = self.start_monitor()
+        self.addCleanup(lambda: self.monitor.stop())
+        self.start_server()
+        config = self.tenv.config_home / "limber" / "config.toml"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        # Nobody types into the headless shell: its idle monitor would make the user away.
+        config.write_text('[posture]\ninterval_min = "30m"\ninterval_max = "30m"\n\n'
+                          '[idle]\nmutter_idle = "ignore"\n', encoding="utf-8")
+        self.gsettings_env = dict(self.tenv.env, GSETTINGS_BACKEND="keyfile")
+        self.daemon.extra_env.update(GSETTINGS_BACKEND="keyfile", XDG_CURRENT_DESKTOP="GNOME",
+                                     XDG_SESSION_TYPE="wayland")
+
+    def start_monitor(self):
+        return BusMonitor(self.tenv, self.bus).start()
+
+    def banners(self, on):
+        subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners",
+                        "true" if on else "false"], env=self.gsettings_env, check=True, timeout=10)
+
+    def limber_in_shell(self):
+        """The titles of limber's notifications the shell holds (banner or message list)."""
+        out = self.eval("imports.ui.main.messageTray.getSources()"
+                        ".flatMap(s => s.notifications).map(n => n.title)")  # Eval answers in JSON
+        return json.loads(out) if out else None
+
+    def notifies(self):
+        return [c for c in self.monitor.notifies(0) if c["args"]["summary"] == "Posture check"]
+
+    def test_banners_off_holds_the_reminder_and_on_shows_it(self):
+        self.banners(False)
+        self.start_daemon()
+        s = self.wait_status(lambda s: (s.get("presence") or {}).get("held_by") == ["gnome_banners"],
+                             message="show-banners = false to hold")
+        self.advance(self.next_of(s, "posture")["in_seconds"])
+        s = self.wait_status(lambda s: s["presence"].get("held_waiting") == "posture", timeout=15,
+                             message="the posture check to come due and wait")
+        self.advance(150)  # past a re-show and a miss
+        s = self.status()
+        self.assertIsNone(s["due"])
+        self.assertEqual(s["today"]["missed"], 0)
+        self.assertEqual(self.notifies(), [], "nothing sent to the shell while banners are off")
+        self.assertEqual(self.limber_in_shell(), [], "and the shell holds none of limber's")
+        self.banners(True)
+        self.wait_status(lambda s: (s.get("presence") or {}).get("held_by") == [],
+                         message="show-banners = true to let go")
+        wait_until(self.notifies, timeout=15, message="the posture check after the grace period")
+        wait_until(lambda: "Posture check" in (self.limber_in_shell() or []), timeout=15,
+                   message="the shell to show the posture check")
+        self.assertEqual(self.status()["today"]["missed"], 0)
+        held = [e for e in self.tenv.history() if e.get("outcome") == "held"]
+        self.assertEqual([(e["kind"], e["reason"]) for e in held], [("posture", "gnome_banners")])
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        ok, why = self.screenshot_to(SHOTS / "gnome-after-do-not-disturb.png")
+        if not ok:
+            print(f"\n[no screenshot for gnome after do not disturb: {why}]", file=sys.stderr)
 
 
 class WithPlasma(ServerTests, DaemonTestCase):
