@@ -63,8 +63,8 @@ struct Routines: ParsableCommand {
 
         func run() throws {
             let view = CatalogView.load(options, paths: .current)
-            if let w = view.warning { printError(w) }
-            print(options.json ? CatalogText.routinesJSON(view) : CatalogText.routines(view), terminator: "")
+            if let w = view.warning { printErrorText(w) }
+            printText(options.json ? CatalogText.routinesJSON(view) : CatalogText.routines(view))
         }
     }
 
@@ -79,13 +79,13 @@ struct Routines: ParsableCommand {
 
         func run() throws {
             let view = CatalogView.load(options, paths: .current)
-            if let w = view.warning { printError(w) }
+            if let w = view.warning { printErrorText(w) }
             guard let r = view.catalog.routine(id).flatMap(view.catalog.resolve) else {
                 throw Limber.usageError(CatalogText.unknown("routine", id, among: view.catalog.routines.map(\.id)),
                                         command: Self.self, name: "routines show")
             }
-            print(options.json ? CatalogText.json(CatalogText.RoutineJSON(r, view.settings.setup, full: true))
-                  : CatalogText.routine(r, view.settings.setup), terminator: "")
+            printText(options.json ? CatalogText.json(CatalogText.RoutineJSON(r, view.settings.setup, full: true))
+                  : CatalogText.routine(r, view.settings.setup))
         }
     }
 }
@@ -109,9 +109,9 @@ struct Exercises: ParsableCommand {
 
         func run() throws {
             let view = CatalogView.load(options, paths: .current)
-            if let w = view.warning { printError(w) }
-            print(options.json ? CatalogText.json(["exercises": view.catalog.exercises.map(CatalogText.ExerciseJSON.init)])
-                  : CatalogText.exercises(view), terminator: "")
+            if let w = view.warning { printErrorText(w) }
+            printText(options.json ? CatalogText.json(["exercises": view.catalog.exercises.map(CatalogText.ExerciseJSON.init)])
+                  : CatalogText.exercises(view))
         }
     }
 
@@ -125,13 +125,12 @@ struct Exercises: ParsableCommand {
 
         func run() throws {
             let view = CatalogView.load(options, paths: .current)
-            if let w = view.warning { printError(w) }
+            if let w = view.warning { printErrorText(w) }
             guard let e = view.catalog.exercise(id) else {
                 throw Limber.usageError(CatalogText.unknown("exercise", id, among: view.catalog.exercises.map(\.id)),
                                         command: Self.self, name: "exercises show")
             }
-            print(options.json ? CatalogText.json(CatalogText.ExerciseJSON(e)) : CatalogText.exercise(e, dose: e.dose),
-                  terminator: "")
+            printText(options.json ? CatalogText.json(CatalogText.ExerciseJSON(e)) : CatalogText.exercise(e, dose: e.dose))
         }
     }
 }

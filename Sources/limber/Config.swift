@@ -116,8 +116,8 @@ struct ConfigOutcome: Error, Equatable {
 
     /// Prints the output and errors, then exits with the status when it is not 0.
     func finish() throws {
-        if !output.isEmpty { print(output, terminator: "") }
-        if !errors.isEmpty { printError(errors) }
+        if !output.isEmpty { printText(output) }
+        if !errors.isEmpty { printErrorText(errors) }
         if status != 0 { throw ExitCode(status) }
     }
 }

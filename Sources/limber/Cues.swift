@@ -23,12 +23,12 @@ struct Cues: ParsableCommand {
 
     func run() throws {
         let view = CatalogView.load(options, paths: .current)
-        if let w = view.warning { printError(w) }
+        if let w = view.warning { printErrorText(w) }
         if options.json {
-            print(CatalogText.json(["cues": view.catalog.cues.map(CueJSON.init)]), terminator: "")
+            printText(CatalogText.json(["cues": view.catalog.cues.map(CueJSON.init)]))
         } else {
             let width = TerminalInfo.current(.never, environment: ProcessInfo.processInfo.environment).width
-            print(Self.text(view.catalog.cues, width: width), terminator: "")
+            printText(Self.text(view.catalog.cues, width: width))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JSON
+import LimberCore
 import LimberFiles
 import LimberProtocol
 #if canImport(FoundationEssentials)
@@ -42,9 +43,10 @@ struct Doctor: ParsableCommand {
             let width = checks.map(\.name.count).max() ?? 0
             for c in checks {
                 let mark = c.status == .ok ? "OK  " : c.status == .warn ? "WARN" : "FAIL"
-                print("\(mark) \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(c.summary)")
+                // Summaries carry what the notification server and the config said: text only.
+                print(TerminalText.safe("\(mark) \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(c.summary)"))
                 if let fix = c.fix, c.status != .ok {
-                    print("     \(String(repeating: " ", count: width))  fix: \(fix)")
+                    print(TerminalText.safe("     \(String(repeating: " ", count: width))  fix: \(fix)"))
                 }
             }
             print(ok ? "All is well." : "Some checks failed; the fixes are above.")

@@ -37,7 +37,7 @@ struct Status: ParsableCommand {
             if follow { throw ExitCode(StatusFollow(format: chosen, socketPath: path).run()) }
             let response = try Client.run(.status, options: ConnectionOptions(), printMessage: false)
             guard let status = response.status else { throw ExitCode(Limber.Exit.refused) }
-            print(StatusLine.render(status, format: chosen, age: 0, clock: SystemLocalClock()))
+            print(TerminalText.safe(StatusLine.render(status, format: chosen, age: 0, clock: SystemLocalClock())))
             return
         }
         var quiet = options

@@ -1,3 +1,4 @@
+import LimberCore
 import LimberFiles
 import LimberProtocol
 #if canImport(Glibc)
@@ -156,7 +157,8 @@ struct StatusFollow {
     /// Prints `line` unless it is the one printed last; throws when the output is closed.
     private func printLine(_ line: String, _ last: String?) throws -> String {
         guard line != last else { return line }
-        guard writeAll(STDOUT_FILENO, Array((line + "\n").utf8)) == 0 else { throw End.outputClosed }
+        // The line carries the daemon's words (a routine's title from the user's catalog): text only.
+        guard writeAll(STDOUT_FILENO, Array((TerminalText.safe(line) + "\n").utf8)) == 0 else { throw End.outputClosed }
         return line
     }
 

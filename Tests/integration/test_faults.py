@@ -426,6 +426,50 @@ class HostileHistory(unittest.TestCase):
         self.assertIn("note \u009b2J", notes)
 
 
+class HostileCatalog(unittest.TestCase):
+    """A config's own exercises, routines and cues may carry escapes (TOML's \\u001b): the
+    catalog commands show them as text, never as terminal controls."""
+
+    EVIL = "\\u001b]0;pwned\\u0007\\u009b2J\\u202e\\u001b[31m"
+
+    def setUp(self):
+        self.tenv = TempEnv("hcat")
+        self.addCleanup(self.tenv.cleanup)
+        config = self.tenv.config_home / "limber" / "config.toml"
+        config.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        config.write_text(f"""
+[[exercises]]
+id = "evil"
+name = "Evil {self.EVIL} stretch"
+places = ["desk"]
+steps = ["Do {self.EVIL} this."]
+why = "Because {self.EVIL}."
+reps = 5
+
+[[routines]]
+id = "evil-routine"
+title = "Evil {self.EVIL} routine"
+steps = ["evil"]
+
+[[cues]]
+id = "evil-cue"
+text = "Sit {self.EVIL} tall."
+""", encoding="utf-8")
+        self.env = dict(self.tenv.env, TERM="xterm-256color", NO_COLOR="1")
+
+    def test_catalog_text_reaches_the_terminal_as_text(self):
+        rc, out, err = self.tenv.cli("config", "check")
+        self.assertEqual(rc, 0, out + err)
+        for args in (["routines"], ["routines", "show", "evil-routine"], ["exercises"],
+                     ["exercises", "show", "evil"], ["cues"], ["config", "show"],
+                     ["routines", "--json"], ["cues", "--json"]):
+            rc, raw = run_on_pty([harness.LIMBER, *args], self.env)
+            self.assertEqual(rc, 0, raw[:2000])
+            assert_no_escape(self, raw, "limber " + " ".join(args))
+        rc, raw = run_on_pty([harness.LIMBER, "exercises", "show", "evil"], self.env)
+        self.assertIn("Evil ^[]0;pwned^G", raw.decode(), "escapes are shown, not obeyed")
+
+
 class HostileServer(unittest.TestCase):
     """Messages from the daemon are printed as text, never as terminal controls."""
 
