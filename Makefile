@@ -228,7 +228,7 @@ $(FUZZ_DIR)/LimberConfigResources.swift: config/limber.toml config/catalog.toml 
 	@$(PYTHON) build-support/embed_resources.py $@ config/limber.toml config/catalog.toml
 $(eval $(call fuzz_module,TOML,))
 $(eval $(call fuzz_module,JSON,))
-$(eval $(call fuzz_module,LimberCore,JSON))
+$(eval $(call fuzz_module,LimberCore,JSON TOML))
 $(eval $(call fuzz_module,LimberFiles,LimberCore))
 $(eval $(call fuzz_module,LimberCatalog,LimberCore JSON))
 $(eval $(call fuzz_module,LimberConfig,TOML LimberCore LimberCatalog JSON,$(FUZZ_DIR)/LimberConfigResources.swift))
@@ -243,7 +243,7 @@ endef
 $(eval $(call fuzz_harness,toml,TOML))
 $(eval $(call fuzz_harness,config,LimberConfig LimberCatalog LimberCore TOML JSON))
 $(eval $(call fuzz_harness,protocol,LimberProtocol JSON))
-$(eval $(call fuzz_harness,history,LimberFiles LimberCore JSON))
+$(eval $(call fuzz_harness,history,LimberFiles LimberCore JSON TOML))
 
 fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_DIR)/fuzz-$(f))
 

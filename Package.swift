@@ -21,7 +21,7 @@ let package = Package(
         // Pure modules: no IO, no clock reads.
         .target(name: "TOML"),
         // LimberCore writes the history line with JSON's string escaping (one JSON writer).
-        .target(name: "LimberCore", dependencies: ["JSON"]),
+        .target(name: "LimberCore", dependencies: ["JSON", "TOML"]),
         // The exercise catalog as values, rotation, the guided walkthrough, small planners.
         .target(name: "LimberCatalog", dependencies: ["LimberCore"]),
         // config/limber.toml ('limber config init') and config/catalog.toml (the built-in

@@ -1,3 +1,5 @@
+import TOML
+
 /// A point in time as the scheduler sees it: the three clocks that matter, read by the engine.
 public struct Moment: Sendable, Equatable {
     /// CLOCK_MONOTONIC since boot: stops while the machine is suspended. Intervals run on it.
@@ -80,20 +82,11 @@ public struct LocalDate: Sendable, Hashable, Codable, Comparable, CustomStringCo
         day = Int(d)
     }
 
-    /// Whether `year` is a Gregorian leap year.
-    public static func isLeapYear(_ year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
+    /// Whether `year` is a Gregorian leap year (the TOML parser's rule: one calendar).
+    public static func isLeapYear(_ year: Int) -> Bool { TOMLLocalDate.isLeapYear(year) }
 
     /// The number of days in `month` (1...12) of `year`; 0 for a month out of range.
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 1, 3, 5, 7, 8, 10, 12: 31
-        case 4, 6, 9, 11: 30
-        case 2: isLeapYear(year) ? 29 : 28
-        default: 0
-        }
-    }
+    public static func daysIn(month: Int, year: Int) -> Int { TOMLLocalDate.daysIn(month: month, year: year) }
 
     /// Whether the date exists (no February 30): the day count would roll such a date over.
     public var exists: Bool { day >= 1 && day <= Self.daysIn(month: month, year: year) }
