@@ -129,6 +129,22 @@ def x_screenshot(display, path):
     return r.returncode == 0, r.stderr.strip()
 
 
+def restart_session_bus_with(test, services):
+    """Restarts the test's session bus with `services` as its only service folder (so nothing
+    else can be started on it), and its bus monitor with it."""
+    test.monitor.stop()
+    test.bus.stop()
+    test.bus.config.write_text(harness.BUS_CONFIG.format(socket=test.bus.socket).replace(
+        "<policy", f"<servicedir>{services}</servicedir>\n  <policy", 1))
+    test.bus.process = spawn("dbus-daemon[session]", ["dbus-daemon", f"--config-file={test.bus.config}",
+                                                      "--nofork", "--print-address=1"],
+                             stdout=subprocess.PIPE, stderr=open(test.tenv.path("session-bus.log"), "ab"),
+                             env=test.tenv.env)
+    test.bus.address = _read_line(test.bus.process, 10, "dbus-daemon")
+    test.monitor = test.start_monitor()
+    test.addCleanup(test.monitor.stop)
+
+
 class ServerTests:
     """The four paths on one real server; a subclass (also a DaemonTestCase) starts the
     server and answers through it."""
@@ -565,18 +581,7 @@ class GnomeShellWorld:
         (services / "org.freedesktop.Notifications.service").write_text(
             "[D-BUS Service]\nName=org.freedesktop.Notifications\n"
             "Exec=/usr/bin/gjs /usr/share/gnome-shell/org.gnome.Shell.Notifications\n")
-        # Restart the session bus with that folder: nothing else can be started on it.
-        self.monitor.stop()
-        self.bus.stop()
-        self.bus.config.write_text(harness.BUS_CONFIG.format(socket=self.bus.socket).replace(
-            "<policy", f"<servicedir>{services}</servicedir>\n  <policy", 1))
-        self.bus.process = spawn("dbus-daemon[session]", ["dbus-daemon", f"--config-file={self.bus.config}",
-                                                          "--nofork", "--print-address=1"],
-                                 stdout=subprocess.PIPE, stderr=open(self.tenv.path("session-bus.log"), "ab"),
-                                 env=self.tenv.env)
-        self.bus.address = _read_line(self.bus.process, 10, "dbus-daemon")
-        self.monitor = self.start_monitor()
-        self.addCleanup(self.monitor.stop)
+        restart_session_bus_with(self, services)
         # GNOME Shell exits without a system bus; an empty one is enough.
         self.system_bus = harness.PrivateBus(self.tenv, "system").start()
         self.addCleanup(self.system_bus.stop)
@@ -754,18 +759,7 @@ class WithPlasma(ServerTests, DaemonTestCase):
         services = self.tenv.path("services")
         services.mkdir()
         harness.shutil.copy("/usr/share/dbus-1/services/org.kde.ActivityManager.service", services)
-        # Restart the session bus with that folder: nothing else can be started on it.
-        self.monitor.stop()
-        self.bus.stop()
-        self.bus.config.write_text(harness.BUS_CONFIG.format(socket=self.bus.socket).replace(
-            "<policy", f"<servicedir>{services}</servicedir>\n  <policy", 1))
-        self.bus.process = spawn("dbus-daemon[session]", ["dbus-daemon", f"--config-file={self.bus.config}",
-                                                          "--nofork", "--print-address=1"],
-                                 stdout=subprocess.PIPE, stderr=open(self.tenv.path("session-bus.log"), "ab"),
-                                 env=self.tenv.env)
-        self.bus.address = _read_line(self.bus.process, 10, "dbus-daemon")
-        self.monitor = self.start_monitor()
-        self.addCleanup(self.monitor.stop)
+        restart_session_bus_with(self, services)
         # The packaged binary carries cap_sys_resource, which a container may not grant at
         # exec: a copy has no file capabilities.
         kwin = self.tenv.path("kwin_wayland")
